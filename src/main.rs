@@ -1,1 +1,58 @@
-fn main() {}
+//! hcl: issue and replay LLM requests through the Helicone gateway.
+
+mod cli;
+mod commands;
+mod error;
+mod exchange;
+mod helicone;
+mod log;
+mod output;
+mod provider;
+mod request;
+mod secrets;
+mod settings;
+#[allow(dead_code)] // wired in by `hcl stream`
+mod sse;
+mod transport;
+mod wire;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, ExitStatus};
+use crate::output::Printer;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout, usage errors to stderr.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                ExitStatus::Usage.code()
+            } else {
+                0
+            });
+        }
+    };
+    let env = commands::process_env;
+    let printer = Printer::new(env("NO_COLOR").is_some_and(|v| !v.is_empty()));
+    let result = match &cli.command {
+        Command::Chat(args) => commands::chat::run(args, &env, &printer),
+        Command::Providers(args) => commands::providers::run(args, &env, &printer),
+        Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
+    };
+    let status = match result {
+        Ok(status) => status,
+        Err(Error::BrokenPipe) => ExitStatus::Success,
+        Err(e) => {
+            if !matches!(e, Error::Interrupted) {
+                printer.error(&e.to_string());
+            }
+            e.exit_status()
+        }
+    };
+    ExitCode::from(status.code())
+}

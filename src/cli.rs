@@ -1,0 +1,269 @@
+//! The command line as clap sees it. These types are deliberately dumb: no
+//! validation beyond syntax happens here. `settings.rs` resolves them, with
+//! the environment and the config file, into validated domain values.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::provider;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hcl",
+    version,
+    about = "Issue and replay LLM requests through the Helicone gateway",
+    long_about = "hcl sends chat requests to any supported LLM provider through Helicone's proxy, \
+with every Helicone feature as a flag, logs every exchange locally, and replays logged requests \
+to prove that Helicone's cache answers.",
+    after_help = "Examples:\n  hcl chat \"Say hello\"\n  hcl chat -P anthropic --cache -p env=ci \"Summarise: $(cat notes.txt)\"\n  hcl providers",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send one chat request and print the answer.
+    #[command(
+        after_help = "Examples:\n  hcl chat \"What is Helicone?\"\n  echo \"Explain SSE\" | hcl chat -P anthropic --json\n  hcl chat --dry-run -P gemini -p team=search \"hi\""
+    )]
+    Chat(Box<ChatArgs>),
+    /// Show the provider table: routing, wire format and where each key was found.
+    #[command(
+        after_help = "Examples:\n  hcl providers\n  hcl providers --json | jq '.[] | select(.key_source != \"none\")'"
+    )]
+    Providers(ProvidersArgs),
+    /// Read the local request log.
+    #[command(subcommand)]
+    Log(LogCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// The prompt. With none, or with `-`, the prompt is read from stdin.
+    #[arg(value_name = "PROMPT")]
+    pub prompt: Vec<String>,
+
+    #[command(flatten)]
+    pub request: RequestArgs,
+}
+
+/// Flags shared by every command that sends a request.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RequestArgs {
+    /// Provider row (see `hcl providers`); default from the config file, else `openai`.
+    #[arg(short = 'P', long, value_name = "NAME", value_parser = provider_names(), help_heading = "Request")]
+    pub provider: Option<String>,
+
+    /// Model (for Azure, the deployment); default per provider.
+    #[arg(short, long, value_name = "MODEL", help_heading = "Request")]
+    pub model: Option<String>,
+
+    /// System prompt.
+    #[arg(short, long, value_name = "TEXT", help_heading = "Request")]
+    pub system: Option<String>,
+
+    /// Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given).
+    #[arg(long, value_name = "N", help_heading = "Request")]
+    pub max_tokens: Option<u32>,
+
+    /// Sampling temperature.
+    #[arg(long, value_name = "T", help_heading = "Request")]
+    pub temperature: Option<f64>,
+
+    /// Custom property: `Helicone-Property-KEY: VALUE` (repeatable).
+    #[arg(
+        short = 'p',
+        long = "property",
+        value_name = "KEY=VALUE",
+        help_heading = "Helicone"
+    )]
+    pub properties: Vec<String>,
+
+    /// User id: `Helicone-User-Id`.
+    #[arg(short, long, value_name = "ID", help_heading = "Helicone")]
+    pub user: Option<String>,
+
+    /// Session id: `Helicone-Session-Id`.
+    #[arg(long, value_name = "ID", help_heading = "Helicone")]
+    pub session: Option<String>,
+
+    /// Session path, such as `/plan/step-1`: `Helicone-Session-Path`.
+    #[arg(long, value_name = "PATH", help_heading = "Helicone")]
+    pub session_path: Option<String>,
+
+    /// Session name: `Helicone-Session-Name`.
+    #[arg(long, value_name = "NAME", help_heading = "Helicone")]
+    pub session_name: Option<String>,
+
+    /// Enable Helicone's cache: `Helicone-Cache-Enabled: true`.
+    #[arg(long, help_heading = "Helicone")]
+    pub cache: bool,
+
+    /// Cache TTL in seconds (at most 365 days): `Cache-Control: max-age=SECS`.
+    #[arg(long, value_name = "SECS", help_heading = "Helicone")]
+    pub cache_ttl: Option<u64>,
+
+    /// Responses kept per cache key, 1-20: `Helicone-Cache-Bucket-Max-Size`.
+    #[arg(long, value_name = "N", help_heading = "Helicone")]
+    pub cache_bucket: Option<u32>,
+
+    /// Cache namespace: `Helicone-Cache-Seed`.
+    #[arg(long, value_name = "SEED", help_heading = "Helicone")]
+    pub cache_seed: Option<String>,
+
+    /// Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`.
+    #[arg(long, help_heading = "Helicone")]
+    pub retry: bool,
+
+    /// Total attempts Helicone makes (implies --retry): `Helicone-Retry-Num`.
+    #[arg(long, value_name = "N", help_heading = "Helicone")]
+    pub retry_num: Option<u32>,
+
+    /// Backoff factor (implies --retry): `Helicone-Retry-Factor`.
+    #[arg(long, value_name = "F", help_heading = "Helicone")]
+    pub retry_factor: Option<f64>,
+
+    /// Shortest backoff in ms (implies --retry): `Helicone-Retry-Min-Timeout`.
+    #[arg(long, value_name = "MS", help_heading = "Helicone")]
+    pub retry_min_timeout: Option<u64>,
+
+    /// Longest backoff in ms (implies --retry): `Helicone-Retry-Max-Timeout`.
+    #[arg(long, value_name = "MS", help_heading = "Helicone")]
+    pub retry_max_timeout: Option<u64>,
+
+    /// Rate-limit policy `QUOTA;w=SECS[;u=request|cents][;s=user|PROPERTY]`: `Helicone-RateLimit-Policy`.
+    #[arg(long, value_name = "POLICY", help_heading = "Helicone")]
+    pub rate_limit: Option<String>,
+
+    /// Don't store the request body in Helicone: `Helicone-Omit-Request: true`.
+    #[arg(long, help_heading = "Helicone")]
+    pub omit_request: bool,
+
+    /// Don't store the response body in Helicone: `Helicone-Omit-Response: true`.
+    #[arg(long, help_heading = "Helicone")]
+    pub omit_response: bool,
+
+    /// Request id, a UUID v1-v5: `Helicone-Request-Id` (default: the log record's id).
+    #[arg(long, value_name = "UUID", help_heading = "Helicone")]
+    pub request_id: Option<String>,
+
+    /// Extra header `Name: value` (repeatable).
+    #[arg(
+        short = 'H',
+        long = "header",
+        value_name = "NAME: VALUE",
+        help_heading = "Helicone"
+    )]
+    pub headers: Vec<String>,
+
+    /// Replace the provider's Helicone base URL (self-hosted Helicone, tests).
+    #[arg(long, value_name = "URL", help_heading = "Routing")]
+    pub base_url: Option<String>,
+
+    /// Bypass Helicone: send to the provider's own origin, without Helicone headers.
+    #[arg(long, help_heading = "Routing")]
+    pub direct: bool,
+
+    /// For `-P gateway`: the upstream origin, sent as `Helicone-Target-Url`.
+    #[arg(long, value_name = "ORIGIN", help_heading = "Routing")]
+    pub target_url: Option<String>,
+
+    /// For `-P gateway`: the upstream's wire format.
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Routing")]
+    pub format: Option<FormatArg>,
+
+    /// Connect timeout in seconds [default: 10].
+    #[arg(long, value_name = "SECS", help_heading = "Network")]
+    pub connect_timeout: Option<f64>,
+
+    /// Whole-request timeout in seconds [default: 600].
+    #[arg(long, value_name = "SECS", help_heading = "Network")]
+    pub timeout: Option<f64>,
+
+    /// Longest silence allowed mid-stream, in seconds [default: 60].
+    #[arg(long, value_name = "SECS", help_heading = "Network")]
+    pub idle_timeout: Option<f64>,
+
+    /// Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured.
+    #[arg(long, value_name = "FILE", help_heading = "Network")]
+    pub cacert: Option<PathBuf>,
+
+    /// Print an equivalent curl command, secrets as $ENV_VAR references; nothing is sent.
+    #[arg(long, help_heading = "Output")]
+    pub curl: bool,
+
+    /// Print the exact request, secrets masked; nothing is sent or logged.
+    #[arg(long, help_heading = "Output", conflicts_with = "curl")]
+    pub dry_run: bool,
+
+    /// Print one JSON object instead of text.
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
+
+    /// Don't append to the request log.
+    #[arg(long, help_heading = "Output")]
+    pub no_log: bool,
+
+    /// Helicone response metadata on stderr.
+    #[arg(short, long, help_heading = "Output", conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// Nothing but the answer.
+    #[arg(short, long, help_heading = "Output")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Openai,
+    Anthropic,
+    Gemini,
+}
+
+#[derive(Debug, Args)]
+pub struct ProvidersArgs {
+    /// Print the table as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// List logged exchanges, newest last.
+    #[command(after_help = "Examples:\n  hcl log list\n  hcl log list -n 50 --json")]
+    List(LogListArgs),
+    /// Print one record as pretty JSON (an id or a unique prefix of one).
+    #[command(
+        after_help = "Examples:\n  hcl log show 3f2a\n  hcl log show 3f2a | jq .response.usage"
+    )]
+    Show(LogShowArgs),
+    /// Print the log file's path.
+    #[command(after_help = "Examples:\n  hcl log path\n  tail -f \"$(hcl log path)\"")]
+    Path,
+}
+
+#[derive(Debug, Args)]
+pub struct LogListArgs {
+    /// Show the last N records.
+    #[arg(short = 'n', long = "last", value_name = "N", default_value_t = 20)]
+    pub last: usize,
+    /// Print JSON Lines instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogShowArgs {
+    /// A record id or a unique prefix of one.
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+fn provider_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(provider::PROVIDERS.iter().map(|p| p.name))
+}

@@ -1,0 +1,251 @@
+//! `hcl chat`: one request, answer printed when complete.
+
+use std::io::{IsTerminal, Read};
+
+use crate::cli::ChatArgs;
+use crate::error::{Error, ExitStatus, Result};
+use crate::exchange::{self, Outcome, RecordContext, Summary};
+use crate::log::{self, Record};
+use crate::output::Printer;
+use crate::request::PreparedRequest;
+use crate::settings::{self, Env, RequestSettings, ResolveContext};
+use crate::transport::Client;
+use crate::wire::{ChatInput, Message, Role};
+
+/// The prompt from the arguments, with stdin standing in for a `-` argument
+/// or for no arguments at all.
+pub fn read_prompt(words: &[String], printer: &Printer) -> Result<String> {
+    let wants_stdin = words.is_empty() || words.iter().any(|w| w == "-");
+    let stdin_text = if wants_stdin {
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            if words.is_empty() {
+                return Err(Error::usage(
+                    "no prompt: give one as an argument (hcl chat \"…\") or pipe it on stdin",
+                ));
+            }
+            printer.note("reading the prompt for '-' from the terminal; end it with Ctrl-D");
+        }
+        let mut buf = Vec::new();
+        stdin
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::usage(format!("cannot read the prompt from stdin: {e}")))?;
+        let text = String::from_utf8(buf).map_err(|e| {
+            Error::usage(format!(
+                "the prompt on stdin is not UTF-8 (byte {})",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        Some(text.trim_end_matches(['\n', '\r']).to_string())
+    } else {
+        None
+    };
+    let prompt = if words.is_empty() {
+        stdin_text.unwrap_or_default()
+    } else {
+        words
+            .iter()
+            .map(|w| {
+                if w == "-" {
+                    stdin_text.as_deref().unwrap_or("")
+                } else {
+                    w.as_str()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if prompt.trim().is_empty() {
+        return Err(Error::usage("the prompt is empty; give some text to send"));
+    }
+    Ok(prompt)
+}
+
+pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
+    let r = &args.request;
+    printer.set_verbosity(r.quiet, r.verbose);
+    let (config, warnings) = settings::load_config(env)?;
+    for w in &warnings {
+        printer.warn(w);
+    }
+    let prompt = read_prompt(&args.prompt, printer)?;
+    let input = ChatInput {
+        messages: vec![Message {
+            role: Role::User,
+            content: prompt,
+        }],
+        ..Default::default()
+    };
+    let offline = r.dry_run || r.curl;
+    let settings = settings::resolve(
+        r,
+        ResolveContext {
+            env,
+            config: &config,
+            input,
+            stream: false,
+            offline,
+        },
+    )?;
+    for w in &settings.warnings {
+        printer.warn(w);
+    }
+    let prepared = settings.prepare();
+    if r.dry_run {
+        print_dry_run(&prepared, &settings, printer)?;
+        return Ok(ExitStatus::Success);
+    }
+    if r.curl {
+        printer.line(&prepared.to_curl(&settings.creds, settings.provider.key_var()))?;
+        return Ok(ExitStatus::Success);
+    }
+    if printer.is_verbose() {
+        printer.verbose(&format!("> {} {}", prepared.method, prepared.url));
+        for (k, v) in prepared.masked_headers(&settings.creds) {
+            printer.verbose(&format!("> {k}: {v}"));
+        }
+    }
+    let outcome = send(&settings, &prepared)?;
+    finish(&settings, &prepared, outcome, r.json, printer)
+}
+
+/// `--dry-run`: the exact request, every secret as a fingerprint.
+pub fn print_dry_run(req: &PreparedRequest, s: &RequestSettings, printer: &Printer) -> Result<()> {
+    let mut out = format!("{} {}\n", req.method, req.url);
+    for (k, v) in req.masked_headers(&s.creds) {
+        out.push_str(&format!("{k}: {v}\n"));
+    }
+    out.push('\n');
+    out.push_str(&req.body);
+    printer.line(&out)
+}
+
+/// Send on a fresh single-threaded runtime, racing Ctrl-C.
+fn send(s: &RequestSettings, req: &PreparedRequest) -> Result<Outcome> {
+    let client = Client::new(s.net.clone(), s.proxy.clone())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the async runtime", e))?;
+    let peer = exchange::peer_label(s.provider.name, s.route.direct);
+    Ok(runtime.block_on(async {
+        tokio::select! {
+            outcome = exchange::execute(&client, req, &s.creds, s.format, &peer) => outcome,
+            _ = tokio::signal::ctrl_c() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
+        }
+    }))
+}
+
+/// Log the exchange, print the answer or the error, pick the exit status.
+pub fn finish(
+    s: &RequestSettings,
+    req: &PreparedRequest,
+    mut outcome: Outcome,
+    json: bool,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let ctx = RecordContext {
+        id: &s.record_id,
+        provider: s.provider.name,
+        model: &s.model,
+        stream: s.stream,
+        replay_of: None,
+    };
+    let record = exchange::build_record(&ctx, req, &s.creds, &outcome)?;
+    if let Some(path) = &s.log_path
+        && let Err(e) = log::append(path, &record)
+    {
+        printer.warn(&format!("{e}; the exchange was not logged"));
+    }
+    print_verbose(&record, s, printer);
+    let error = outcome.error.take();
+    if json {
+        printer.json(&Summary::of(&record))?;
+    } else if let Some(c) = &outcome.completion {
+        print_completion(&record, c, printer)?;
+    }
+    match error {
+        None => Ok(ExitStatus::Success),
+        Some(e) => Err(e),
+    }
+}
+
+fn print_completion(record: &Record, c: &crate::wire::Completion, printer: &Printer) -> Result<()> {
+    if let Some(refusal) = &c.refusal {
+        printer.warn("the model refused to answer");
+        if c.text.is_empty() {
+            return printer.answer(refusal);
+        }
+    }
+    if c.blocked.is_some() && c.text.is_empty() {
+        return Ok(());
+    }
+    if c.text.is_empty() && !c.tool_calls.is_empty() {
+        for t in &c.tool_calls {
+            printer.answer(&format!("tool call: {}({})", t.name, t.arguments))?;
+        }
+        return Ok(());
+    }
+    if record
+        .response
+        .finish_reason
+        .as_deref()
+        .is_some_and(|f| f == "length" || f == "max_tokens" || f == "MAX_TOKENS")
+    {
+        printer.warn("the answer was cut off at the token limit; raise --max-tokens for more");
+    }
+    printer.answer(&c.text)
+}
+
+fn print_verbose(r: &Record, s: &RequestSettings, printer: &Printer) {
+    if !printer.is_verbose() {
+        return;
+    }
+    let h = &r.helicone;
+    printer.verbose(&format!(
+        "< status {}  latency {}  ",
+        r.response.status.map_or("-".into(), |s| s.to_string()),
+        r.latency_ms.map_or("-".into(), |ms| format!("{ms} ms")),
+    ));
+    printer.verbose(&format!(
+        "helicone-id: {}",
+        h.id.as_deref().unwrap_or("(none)")
+    ));
+    if let Some(c) = &h.cache {
+        let bucket = h
+            .bucket_idx
+            .map(|b| format!(", bucket {b}"))
+            .unwrap_or_default();
+        let saved = h
+            .cache_latency_ms
+            .map(|ms| format!(", original latency {ms} ms"))
+            .unwrap_or_default();
+        printer.verbose(&format!("cache: {c}{bucket}{saved}"));
+    } else if !s.route.direct {
+        printer.verbose("cache: off");
+    }
+    if !h.rate_limit.is_empty() {
+        printer.verbose(&format!("rate limit: {}", h.rate_limit_summary()));
+    }
+    if let Some(g) = &h.gateway_provider {
+        printer.verbose(&format!(
+            "gateway: provider {g}, model {}, mode {}",
+            h.gateway_model.as_deref().unwrap_or("?"),
+            h.gateway_mode.as_deref().unwrap_or("?")
+        ));
+    }
+    let u = &r.response.usage;
+    if u.total.is_some() {
+        printer.verbose(&format!(
+            "usage: {} in, {} out, {} total",
+            u.input.map_or("?".into(), |n| n.to_string()),
+            u.output.map_or("?".into(), |n| n.to_string()),
+            u.total.map_or("?".into(), |n| n.to_string())
+        ));
+    }
+    match &s.log_path {
+        Some(p) => printer.verbose(&format!("logged: {} in {}", r.id, p.display())),
+        None => printer.verbose("logged: no (--no-log)"),
+    }
+}

@@ -1,0 +1,11 @@
+//! One module per command. Each returns `Result<ExitStatus>`; `main` maps
+//! errors to exit codes.
+
+pub mod chat;
+pub mod log;
+pub mod providers;
+
+/// Reads the real process environment.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}

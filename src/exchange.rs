@@ -1,0 +1,326 @@
+//! One exchange: send a prepared request, interpret the answer, and build the
+//! log record. Shared by chat, replay and batch.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Result};
+use crate::helicone::{self, HeliconeMeta, RateLimitMeta};
+use crate::log::{self, HeaderList, Record, RequestRecord, ResponseRecord};
+use crate::provider::WireFormat;
+use crate::request::{Credentials, PreparedRequest};
+use crate::transport::Client;
+use crate::wire::{self, Completion, ToolCall, Usage};
+
+/// What came back, whatever it was.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub status: Option<u16>,
+    pub meta: HeliconeMeta,
+    pub headers: HeaderList,
+    pub completion: Option<Completion>,
+    pub latency: Option<Duration>,
+    pub ttfb: Option<Duration>,
+    pub error: Option<Error>,
+}
+
+/// Who is being talked to, for messages: "anthropic via Helicone".
+pub fn peer_label(provider: &str, direct: bool) -> String {
+    if direct {
+        provider.to_string()
+    } else {
+        format!("{provider} via Helicone")
+    }
+}
+
+pub fn logged_headers(headers: &reqwest::header::HeaderMap) -> HeaderList {
+    HeaderList(
+        headers
+            .iter()
+            .filter(|(k, _)| helicone::is_logged_response_header(k.as_str()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Send a non-streamed request and interpret the response.
+pub async fn execute(
+    client: &Client,
+    req: &PreparedRequest,
+    creds: &Credentials,
+    format: WireFormat,
+    peer: &str,
+) -> Outcome {
+    let ex = match client.send_full(req, creds).await {
+        Ok(ex) => ex,
+        Err(e) => {
+            return Outcome {
+                error: Some(e),
+                ..Default::default()
+            };
+        }
+    };
+    let meta = HeliconeMeta::from_headers(&ex.headers);
+    let mut out = Outcome {
+        status: Some(ex.status),
+        headers: logged_headers(&ex.headers),
+        latency: Some(ex.latency),
+        ttfb: Some(ex.ttfb),
+        ..Default::default()
+    };
+    if (200..300).contains(&ex.status) {
+        match wire::parse_response(format, &ex.body) {
+            Ok(c) => {
+                if let Some(reason) = &c.blocked {
+                    out.error = Some(Error::Protocol(blocked_message(reason)));
+                }
+                out.completion = Some(c);
+            }
+            Err(e) => {
+                out.error = Some(Error::Protocol(format!(
+                    "{peer} answered {} with a body hcl could not read ({e}): {}",
+                    ex.status,
+                    excerpt(&ex.body)
+                )));
+            }
+        }
+    } else {
+        out.error = Some(status_error(peer, ex.status, &meta, &ex.body));
+    }
+    out.meta = meta;
+    out
+}
+
+pub fn blocked_message(reason: &str) -> String {
+    format!(
+        "the answer was withheld by the provider's safety filter (finish reason {reason}); rephrase the prompt or adjust the safety settings"
+    )
+}
+
+/// Map an error status to an error, with the provider's own message.
+pub fn status_error(peer: &str, status: u16, meta: &HeliconeMeta, body: &[u8]) -> Error {
+    if status == 429 && meta.is_rate_limited() {
+        return Error::HeliconeRateLimited {
+            detail: meta.rate_limit_summary(),
+        };
+    }
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    let status_text = format!("{status} {reason}").trim().to_string();
+    let mut message = match wire::error_message(body) {
+        Some(m) => m,
+        None => {
+            let text = excerpt(body);
+            if text.is_empty() {
+                "(empty body)".to_string()
+            } else {
+                format!("non-JSON body: {text}")
+            }
+        }
+    };
+    if let Some(hint) = hint(status, &message) {
+        message.push_str("; ");
+        message.push_str(hint);
+    }
+    Error::Api {
+        provider: peer.to_string(),
+        status,
+        message: format!("{message} [{status_text}]"),
+    }
+}
+
+fn hint(status: u16, message: &str) -> Option<&'static str> {
+    if message.contains("Missing target base url") {
+        Some("give the upstream with --target-url ORIGIN")
+    } else if message.contains("Invalid API base") {
+        Some(
+            "Helicone proxies only to approved domains; check AZURE_OPENAI_ENDPOINT or --target-url",
+        )
+    } else if message.contains("Invalid Helicone API key") {
+        Some("check HELICONE_API_KEY")
+    } else if status == 401 || status == 403 {
+        Some("check the provider key")
+    } else {
+        None
+    }
+}
+
+/// A short, single-line excerpt of a body: an HTML page's title, or the
+/// first 160 characters with whitespace collapsed.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let lower = text.to_ascii_lowercase();
+    if let (Some(a), Some(b)) = (lower.find("<title>"), lower.find("</title>"))
+        && a + 7 <= b
+    {
+        return format!("HTML page titled '{}'", text[a + 7..b].trim());
+    }
+    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = collapsed.chars().take(160).collect();
+    if collapsed.chars().count() > 160 {
+        out.push('…');
+    }
+    out
+}
+
+/// Identity of a record.
+pub struct RecordContext<'a> {
+    pub id: &'a str,
+    pub provider: &'a str,
+    pub model: &'a str,
+    pub stream: bool,
+    pub replay_of: Option<String>,
+}
+
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+}
+
+pub fn build_record(
+    ctx: &RecordContext<'_>,
+    req: &PreparedRequest,
+    creds: &Credentials,
+    outcome: &Outcome,
+) -> Result<Record> {
+    let body = RawValue::from_string(req.body.clone())
+        .map_err(|e| Error::Protocol(format!("the request body is not JSON: {e}")))?;
+    let completion = outcome.completion.clone().unwrap_or_default();
+    Ok(Record {
+        v: log::SCHEMA_VERSION,
+        id: ctx.id.to_string(),
+        ts: now_rfc3339(),
+        provider: ctx.provider.to_string(),
+        model: ctx.model.to_string(),
+        stream: ctx.stream,
+        request: RequestRecord {
+            method: req.method.to_string(),
+            url: req.url.clone(),
+            headers: HeaderList(req.masked_headers(creds)),
+            secret_headers: req.secret_slots(),
+            body,
+        },
+        response: ResponseRecord {
+            status: outcome.status,
+            headers: outcome.headers.clone(),
+            text: completion.text,
+            usage: completion.usage,
+            finish_reason: completion.finish_reason,
+            tool_calls: completion.tool_calls,
+            refusal: completion.refusal,
+        },
+        helicone: outcome.meta.clone(),
+        latency_ms: outcome.latency.map(|d| d.as_millis() as u64),
+        ttft_ms: outcome.ttfb.map(|d| d.as_millis() as u64),
+        error: outcome.error.as_ref().map(|e| e.to_string()),
+        replay_of: ctx.replay_of.clone(),
+    })
+}
+
+/// The `--json` object of `chat` and `stream`.
+#[derive(Debug, Serialize)]
+pub struct Summary<'a> {
+    pub id: &'a str,
+    pub provider: &'a str,
+    pub model: &'a str,
+    pub text: &'a str,
+    pub usage: Usage,
+    pub finish_reason: Option<&'a str>,
+    pub status: Option<u16>,
+    pub latency_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttft_ms: Option<u64>,
+    pub helicone: SummaryHelicone<'a>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub tool_calls: &'a [ToolCall],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SummaryHelicone<'a> {
+    pub id: Option<&'a str>,
+    pub cache: Option<&'a str>,
+    pub bucket_idx: Option<u32>,
+    pub rate_limit: Option<&'a RateLimitMeta>,
+}
+
+impl<'a> Summary<'a> {
+    pub fn of(r: &'a Record) -> Self {
+        Summary {
+            id: &r.id,
+            provider: &r.provider,
+            model: &r.model,
+            text: &r.response.text,
+            usage: r.response.usage,
+            finish_reason: r.response.finish_reason.as_deref(),
+            status: r.response.status,
+            latency_ms: r.latency_ms,
+            ttft_ms: if r.stream { r.ttft_ms } else { None },
+            helicone: SummaryHelicone {
+                id: r.helicone.id.as_deref(),
+                cache: r.helicone.cache.as_deref(),
+                bucket_idx: r.helicone.bucket_idx,
+                rate_limit: (!r.helicone.rate_limit.is_empty()).then_some(&r.helicone.rate_limit),
+            },
+            tool_calls: &r.response.tool_calls,
+            refusal: r.response.refusal.as_deref(),
+            error: r.error.as_deref(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts() {
+        assert_eq!(
+            excerpt(b"<html><head><title> Bad Gateway </title>"),
+            "HTML page titled 'Bad Gateway'"
+        );
+        assert_eq!(excerpt(b"  a \n\n b  "), "a b");
+        assert!(excerpt("x".repeat(500).as_bytes()).ends_with('…'));
+    }
+
+    #[test]
+    fn helicone_rate_limit_is_its_own_error() {
+        let meta = HeliconeMeta {
+            error: Some("rate_limited".into()),
+            rate_limit: RateLimitMeta {
+                limit: Some("2".into()),
+                remaining: Some("0".into()),
+                reset: Some("30".into()),
+                policy: Some("2;w=60".into()),
+            },
+            ..Default::default()
+        };
+        let e = status_error("openai via Helicone", 429, &meta, br#"{"message":"x"}"#);
+        assert_eq!(e.exit_status().code(), 4);
+        let text = e.to_string();
+        assert!(
+            text.contains("limit 2")
+                && text.contains("0 remaining")
+                && text.contains("resets in 30 s"),
+            "{text}"
+        );
+        let e = status_error(
+            "openai",
+            401,
+            &HeliconeMeta::default(),
+            br#"{"error":{"message":"bad key"}}"#,
+        );
+        assert_eq!(e.exit_status().code(), 5);
+        assert!(e.to_string().contains("bad key"));
+    }
+}

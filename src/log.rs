@@ -1,0 +1,342 @@
+//! The request log: append-only JSON Lines, one record per exchange.
+//!
+//! Each record goes out in a single `write` under an advisory lock, into a
+//! file created 0600. Reading skips (and reports) corrupt lines, a torn last
+//! line, and records of a newer schema version.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Result};
+use crate::helicone::HeliconeMeta;
+use crate::request::SecretSlot;
+use crate::wire::{ToolCall, Usage};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Headers in their original order, serialized as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderList(pub Vec<(String, String)>);
+
+impl Serialize for HeaderList {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for HeaderList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = HeaderList;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of header names to values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<HeaderList, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, String>()? {
+                    out.push((k, v));
+                }
+                Ok(HeaderList(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequestRecord {
+    pub method: String,
+    pub url: String,
+    /// Secrets appear only as fingerprints.
+    pub headers: HeaderList,
+    /// Which headers carry keys, so a replay attaches fresh ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secret_headers: Vec<SecretSlot>,
+    /// The body exactly as sent, byte for byte.
+    pub body: Box<RawValue>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ResponseRecord {
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub headers: HeaderList,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub usage: Usage,
+    #[serde(default)]
+    pub finish_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<ToolCall>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    pub v: u32,
+    pub id: String,
+    pub ts: String,
+    pub provider: String,
+    pub model: String,
+    pub stream: bool,
+    pub request: RequestRecord,
+    #[serde(default)]
+    pub response: ResponseRecord,
+    #[serde(default)]
+    pub helicone: HeliconeMeta,
+    pub latency_ms: Option<u64>,
+    pub ttft_ms: Option<u64>,
+    pub error: Option<String>,
+    pub replay_of: Option<String>,
+}
+
+/// Open the log for appending, creating it (and its directory) with mode 0600.
+fn open_for_append(path: &Path) -> std::io::Result<File> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut opts = OpenOptions::new();
+    opts.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
+/// Append one record: one `write` of one line, under an exclusive advisory lock.
+pub fn append(path: &Path, record: &Record) -> Result<()> {
+    let mut line = serde_json::to_vec(record)
+        .map_err(|e| Error::Protocol(format!("could not serialize the log record: {e}")))?;
+    line.push(b'\n');
+    append_raw(path, &line)
+}
+
+pub fn append_raw(path: &Path, line: &[u8]) -> Result<()> {
+    let ctx = || format!("cannot write the request log {}", path.display());
+    let mut file = open_for_append(path).map_err(|e| Error::io(ctx(), e))?;
+    file.lock().map_err(|e| Error::io(ctx(), e))?;
+    let written = file.write_all(line);
+    let _ = file.unlock();
+    written.map_err(|e| Error::io(ctx(), e))
+}
+
+/// A problem met while reading the log; reading goes on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Read every readable record in file order. A missing file is an empty log.
+pub fn read_all(path: &Path) -> Result<(Vec<Record>, Vec<Skipped>)> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
+        Err(e) => {
+            return Err(Error::io(
+                format!("cannot read the request log {}", path.display()),
+                e,
+            ));
+        }
+    };
+    let mut records = Vec::new();
+    let mut skipped = Vec::new();
+    let mut reader = BufReader::new(file);
+    let mut buf = Vec::new();
+    let mut n = 0;
+    loop {
+        buf.clear();
+        let read = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::io(format!("cannot read the request log {}", path.display()), e))?;
+        if read == 0 {
+            break;
+        }
+        n += 1;
+        let torn = !buf.ends_with(b"\n");
+        let line = trim_line(&buf);
+        if line.is_empty() {
+            continue;
+        }
+        match parse_line(line) {
+            Ok(r) => records.push(r),
+            Err(reason) => skipped.push(Skipped {
+                line: n,
+                reason: if torn {
+                    format!("the last line is incomplete (an interrupted write?): {reason}")
+                } else {
+                    reason
+                },
+            }),
+        }
+    }
+    Ok((records, skipped))
+}
+
+fn trim_line(buf: &[u8]) -> &[u8] {
+    let mut end = buf.len();
+    while end > 0 && matches!(buf[end - 1], b'\n' | b'\r' | b' ' | b'\t') {
+        end -= 1;
+    }
+    &buf[..end]
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    v: u32,
+}
+
+pub fn parse_line(line: &[u8]) -> std::result::Result<Record, String> {
+    match serde_json::from_slice::<Record>(line) {
+        Ok(r) if r.v > SCHEMA_VERSION => Err(format!(
+            "written by a newer hcl (schema v{}; this hcl reads v{SCHEMA_VERSION}); upgrade hcl to read it",
+            r.v
+        )),
+        Ok(r) => Ok(r),
+        Err(e) => match serde_json::from_slice::<VersionProbe>(line) {
+            Ok(p) if p.v > SCHEMA_VERSION => Err(format!(
+                "written by a newer hcl (schema v{}; this hcl reads v{SCHEMA_VERSION}); upgrade hcl to read it",
+                p.v
+            )),
+            _ => Err(format!("not a valid record: {e}")),
+        },
+    }
+}
+
+/// Find one record by id or unique id prefix, as git finds commits.
+pub fn find_by_prefix<'a>(records: &'a [Record], prefix: &str) -> Result<&'a Record> {
+    let prefix = prefix.trim().to_ascii_lowercase();
+    if prefix.is_empty() {
+        return Err(Error::usage("an empty id matches nothing"));
+    }
+    let matches: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.id.starts_with(&prefix))
+        .collect();
+    match matches.as_slice() {
+        [] => Err(Error::usage(format!(
+            "no logged request has an id starting '{prefix}'; see `hcl log list`"
+        ))),
+        [one] => Ok(one),
+        many => {
+            let mut exact = many.iter().filter(|r| r.id == prefix);
+            if let Some(r) = exact.next() {
+                return Ok(r);
+            }
+            Err(Error::usage(format!(
+                "the id prefix '{prefix}' is ambiguous: it matches {} records ({}…); give more characters",
+                many.len(),
+                many.iter()
+                    .take(3)
+                    .map(|r| &r.id[..r.id.len().min(12)])
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+        }
+    }
+}
+
+/// `HCL_LOG`, else `<data dir>/hcl/requests.jsonl`.
+pub fn default_path(env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf> {
+    if let Some(p) = env("HCL_LOG").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    dirs::data_dir()
+        .map(|d| d.join("hcl").join("requests.jsonl"))
+        .ok_or_else(|| {
+            Error::usage("cannot find a data directory for the request log; set HCL_LOG=/path/to/requests.jsonl")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str) -> Record {
+        Record {
+            v: SCHEMA_VERSION,
+            id: id.to_string(),
+            ts: "2026-01-01T00:00:00Z".into(),
+            provider: "openai".into(),
+            model: "m".into(),
+            stream: false,
+            request: RequestRecord {
+                method: "POST".into(),
+                url: "https://x/v1/chat/completions".into(),
+                headers: HeaderList(vec![("B".into(), "2".into()), ("A".into(), "1".into())]),
+                secret_headers: vec![],
+                body: RawValue::from_string(r#"{"z":1,"a":[1.50,2]}"#.to_string()).unwrap(),
+            },
+            response: ResponseRecord::default(),
+            helicone: HeliconeMeta::default(),
+            latency_ms: Some(1),
+            ttft_ms: None,
+            error: None,
+            replay_of: None,
+        }
+    }
+
+    #[test]
+    fn body_bytes_and_header_order_survive_a_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/log.jsonl");
+        append(&path, &record("aaaa1111")).unwrap();
+        let (recs, skipped) = read_all(&path).unwrap();
+        assert!(skipped.is_empty());
+        assert_eq!(recs[0].request.body.get(), r#"{"z":1,"a":[1.50,2]}"#);
+        assert_eq!(recs[0].request.headers.0[0].0, "B");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn corrupt_torn_and_newer_lines_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        append(&path, &record("aaaa1111")).unwrap();
+        append_raw(&path, b"{not json}\n").unwrap();
+        let mut newer = serde_json::to_value(record("bbbb")).unwrap();
+        newer["v"] = 99.into();
+        append_raw(&path, format!("{newer}\n").as_bytes()).unwrap();
+        append(&path, &record("cccc2222")).unwrap();
+        append_raw(&path, br#"{"v":1,"id":"tor"#).unwrap();
+        let (recs, skipped) = read_all(&path).unwrap();
+        assert_eq!(
+            recs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["aaaa1111", "cccc2222"]
+        );
+        assert_eq!(
+            skipped.iter().map(|s| s.line).collect::<Vec<_>>(),
+            [2, 3, 5]
+        );
+        assert!(skipped[1].reason.contains("newer"));
+        assert!(skipped[2].reason.contains("incomplete"));
+    }
+
+    #[test]
+    fn prefixes() {
+        let recs = vec![record("abc123"), record("abd456")];
+        assert_eq!(find_by_prefix(&recs, "abc").unwrap().id, "abc123");
+        assert!(find_by_prefix(&recs, "ab").is_err());
+        assert!(find_by_prefix(&recs, "zz").is_err());
+    }
+}

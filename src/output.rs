@@ -1,0 +1,137 @@
+//! The printer: the only code that writes to stdout or stderr.
+//!
+//! stdout carries answers and data; stderr carries errors, warnings, notes,
+//! verbose metadata and progress. Colour only on a terminal, never with
+//! `NO_COLOR`. A closed stdout (`| head`) becomes [`Error::BrokenPipe`], which
+//! ends the program quietly with status 0.
+
+use std::cell::Cell;
+use std::io::{IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+pub struct Printer {
+    quiet: Cell<bool>,
+    verbose: Cell<bool>,
+    color_err: bool,
+    pub stdout_is_tty: bool,
+}
+
+impl Printer {
+    pub fn new(no_color: bool) -> Self {
+        let stdout_is_tty = std::io::stdout().is_terminal();
+        let stderr_is_tty = std::io::stderr().is_terminal();
+        Printer {
+            quiet: Cell::new(false),
+            verbose: Cell::new(false),
+            color_err: stderr_is_tty && !no_color,
+            stdout_is_tty,
+        }
+    }
+
+    pub fn set_verbosity(&self, quiet: bool, verbose: bool) {
+        self.quiet.set(quiet);
+        self.verbose.set(verbose);
+    }
+
+    pub fn is_verbose(&self) -> bool {
+        self.verbose.get()
+    }
+
+    fn out(&self, bytes: &[u8], flush: bool) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)
+            .and_then(|_| if flush { out.flush() } else { Ok(()) })
+            .map_err(|e| Error::io("cannot write to stdout", e))
+    }
+
+    /// Text on stdout, ending with exactly one newline.
+    pub fn answer(&self, text: &str) -> Result<()> {
+        let mut s = String::with_capacity(text.len() + 1);
+        s.push_str(text);
+        if !s.ends_with('\n') {
+            s.push('\n');
+        }
+        self.out(s.as_bytes(), true)
+    }
+
+    /// Plain lines on stdout (paths, curl commands, dry runs).
+    pub fn line(&self, text: &str) -> Result<()> {
+        self.answer(text)
+    }
+
+    /// One JSON value on stdout: pretty on a terminal, one line in a pipe.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        let text = if self.stdout_is_tty {
+            serde_json::to_string_pretty(value)
+        } else {
+            serde_json::to_string(value)
+        }
+        .map_err(|e| Error::Protocol(format!("cannot serialize output: {e}")))?;
+        self.answer(&text)
+    }
+
+    /// Pretty JSON on stdout, always.
+    pub fn json_pretty<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|e| Error::Protocol(format!("cannot serialize output: {e}")))?;
+        self.answer(&text)
+    }
+
+    /// One compact JSON line on stdout (JSON Lines output).
+    pub fn json_line<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        let mut text = serde_json::to_vec(value)
+            .map_err(|e| Error::Protocol(format!("cannot serialize output: {e}")))?;
+        text.push(b'\n');
+        self.out(&text, false)
+    }
+
+    pub fn table(&self, table: &comfy_table::Table) -> Result<()> {
+        self.answer(&table.to_string())
+    }
+
+    fn err_line(&self, label: &str, color: &str, msg: &str) {
+        let mut err = std::io::stderr().lock();
+        // A failing stderr has nowhere to report to.
+        let _ = if self.color_err {
+            writeln!(err, "hcl: \x1b[{color}m{label}\x1b[0m {msg}")
+        } else {
+            writeln!(err, "hcl: {label} {msg}")
+        };
+    }
+
+    pub fn error(&self, msg: &str) {
+        self.err_line("error:", "1;31", msg);
+    }
+
+    pub fn warn(&self, msg: &str) {
+        if !self.quiet.get() {
+            self.err_line("warning:", "1;33", msg);
+        }
+    }
+
+    pub fn note(&self, msg: &str) {
+        if !self.quiet.get() {
+            self.err_line("note:", "1;36", msg);
+        }
+    }
+
+    /// A line of `--verbose` metadata on stderr.
+    pub fn verbose(&self, msg: &str) {
+        if self.verbose.get() {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{msg}");
+        }
+    }
+}
+
+/// A table in the house style.
+pub fn new_table(header: &[&str]) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(header.iter().copied());
+    t
+}

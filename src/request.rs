@@ -1,0 +1,408 @@
+//! The request as a value. [`prepare`] is pure: provider row, chat input,
+//! Helicone options and route in, [`PreparedRequest`] out, no I/O. Secrets are
+//! not in it, only slots naming which key goes where; they are attached when
+//! the request is sent, masked when it is shown or logged, and written as
+//! `$ENV_VAR` references by `--curl`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::helicone::HeliconeOptions;
+use crate::provider::{KeyStyle, Provider, Routing, WireFormat};
+use crate::secrets::{FoundKey, Secret};
+use crate::wire::{self, ChatInput};
+
+/// Which key fills a secret header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretRole {
+    Helicone,
+    Provider,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HeaderValue {
+    Plain(String),
+    /// `prefix` + the key in `role`.
+    Key {
+        role: SecretRole,
+        prefix: &'static str,
+    },
+    /// A secret the user gave with `-H` (e.g. their own `Authorization`).
+    Literal(Secret),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub name: String,
+    pub value: HeaderValue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedRequest {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<Header>,
+    /// Exactly the bytes sent: Helicone's cache key hashes the body text.
+    pub body: String,
+}
+
+/// The keys a request needs, found before it is prepared.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    pub helicone: Option<FoundKey>,
+    pub provider: Option<FoundKey>,
+}
+
+impl Credentials {
+    pub fn get(&self, role: SecretRole) -> Option<&FoundKey> {
+        match role {
+            SecretRole::Helicone => self.helicone.as_ref(),
+            SecretRole::Provider => self.provider.as_ref(),
+        }
+    }
+}
+
+/// Where a request goes: resolved from flags, environment and config.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Route {
+    /// Scheme, host and optional path prefix; the API path is appended.
+    pub base: String,
+    pub direct: bool,
+    /// The upstream origin named in the routing header (gateway, Gemini,
+    /// Vertex, Azure), if the row has one.
+    pub upstream: Option<String>,
+    pub vertex_project: Option<String>,
+    pub vertex_location: Option<String>,
+    pub api_version: Option<String>,
+}
+
+/// Everything [`prepare`] needs.
+pub struct Spec<'a> {
+    pub provider: &'static Provider,
+    pub format: WireFormat,
+    pub model: &'a str,
+    pub input: &'a ChatInput,
+    pub stream: bool,
+    pub route: &'a Route,
+    /// `None` with `--direct`.
+    pub helicone: Option<&'a HeliconeOptions>,
+    pub extra_headers: &'a [(String, String)],
+}
+
+/// Header names whose values are secrets when a user passes them with `-H`.
+pub fn is_secret_header(name: &str) -> bool {
+    [
+        "authorization",
+        "helicone-auth",
+        "x-api-key",
+        "api-key",
+        "x-goog-api-key",
+        "proxy-authorization",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The API path for this request, with its variables filled in.
+pub fn api_path(spec: &Spec<'_>) -> String {
+    let template = spec.provider.path_template(spec.format);
+    let model = match spec.format {
+        // Google documents model names both bare and as `models/NAME`.
+        WireFormat::Gemini => spec.model.strip_prefix("models/").unwrap_or(spec.model),
+        _ => spec.model,
+    };
+    let mut path = template
+        .replace("{model}", &encode_segment(model))
+        .replace(
+            "{project}",
+            &encode_segment(spec.route.vertex_project.as_deref().unwrap_or("")),
+        )
+        .replace(
+            "{location}",
+            &encode_segment(spec.route.vertex_location.as_deref().unwrap_or("")),
+        )
+        .replace(
+            "{api_version}",
+            &encode_segment(spec.route.api_version.as_deref().unwrap_or("")),
+        );
+    if spec.stream && spec.format == WireFormat::Gemini {
+        path = path.replacen(":generateContent", ":streamGenerateContent", 1);
+        path.push(if path.contains('?') { '&' } else { '?' });
+        path.push_str("alt=sse");
+    }
+    path
+}
+
+pub fn prepare(spec: &Spec<'_>) -> PreparedRequest {
+    let provider = spec.provider;
+    let body = wire::build_body(
+        spec.format,
+        spec.model,
+        spec.input,
+        spec.stream,
+        provider.stream_usage,
+    );
+    let url = format!(
+        "{}{}",
+        spec.route.base.trim_end_matches('/'),
+        api_path(spec)
+    );
+
+    let mut headers: Vec<Header> = Vec::with_capacity(16);
+    let plain = |headers: &mut Vec<Header>, name: &str, value: &str| {
+        headers.push(Header {
+            name: name.to_string(),
+            value: HeaderValue::Plain(value.to_string()),
+        })
+    };
+    plain(&mut headers, "Content-Type", "application/json");
+    if spec.stream {
+        plain(&mut headers, "Accept", "text/event-stream");
+    }
+    if let Some((name, prefix)) = provider.key_style.header(spec.format) {
+        let role = if provider.key_style == KeyStyle::HeliconeBearer {
+            SecretRole::Helicone
+        } else {
+            SecretRole::Provider
+        };
+        headers.push(Header {
+            name: name.to_string(),
+            value: HeaderValue::Key { role, prefix },
+        });
+    }
+    for (name, value) in spec.format.fixed_headers() {
+        plain(&mut headers, name, value);
+    }
+    if let Some(opts) = spec.helicone.filter(|_| !spec.route.direct) {
+        if provider.key_style != KeyStyle::HeliconeBearer {
+            headers.push(Header {
+                name: "Helicone-Auth".to_string(),
+                value: HeaderValue::Key {
+                    role: SecretRole::Helicone,
+                    prefix: "Bearer ",
+                },
+            });
+        }
+        if let (Some(name), Some(origin)) = (provider.routing.header_name(), &spec.route.upstream) {
+            plain(&mut headers, name, origin);
+        }
+        for (name, value) in opts.headers() {
+            plain(&mut headers, &name, &value);
+        }
+    }
+    for (name, value) in spec.extra_headers {
+        headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
+        let value = if is_secret_header(name) {
+            HeaderValue::Literal(Secret::new(value.clone()))
+        } else {
+            HeaderValue::Plain(value.clone())
+        };
+        headers.push(Header {
+            name: name.clone(),
+            value,
+        });
+    }
+    PreparedRequest {
+        method: "POST",
+        url,
+        headers,
+        body,
+    }
+}
+
+/// The routing header's upstream origin for a row, when it is fixed.
+pub fn fixed_upstream(provider: &Provider, location: Option<&str>) -> Option<String> {
+    match provider.routing {
+        Routing::TargetUrl(origin) => Some(origin.to_string()),
+        Routing::VertexTarget => location.map(|l| format!("https://{l}-aiplatform.googleapis.com")),
+        Routing::Host | Routing::TargetUrlFlag | Routing::AzureApiBase => None,
+    }
+}
+
+impl PreparedRequest {
+    /// Headers with every secret shown as a fingerprint: for `--dry-run`,
+    /// `--verbose` and the log.
+    pub fn masked_headers(&self, creds: &Credentials) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .map(|h| {
+                let v = match &h.value {
+                    HeaderValue::Plain(v) => v.clone(),
+                    HeaderValue::Key { role, prefix } => match creds.get(*role) {
+                        Some(k) => format!("{prefix}{}", k.secret.fingerprint()),
+                        None => format!("{prefix}<missing>"),
+                    },
+                    HeaderValue::Literal(s) => s.fingerprint(),
+                };
+                (h.name.clone(), v)
+            })
+            .collect()
+    }
+
+    /// Which headers hold secrets, so a replay can attach fresh keys.
+    pub fn secret_slots(&self) -> Vec<SecretSlot> {
+        self.headers
+            .iter()
+            .filter_map(|h| match &h.value {
+                HeaderValue::Key { role, prefix } => Some(SecretSlot {
+                    header: h.name.clone(),
+                    role: *role,
+                    prefix: (*prefix).to_string(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A curl command line in which each key is a `$ENV_VAR` reference.
+    pub fn to_curl(&self, creds: &Credentials, provider_var: Option<&str>) -> String {
+        let mut out = format!("curl -sS -X {} {}", self.method, shell_quote(&self.url));
+        for h in &self.headers {
+            let line = match &h.value {
+                HeaderValue::Plain(v) => shell_quote(&format!("{}: {v}", h.name)),
+                HeaderValue::Key { role, prefix } => {
+                    let var = creds
+                        .get(*role)
+                        .and_then(|k| k.source.env_var().map(str::to_string))
+                        .unwrap_or_else(|| match role {
+                            SecretRole::Helicone => "HELICONE_API_KEY".to_string(),
+                            SecretRole::Provider => provider_var.unwrap_or("API_KEY").to_string(),
+                        });
+                    // Double quotes so the shell expands the variable.
+                    format!("\"{}: {prefix}${var}\"", h.name)
+                }
+                HeaderValue::Literal(s) => {
+                    shell_quote(&format!("{}: <redacted {}>", h.name, s.fingerprint()))
+                }
+            };
+            out.push_str(" \\\n  -H ");
+            out.push_str(&line);
+        }
+        out.push_str(" \\\n  --data-raw ");
+        out.push_str(&shell_quote(&self.body));
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretSlot {
+    pub header: String,
+    pub role: SecretRole,
+    pub prefix: String,
+}
+
+/// POSIX single-quoting.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%".contains(&b))
+    {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider;
+    use crate::secrets::KeySource;
+    use crate::wire::{Message, Role};
+
+    fn input() -> ChatInput {
+        ChatInput {
+            messages: vec![Message {
+                role: Role::User,
+                content: "hi".into(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn gemini_stream_path_and_no_key_in_url() {
+        let p = provider::find("gemini").unwrap();
+        let route = Route {
+            base: "https://gateway.helicone.ai".into(),
+            upstream: Some("https://generativelanguage.googleapis.com".into()),
+            ..Default::default()
+        };
+        let opts = HeliconeOptions::default();
+        let input = input();
+        let spec = Spec {
+            provider: p,
+            format: WireFormat::Gemini,
+            model: "models/gemini-2.0-flash",
+            input: &input,
+            stream: true,
+            route: &route,
+            helicone: Some(&opts),
+            extra_headers: &[],
+        };
+        let req = prepare(&spec);
+        assert_eq!(
+            req.url,
+            "https://gateway.helicone.ai/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse"
+        );
+        assert!(req.headers.iter().any(|h| h.name == "x-goog-api-key"));
+        assert!(req.headers.iter().any(|h| h.name == "Helicone-Target-Url"));
+    }
+
+    #[test]
+    fn direct_has_no_helicone_headers_and_curl_uses_env_refs() {
+        let p = provider::find("openai").unwrap();
+        let route = Route {
+            base: "https://api.openai.com".into(),
+            direct: true,
+            ..Default::default()
+        };
+        let opts = HeliconeOptions {
+            cache: true,
+            ..Default::default()
+        };
+        let input = input();
+        let spec = Spec {
+            provider: p,
+            format: WireFormat::OpenAi,
+            model: "gpt-4o-mini",
+            input: &input,
+            stream: false,
+            route: &route,
+            helicone: Some(&opts),
+            extra_headers: &[],
+        };
+        let req = prepare(&spec);
+        assert!(!req.headers.iter().any(|h| h.name.starts_with("Helicone")));
+        let creds = Credentials {
+            helicone: None,
+            provider: Some(FoundKey {
+                secret: Secret::new("sk-live-secret"),
+                source: KeySource::Env("OPENAI_API_KEY".into()),
+            }),
+        };
+        let curl = req.to_curl(&creds, Some("OPENAI_API_KEY"));
+        assert!(curl.contains("\"Authorization: Bearer $OPENAI_API_KEY\""));
+        assert!(!curl.contains("sk-live-secret"));
+        let masked = req.masked_headers(&creds);
+        assert!(masked.iter().all(|(_, v)| !v.contains("sk-live-secret")));
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("abc"), "abc");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}

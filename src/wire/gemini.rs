@@ -1,0 +1,229 @@
+//! Google generateContent, for the Gemini API and Vertex AI.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ChatInput, Completion, Role, ToolCall, Usage};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Request<'a> {
+    pub contents: Vec<Content<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_instruction: Option<SystemInstruction<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generation_config: Option<GenerationConfig>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Content<'a> {
+    pub role: &'static str,
+    pub parts: [Part<'a>; 1],
+}
+
+#[derive(Debug, Serialize)]
+pub struct Part<'a> {
+    pub text: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SystemInstruction<'a> {
+    pub parts: [Part<'a>; 1],
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerationConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+}
+
+pub fn request(input: &ChatInput) -> Request<'_> {
+    let generation_config =
+        (input.max_tokens.is_some() || input.temperature.is_some()).then_some(GenerationConfig {
+            max_output_tokens: input.max_tokens,
+            temperature: input.temperature,
+        });
+    Request {
+        contents: input
+            .messages
+            .iter()
+            .map(|m| Content {
+                role: match m.role {
+                    Role::User => "user",
+                    Role::Assistant => "model",
+                },
+                parts: [Part { text: &m.content }],
+            })
+            .collect(),
+        system_instruction: input.system.as_deref().map(|s| SystemInstruction {
+            parts: [Part { text: s }],
+        }),
+        generation_config,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Response {
+    #[serde(default)]
+    pub candidates: Vec<Candidate>,
+    #[serde(default)]
+    pub usage_metadata: Option<UsageMetadata>,
+    #[serde(default)]
+    pub prompt_feedback: Option<PromptFeedback>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Candidate {
+    #[serde(default)]
+    pub content: Option<RespContent>,
+    #[serde(default)]
+    pub finish_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RespContent {
+    #[serde(default)]
+    pub parts: Vec<RespPart>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RespPart {
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A thought summary, not part of the answer.
+    #[serde(default)]
+    pub thought: bool,
+    #[serde(default)]
+    pub function_call: Option<FunctionCall>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FunctionCall {
+    pub name: String,
+    #[serde(default)]
+    pub args: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageMetadata {
+    #[serde(default)]
+    pub prompt_token_count: Option<u64>,
+    #[serde(default)]
+    pub candidates_token_count: Option<u64>,
+    #[serde(default)]
+    pub total_token_count: Option<u64>,
+}
+
+impl From<UsageMetadata> for Usage {
+    fn from(u: UsageMetadata) -> Self {
+        Usage::new(
+            u.prompt_token_count,
+            u.candidates_token_count,
+            u.total_token_count,
+        )
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PromptFeedback {
+    #[serde(default)]
+    pub block_reason: Option<String>,
+}
+
+/// Finish reasons that mean the answer was withheld or cut by a filter.
+pub fn is_blocking(reason: &str) -> bool {
+    matches!(
+        reason,
+        "SAFETY"
+            | "RECITATION"
+            | "BLOCKLIST"
+            | "PROHIBITED_CONTENT"
+            | "SPII"
+            | "IMAGE_SAFETY"
+            | "LANGUAGE"
+            | "OTHER"
+    )
+}
+
+pub fn parse(body: &[u8]) -> Result<Completion, String> {
+    let resp: Response = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let mut out = Completion {
+        usage: resp.usage_metadata.map(Usage::from).unwrap_or_default(),
+        ..Default::default()
+    };
+    if let Some(reason) = resp.prompt_feedback.and_then(|f| f.block_reason) {
+        out.blocked = Some(reason.clone());
+        out.finish_reason = Some(reason);
+        return Ok(out);
+    }
+    let Some(cand) = resp.candidates.into_iter().next() else {
+        return Err("the response has no candidates".to_string());
+    };
+    for part in cand.content.map(|c| c.parts).unwrap_or_default() {
+        if let Some(fc) = part.function_call {
+            out.tool_calls.push(ToolCall {
+                id: None,
+                name: fc.name,
+                arguments: fc.args.to_string(),
+            });
+        }
+        if let Some(t) = part.text
+            && !part.thought
+        {
+            out.text.push_str(&t);
+        }
+    }
+    if let Some(r) = &cand.finish_reason
+        && is_blocking(r)
+    {
+        out.blocked = Some(r.clone());
+    }
+    out.finish_reason = cand.finish_reason;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Message;
+
+    #[test]
+    fn body_shape() {
+        let input = ChatInput {
+            system: Some("sys".into()),
+            messages: vec![
+                Message {
+                    role: Role::User,
+                    content: "a".into(),
+                },
+                Message {
+                    role: Role::Assistant,
+                    content: "b".into(),
+                },
+            ],
+            max_tokens: Some(10),
+            temperature: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&request(&input)).unwrap(),
+            r#"{"contents":[{"role":"user","parts":[{"text":"a"}]},{"role":"model","parts":[{"text":"b"}]}],"systemInstruction":{"parts":[{"text":"sys"}]},"generationConfig":{"maxOutputTokens":10}}"#
+        );
+    }
+
+    #[test]
+    fn parses_text_and_blocks() {
+        let c = parse(br#"{"candidates":[{"content":{"parts":[{"text":"Hel"},{"text":"lo"}],"role":"model"},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":2,"candidatesTokenCount":1,"totalTokenCount":3}}"#).unwrap();
+        assert_eq!((c.text.as_str(), c.usage.total), ("Hello", Some(3)));
+        let c = parse(br#"{"promptFeedback":{"blockReason":"SAFETY"}}"#).unwrap();
+        assert_eq!(c.blocked.as_deref(), Some("SAFETY"));
+        let c = parse(br#"{"candidates":[{"finishReason":"SAFETY"}]}"#).unwrap();
+        assert_eq!(c.blocked.as_deref(), Some("SAFETY"));
+    }
+}

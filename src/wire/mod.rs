@@ -1,0 +1,210 @@
+//! Wire formats: typed request bodies and responses for each dialect, mapped
+//! to one internal vocabulary (text, usage, finish reason, tool calls, error).
+
+pub mod anthropic;
+pub mod gemini;
+pub mod openai;
+
+use serde::{Deserialize, Serialize};
+
+use crate::provider::WireFormat;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+}
+
+/// What the user asks, independent of any wire format.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChatInput {
+    pub system: Option<String>,
+    pub messages: Vec<Message>,
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+}
+
+/// Token counts, named the same for every format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub input: Option<u64>,
+    pub output: Option<u64>,
+    pub total: Option<u64>,
+}
+
+impl Usage {
+    pub fn new(input: Option<u64>, output: Option<u64>, total: Option<u64>) -> Self {
+        let total = total.or(match (input, output) {
+            (Some(i), Some(o)) => Some(i + o),
+            _ => None,
+        });
+        Usage {
+            input,
+            output,
+            total,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolCall {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    /// The arguments as the model wrote them (JSON text).
+    pub arguments: String,
+}
+
+/// A finished answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Completion {
+    pub text: String,
+    pub usage: Usage,
+    pub finish_reason: Option<String>,
+    pub tool_calls: Vec<ToolCall>,
+    /// The model declined (OpenAI `refusal`).
+    pub refusal: Option<String>,
+    /// The answer was withheld by a safety filter: the reason.
+    pub blocked: Option<String>,
+}
+
+/// Serialize a request body for `format`. The text returned is exactly what
+/// is sent, logged and replayed.
+pub fn build_body(
+    format: WireFormat,
+    model: &str,
+    input: &ChatInput,
+    stream: bool,
+    stream_usage: bool,
+) -> String {
+    let result = match format {
+        WireFormat::OpenAi => {
+            serde_json::to_string(&openai::request(model, input, stream, stream_usage))
+        }
+        WireFormat::Anthropic => serde_json::to_string(&anthropic::request(model, input, stream)),
+        WireFormat::Gemini => serde_json::to_string(&gemini::request(input)),
+    };
+    // Serializing plain structs of strings and numbers cannot fail; an
+    // infinite temperature is rejected during settings resolution.
+    result.unwrap_or_default()
+}
+
+/// Parse a successful, non-streamed response body.
+pub fn parse_response(format: WireFormat, body: &[u8]) -> Result<Completion, String> {
+    match format {
+        WireFormat::OpenAi => openai::parse(body),
+        WireFormat::Anthropic => anthropic::parse(body),
+        WireFormat::Gemini => gemini::parse(body),
+    }
+}
+
+/// Error bodies of every shape hcl meets: OpenAI and Gemini
+/// (`{"error":{"message"}}`), Anthropic (`{"type":"error","error":{...}}`),
+/// Helicone (`{"message"}`, `{"helicone-message"}`), the AI gateway
+/// (`{"success":false,"error":{"code","message"}}`) and Jawn (`{"error":"..."}`).
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    error: Option<ErrorField>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default, rename = "helicone-message")]
+    helicone_message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ErrorField {
+    Text(String),
+    Object {
+        #[serde(default)]
+        message: Option<String>,
+        #[serde(default, rename = "type")]
+        kind: Option<String>,
+        #[serde(default)]
+        status: Option<String>,
+        #[serde(default)]
+        code: Option<serde_json::Value>,
+    },
+}
+
+/// The provider's own message from an error body, if the body is JSON of a
+/// known shape.
+pub fn error_message(body: &[u8]) -> Option<String> {
+    let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
+    if let Some(err) = parsed.error {
+        match err {
+            ErrorField::Text(t) => return Some(t),
+            ErrorField::Object {
+                message,
+                kind,
+                status,
+                code,
+            } => {
+                let label = kind
+                    .or(status)
+                    .or_else(|| code.and_then(|c| c.as_str().map(str::to_string)));
+                if let Some(m) = message {
+                    return Some(match label {
+                        Some(l) if !m.contains(&l) => format!("{m} ({l})"),
+                        _ => m,
+                    });
+                }
+                if let Some(l) = label {
+                    return Some(l);
+                }
+            }
+        }
+    }
+    parsed.message.or(parsed.helicone_message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_shapes() {
+        let cases: &[(&str, &str)] = &[
+            (
+                r#"{"error":{"message":"Incorrect API key","type":"invalid_request_error"}}"#,
+                "Incorrect API key (invalid_request_error)",
+            ),
+            (
+                r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
+                "Overloaded (overloaded_error)",
+            ),
+            (
+                r#"{"error":{"code":400,"message":"API key not valid","status":"INVALID_ARGUMENT"}}"#,
+                "API key not valid (INVALID_ARGUMENT)",
+            ),
+            (
+                r#"{"message":"Helicone user was rate limit"}"#,
+                "Helicone user was rate limit",
+            ),
+            (
+                r#"{"error":"No API key found","trace":"isAuthenticated.error"}"#,
+                "No API key found",
+            ),
+            (
+                r#"{"success":false,"error":{"code":"request_failed","message":"boom"}}"#,
+                "boom (request_failed)",
+            ),
+        ];
+        for (body, want) in cases {
+            assert_eq!(
+                error_message(body.as_bytes()).as_deref(),
+                Some(*want),
+                "{body}"
+            );
+        }
+        assert_eq!(error_message(b"<html>"), None);
+    }
+}

@@ -1,0 +1,208 @@
+//! OpenAI chat completions, spoken by OpenAI, Azure and every
+//! OpenAI-compatible host, and by Helicone's AI gateway.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ChatInput, Completion, Role, ToolCall, Usage};
+
+#[derive(Debug, Serialize)]
+pub struct Request<'a> {
+    pub model: &'a str,
+    pub messages: Vec<ReqMessage<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stream: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_options: Option<StreamOptions>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReqMessage<'a> {
+    pub role: &'static str,
+    pub content: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StreamOptions {
+    pub include_usage: bool,
+}
+
+pub fn request<'a>(
+    model: &'a str,
+    input: &'a ChatInput,
+    stream: bool,
+    stream_usage: bool,
+) -> Request<'a> {
+    let mut messages = Vec::with_capacity(input.messages.len() + 1);
+    if let Some(system) = &input.system {
+        messages.push(ReqMessage {
+            role: "system",
+            content: system,
+        });
+    }
+    for m in &input.messages {
+        messages.push(ReqMessage {
+            role: match m.role {
+                Role::User => "user",
+                Role::Assistant => "assistant",
+            },
+            content: &m.content,
+        });
+    }
+    Request {
+        model,
+        messages,
+        max_tokens: input.max_tokens,
+        temperature: input.temperature,
+        stream,
+        stream_options: (stream && stream_usage).then_some(StreamOptions {
+            include_usage: true,
+        }),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Response {
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    #[serde(default)]
+    pub usage: Option<ApiUsage>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Choice {
+    #[serde(default)]
+    pub message: Option<RespMessage>,
+    #[serde(default)]
+    pub finish_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RespMessage {
+    #[serde(default)]
+    pub content: Option<Content>,
+    #[serde(default)]
+    pub refusal: Option<String>,
+    #[serde(default)]
+    pub tool_calls: Vec<ApiToolCall>,
+}
+
+/// `content` is a string, or (some compatible hosts) an array of parts.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Content {
+    Text(String),
+    Parts(Vec<ContentPart>),
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ContentPart {
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ApiToolCall {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub function: ApiFunction,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ApiFunction {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub arguments: String,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+pub struct ApiUsage {
+    #[serde(default)]
+    pub prompt_tokens: Option<u64>,
+    #[serde(default)]
+    pub completion_tokens: Option<u64>,
+    #[serde(default)]
+    pub total_tokens: Option<u64>,
+}
+
+impl From<ApiUsage> for Usage {
+    fn from(u: ApiUsage) -> Self {
+        Usage::new(u.prompt_tokens, u.completion_tokens, u.total_tokens)
+    }
+}
+
+pub fn parse(body: &[u8]) -> Result<Completion, String> {
+    let resp: Response = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let usage = resp.usage.map(Usage::from).unwrap_or_default();
+    let Some(choice) = resp.choices.into_iter().next() else {
+        return Err("the response has no choices".to_string());
+    };
+    let mut out = Completion {
+        usage,
+        finish_reason: choice.finish_reason,
+        ..Default::default()
+    };
+    if let Some(msg) = choice.message {
+        out.text = match msg.content {
+            Some(Content::Text(t)) => t,
+            Some(Content::Parts(parts)) => parts.into_iter().filter_map(|p| p.text).collect(),
+            None => String::new(),
+        };
+        out.refusal = msg.refusal;
+        out.tool_calls = msg
+            .tool_calls
+            .into_iter()
+            .map(|t| ToolCall {
+                id: t.id,
+                name: t.function.name,
+                arguments: t.function.arguments,
+            })
+            .collect();
+    }
+    if out.finish_reason.as_deref() == Some("content_filter") {
+        out.blocked = Some("content_filter".to_string());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Message;
+
+    #[test]
+    fn body_shape() {
+        let input = ChatInput {
+            system: Some("be brief".into()),
+            messages: vec![Message {
+                role: Role::User,
+                content: "hi".into(),
+            }],
+            max_tokens: Some(5),
+            temperature: None,
+        };
+        let body = serde_json::to_string(&request("m", &input, true, true)).unwrap();
+        assert_eq!(
+            body,
+            r#"{"model":"m","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi"}],"max_tokens":5,"stream":true,"stream_options":{"include_usage":true}}"#
+        );
+    }
+
+    #[test]
+    fn parses_text_usage_tools_and_refusal() {
+        let c = parse(br#"{"choices":[{"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"#).unwrap();
+        assert_eq!(
+            (c.text.as_str(), c.usage.total, c.finish_reason.as_deref()),
+            ("Hello", Some(4), Some("stop"))
+        );
+        let c = parse(br#"{"choices":[{"message":{"content":null,"refusal":"I can't"},"finish_reason":"stop"}]}"#).unwrap();
+        assert_eq!(c.refusal.as_deref(), Some("I can't"));
+        let c = parse(br#"{"choices":[{"message":{"content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}"#).unwrap();
+        assert_eq!(c.tool_calls[0].name, "f");
+        assert!(parse(b"{}").is_err());
+    }
+}
