@@ -1125,3 +1125,42 @@ async fn rest_auth_check() {
     assert_eq!(gw.upstream_calls(), 0);
     assert_eq!(gw.last_request().query.as_deref(), Some("includeBody=true"));
 }
+
+#[tokio::test]
+async fn helicone_key_in_path() {
+    let gw = FakeGateway::start();
+    let path = format!("/{KEY}/v1/openai/chat/completions");
+    let h = vec![("helicone-cache-enabled", "true".to_string())];
+    let r = post_h(&gw, &path, &h, &openai_body("deepinfra", false)).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(hdr(&r, "helicone-cache").as_deref(), Some("MISS"));
+    let r = post_h(&gw, &path, &h, &openai_body("deepinfra", false)).await;
+    assert_eq!(hdr(&r, "helicone-cache").as_deref(), Some("HIT"));
+    assert_eq!(gw.last_request().path, path);
+}
+
+/// The fake works from a plain #[test] fn, with blocking I/O (as assert_cmd tests do).
+#[test]
+fn usable_from_plain_test_with_blocking_io() {
+    use std::io::{Read, Write};
+    let gw = FakeGateway::start();
+    let body = r#"{"model":"m","messages":[{"role":"user","content":"plain"}]}"#;
+    let addr = gw.url().trim_start_matches("http://").to_string();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 200 OK\r\n"), "{out}");
+    assert!(
+        out.to_ascii_lowercase()
+            .contains("helicone-status: success")
+    );
+    assert!(out.contains("Hello! You said: plain"));
+    assert_eq!(gw.requests().len(), 1);
+    drop(gw);
+}

@@ -617,6 +617,28 @@ fn proxy_key(rec: &Recorded) -> Option<&str> {
         .or_else(|| rec.header("x-api-key").map(str::trim))
 }
 
+/// Without a `Helicone-Auth` header, the first path segment starting with
+/// `sk-helicone`/`pk-helicone` is removed from the path and used as the key.
+fn strip_path_key(rec: &Recorded) -> (String, Option<String>) {
+    if rec.header("helicone-auth").is_none() {
+        let segs: Vec<&str> = rec.path.split('/').collect();
+        if let Some(i) = segs
+            .iter()
+            .position(|s| s.starts_with("sk-helicone") || s.starts_with("pk-helicone"))
+        {
+            let key = segs[i].to_string();
+            let rest: Vec<&str> = segs
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, s)| *s)
+                .collect();
+            return (rest.join("/"), Some(key));
+        }
+    }
+    (rec.path.clone(), None)
+}
+
 async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
     if is_rest(rec) {
         return match pop_script(state) {
@@ -625,7 +647,9 @@ async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
         };
     }
 
-    let path = rec.path.as_str();
+    // A Helicone key as a path segment stands for `Helicone-Auth` (§1.1).
+    let (path, path_key) = strip_path_key(rec);
+    let path = path.as_str();
     let (mode, inner) = if let Some(rest) = strip_mode(path, "/ai-gateway") {
         (Mode::AiGateway, rest)
     } else if let Some(rest) = strip_mode(path, "/gateway") {
@@ -643,9 +667,15 @@ async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
             {
                 return Some(Reply::text(400, "Missing target base url"));
             }
-            proxy_key(rec).is_some_and(is_helicone_key)
+            path_key
+                .as_deref()
+                .or_else(|| proxy_key(rec))
+                .is_some_and(is_helicone_key)
         }
-        Mode::Proxy => proxy_key(rec).is_some_and(is_helicone_key),
+        Mode::Proxy => path_key
+            .as_deref()
+            .or_else(|| proxy_key(rec))
+            .is_some_and(is_helicone_key),
         Mode::AiGateway => {
             if rec.method == "GET" && (inner == "/v1/models" || inner == "/models") {
                 return Some(Reply::json(
@@ -709,8 +739,8 @@ async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
         }
         if authenticated {
             let url = match &rec.query {
-                Some(q) => format!("{}?{q}", rec.path),
-                None => rec.path.clone(),
+                Some(q) => format!("{path}?{q}"),
+                None => path.to_string(),
             };
             let seed = rec.header("helicone-cache-seed").unwrap_or_default();
             let keyed = cache::keyed_headers(&rec.headers);
