@@ -3,4 +3,5 @@
 
 mod support;
 
+mod chat;
 mod fake_selftest;

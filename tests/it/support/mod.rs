@@ -19,6 +19,7 @@
 
 pub mod cache;
 pub mod formats;
+pub mod hcl;
 pub mod ratelimit;
 
 use std::collections::VecDeque;

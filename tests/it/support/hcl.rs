@@ -1,0 +1,194 @@
+//! Running the `hcl` binary hermetically: a fresh temporary directory for the
+//! log, the config and HOME; an environment cleared of everything but test
+//! keys; and every provider's base URL pointed at a fake gateway.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::FakeGateway;
+
+/// Obviously fake keys, one per variable. Tests grep the log for each.
+pub const HELICONE_KEY: &str = "sk-helicone-TEST001-AAAAAAA-BBBBBBB-CCCCCCC";
+pub const TEST_KEYS: &[(&str, &str)] = &[
+    ("HELICONE_API_KEY", HELICONE_KEY),
+    ("OPENAI_API_KEY", "test-openai-KEY-0001"),
+    ("AZURE_OPENAI_API_KEY", "test-azure-KEY-0002"),
+    ("ANTHROPIC_API_KEY", "test-anthropic-KEY-0003"),
+    ("GEMINI_API_KEY", "test-gemini-KEY-0004"),
+    ("VERTEX_ACCESS_TOKEN", "test-vertex-TOKEN-0005"),
+    ("GROQ_API_KEY", "test-groq-KEY-0006"),
+    ("TOGETHER_API_KEY", "test-together-KEY-0007"),
+    ("OPENROUTER_API_KEY", "test-openrouter-KEY-0008"),
+    ("MISTRAL_API_KEY", "test-mistral-KEY-0009"),
+    ("FIREWORKS_API_KEY", "test-fireworks-KEY-0010"),
+    ("PERPLEXITY_API_KEY", "test-perplexity-KEY-0011"),
+    ("DEEPSEEK_API_KEY", "test-deepseek-KEY-0012"),
+    ("XAI_API_KEY", "test-xai-KEY-0013"),
+    ("DEEPINFRA_API_KEY", "test-deepinfra-KEY-0014"),
+    ("CEREBRAS_API_KEY", "test-cerebras-KEY-0015"),
+    ("HCL_GATEWAY_API_KEY", "test-gateway-KEY-0016"),
+];
+
+pub const PROVIDER_NAMES: &[&str] = &[
+    "openai",
+    "azure",
+    "anthropic",
+    "gemini",
+    "vertex",
+    "groq",
+    "together",
+    "openrouter",
+    "mistral",
+    "fireworks",
+    "perplexity",
+    "deepseek",
+    "xai",
+    "deepinfra",
+    "cerebras",
+    "gateway",
+    "ai-gateway",
+];
+
+pub fn key_of(var: &str) -> &'static str {
+    TEST_KEYS
+        .iter()
+        .find(|(k, _)| *k == var)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("no test key for {var}"))
+}
+
+/// A hermetic hcl environment.
+pub struct Hcl {
+    pub dir: tempfile::TempDir,
+    envs: Vec<(String, String)>,
+}
+
+impl Default for Hcl {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hcl {
+    /// Test keys set, no gateway: for dry runs and validation.
+    pub fn new() -> Hcl {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display().to_string();
+        let mut envs: Vec<(String, String)> = vec![
+            ("HOME".into(), d.clone()),
+            ("XDG_DATA_HOME".into(), format!("{d}/data")),
+            ("XDG_CONFIG_HOME".into(), format!("{d}/config")),
+            ("HCL_LOG".into(), format!("{d}/requests.jsonl")),
+            ("HCL_CONFIG".into(), format!("{d}/config.toml")),
+            ("HCL_NO_KEYRING".into(), "1".into()),
+            ("NO_COLOR".into(), "1".into()),
+            ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+            (
+                "AZURE_OPENAI_ENDPOINT".into(),
+                "https://hcltest.openai.azure.com".into(),
+            ),
+            ("VERTEX_PROJECT".into(), "hcl-test".into()),
+            ("VERTEX_LOCATION".into(), "us-central1".into()),
+        ];
+        for (k, v) in TEST_KEYS {
+            envs.push(((*k).into(), (*v).into()));
+        }
+        Hcl { dir, envs }
+    }
+
+    /// Every provider's Helicone base pointed at the fake gateway. The
+    /// `gateway` and `ai-gateway` rows get the fake's mode prefixes.
+    pub fn with_gateway(gw: &FakeGateway) -> Hcl {
+        let mut h = Hcl::new();
+        for name in PROVIDER_NAMES {
+            let var = format!(
+                "HCL_BASE_URL_{}",
+                name.to_ascii_uppercase().replace('-', "_")
+            );
+            let url = match *name {
+                "gateway" => format!("{}/gateway", gw.url()),
+                "ai-gateway" => format!("{}/ai-gateway", gw.url()),
+                _ => gw.url(),
+            };
+            h = h.env(&var, &url);
+        }
+        h
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Hcl {
+        self.envs.retain(|(n, _)| n != k);
+        self.envs.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn env_remove(mut self, k: &str) -> Hcl {
+        self.envs.retain(|(n, _)| n != k);
+        self
+    }
+
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::cargo_bin("hcl").unwrap();
+        c.env_clear();
+        for (k, v) in &self.envs {
+            c.env(k, v);
+        }
+        c.timeout(std::time::Duration::from_secs(60));
+        c
+    }
+
+    /// A `std::process::Command` with the same environment (for signals and pipes).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("hcl"));
+        c.env_clear();
+        for (k, v) in &self.envs {
+            c.env(k, v);
+        }
+        c
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join("requests.jsonl")
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    pub fn write_config(&self, toml: &str) {
+        std::fs::write(self.config_path(), toml).unwrap();
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(self.log_path()).unwrap_or_default()
+    }
+
+    /// Every log record, parsed.
+    pub fn records(&self) -> Vec<Value> {
+        self.log_text()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    pub fn last_record(&self) -> Value {
+        self.records().pop().expect("the log has no record")
+    }
+
+    /// Assert that no test key value appears in the log file.
+    pub fn assert_log_has_no_keys(&self) {
+        let text = self.log_text();
+        for (var, key) in TEST_KEYS {
+            assert!(!text.contains(key), "the log contains the value of {var}");
+        }
+    }
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
