@@ -72,7 +72,12 @@ pub struct RequestArgs {
     pub max_tokens: Option<u32>,
 
     /// Sampling temperature.
-    #[arg(long, value_name = "T", help_heading = "Request")]
+    #[arg(
+        long,
+        value_name = "T",
+        allow_negative_numbers = true,
+        help_heading = "Request"
+    )]
     pub temperature: Option<f64>,
 
     /// Custom property: `Helicone-Property-KEY: VALUE` (repeatable).

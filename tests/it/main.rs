@@ -4,4 +4,6 @@
 mod support;
 
 mod chat;
+mod errors;
 mod fake_selftest;
+mod providers;
