@@ -522,3 +522,91 @@ fn secret_headers_given_with_h_are_masked() {
     );
     assert!(!hcl.log_text().contains("test-user-SECRET-4242"));
 }
+
+#[test]
+fn ai_gateway_rejects_a_bad_helicone_key_with_exit_5() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw).env("HELICONE_API_KEY", "test-wrong-key");
+    let out = hcl
+        .cmd()
+        .args(["chat", "-P", "ai-gateway", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Invalid Helicone API key"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("check HELICONE_API_KEY"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn gateway_without_target_is_refused_by_helicone_and_explained() {
+    // hcl refuses this itself (exit 2); with the header stripped by a user
+    // override, Helicone's own 400 is explained too.
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let out = hcl
+        .cmd()
+        .args([
+            "chat",
+            "-P",
+            "openai",
+            "--base-url",
+            &format!("{}/gateway", gw.url()),
+            "hi",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Missing target base url"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--target-url"), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_waiting_logs_the_request_and_exits_130() {
+    let gw = FakeGateway::start();
+    gw.push_script(Script::DelayThen(
+        Duration::from_secs(5),
+        Box::new(Script::Respond {
+            status: 200,
+            headers: vec![],
+            body: "{}".into(),
+        }),
+    ));
+    let hcl = Hcl::with_gateway(&gw);
+    let child = hcl
+        .std_cmd()
+        .args(["chat", "slow one"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while gw.requests().is_empty() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "Ctrl-C does not wait for the answer"
+    );
+    let rec = hcl.last_record();
+    assert_eq!(rec["error"], "interrupted");
+    assert_eq!(rec["response"]["status"], serde_json::Value::Null);
+}
