@@ -610,3 +610,36 @@ fn ctrl_c_while_waiting_logs_the_request_and_exits_130() {
     assert_eq!(rec["error"], "interrupted");
     assert_eq!(rec["response"]["status"], serde_json::Value::Null);
 }
+
+#[test]
+fn cacert_is_loaded_or_refused_clearly() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let bogus = hcl.dir.path().join("bogus.pem");
+    std::fs::write(&bogus, "not a certificate").unwrap();
+    let out = hcl
+        .cmd()
+        .args(["chat", "--cacert"])
+        .arg(&bogus)
+        .arg("hi")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--cacert"), "{}", stderr(&out));
+    let out = hcl
+        .cmd()
+        .args(["chat", "--cacert", "/nonexistent/ca.pem", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(gw.requests().is_empty());
+    let bundle = std::path::Path::new("/etc/ssl/certs/ca-certificates.crt");
+    if bundle.exists() {
+        hcl.cmd()
+            .args(["chat", "--cacert"])
+            .arg(bundle)
+            .arg("hi")
+            .assert()
+            .success();
+    }
+}
