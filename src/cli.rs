@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::provider;
+use crate::{docs, provider};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,7 +16,7 @@ use crate::provider;
     long_about = "hcl sends chat requests to any supported LLM provider through Helicone's proxy, \
 with every Helicone feature as a flag, logs every exchange locally, and replays logged requests \
 to prove that Helicone's cache answers.",
-    after_help = "Examples:\n  hcl chat \"Say hello\"\n  hcl chat -P anthropic --cache -p env=ci \"Summarise: $(cat notes.txt)\"\n  hcl providers",
+    after_help = docs::examples_help(""),
     propagate_version = true,
     max_term_width = 100
 )]
@@ -28,18 +28,20 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Send one chat request and print the answer.
-    #[command(
-        after_help = "Examples:\n  hcl chat \"What is Helicone?\"\n  echo \"Explain SSE\" | hcl chat -P anthropic --json\n  hcl chat --dry-run -P gemini -p team=search \"hi\""
-    )]
+    #[command(after_help = docs::examples_help("chat"))]
     Chat(Box<ChatArgs>),
     /// Show the provider table: routing, wire format and where each key was found.
-    #[command(
-        after_help = "Examples:\n  hcl providers\n  hcl providers --json | jq '.[] | select(.key_source != \"none\")'"
-    )]
+    #[command(after_help = docs::examples_help("providers"))]
     Providers(ProvidersArgs),
     /// Read the local request log.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = docs::examples_help("log"))]
     Log(LogCommand),
+    /// Print a shell completion script.
+    #[command(after_help = docs::examples_help("completions"))]
+    Completions(CompletionsArgs),
+    /// Write the man pages and completion scripts from the CLI definition.
+    #[command(hide = true)]
+    GenerateDocs(GenerateDocsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -240,15 +242,13 @@ pub struct ProvidersArgs {
 #[derive(Debug, Subcommand)]
 pub enum LogCommand {
     /// List logged exchanges, newest last.
-    #[command(after_help = "Examples:\n  hcl log list\n  hcl log list -n 50 --json")]
+    #[command(after_help = docs::examples_help("log list"))]
     List(LogListArgs),
     /// Print one record as pretty JSON (an id or a unique prefix of one).
-    #[command(
-        after_help = "Examples:\n  hcl log show 3f2a\n  hcl log show 3f2a | jq .response.usage"
-    )]
+    #[command(after_help = docs::examples_help("log show"))]
     Show(LogShowArgs),
     /// Print the log file's path.
-    #[command(after_help = "Examples:\n  hcl log path\n  tail -f \"$(hcl log path)\"")]
+    #[command(after_help = docs::examples_help("log path"))]
     Path,
 }
 
@@ -271,4 +271,21 @@ pub struct LogShowArgs {
 
 fn provider_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(provider::PROVIDERS.iter().map(|p| p.name))
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateDocsArgs {
+    /// The repository root to write `man/` and `completions/` under.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Compare instead of writing; exit 1 when a file is out of date.
+    #[arg(long)]
+    pub check: bool,
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod docs;
 mod error;
 mod exchange;
 mod helicone;
@@ -43,6 +44,8 @@ fn main() -> ExitCode {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
         Command::Providers(args) => commands::providers::run(args, &env, &printer),
         Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
+        Command::Completions(args) => commands::completions::run(args, &printer),
+        Command::GenerateDocs(args) => commands::completions::generate_docs(args, &printer),
     };
     let status = match result {
         Ok(status) => status,

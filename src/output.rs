@@ -57,6 +57,11 @@ impl Printer {
         self.out(s.as_bytes(), true)
     }
 
+    /// Text on stdout exactly as given, flushed at once.
+    pub fn stream_text(&self, text: &str) -> Result<()> {
+        self.out(text.as_bytes(), true)
+    }
+
     /// Plain lines on stdout (paths, curl commands, dry runs).
     pub fn line(&self, text: &str) -> Result<()> {
         self.answer(text)

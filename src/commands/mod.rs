@@ -2,6 +2,7 @@
 //! errors to exit codes.
 
 pub mod chat;
+pub mod completions;
 pub mod log;
 pub mod providers;
 

@@ -4,6 +4,7 @@
 mod support;
 
 mod chat;
+mod docs;
 mod errors;
 mod fake_selftest;
 mod providers;
