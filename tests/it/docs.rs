@@ -25,7 +25,9 @@ fn have(tool: &str) -> bool {
         if std::env::var("HCL_TEST_DOC_TOOLS").as_deref() == Ok("1") {
             panic!("{tool} is required (HCL_TEST_DOC_TOOLS=1) but not installed");
         }
-        crate::support::skip(&format!("{tool} is not installed (set HCL_TEST_DOC_TOOLS=1 to require it)"));
+        crate::support::skip(&format!(
+            "{tool} is not installed (set HCL_TEST_DOC_TOOLS=1 to require it)"
+        ));
     }
     ok
 }
