@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod exchange;
 mod helicone;
+mod keystore;
 mod log;
 mod output;
 mod provider;

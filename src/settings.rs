@@ -1,8 +1,8 @@
 //! Parse, resolve, run: this is the resolve step. Flags, environment and the
 //! config file become validated domain values; commands see nothing else.
 //!
-//! Precedence: a key comes from the environment, then the config file; a base
-//! URL from `--base-url`, then `HCL_BASE_URL_<PROVIDER>`, then the config
+//! Precedence: a key comes from the environment, then the OS keyring, then
+//! the config file; a base URL from `--base-url`, then `HCL_BASE_URL_<PROVIDER>`, then the config
 //! file, then the provider table.
 
 use std::collections::BTreeMap;
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::{FormatArg, RequestArgs};
 use crate::error::{Error, Result};
 use crate::helicone::{self, HeliconeOptions, RetryOptions};
+use crate::keystore::{self, KeyStore};
 use crate::log;
 use crate::provider::{self, Direct, Provider, Routing, WireFormat};
 use crate::request::{self, Credentials, Route};
@@ -41,6 +42,8 @@ pub struct Config {
     pub cache: Option<bool>,
     pub cache_ttl: Option<u64>,
     pub cache_bucket: Option<u32>,
+    /// Default `Helicone-Cache-Seed`.
+    pub cache_seed: Option<String>,
     /// Properties sent with every request (flags override them).
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
@@ -55,6 +58,9 @@ pub struct Config {
 pub struct HeliconeConfig {
     /// Allowed but discouraged: prefer HELICONE_API_KEY or the keyring.
     pub api_key: Option<String>,
+    /// The REST API base for `hcl auth check` (self-hosted Helicone);
+    /// `HCL_HELICONE_API_BASE` overrides it.
+    pub api_base: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -256,6 +262,16 @@ pub struct ResolveContext<'a> {
 }
 
 pub fn resolve(args: &RequestArgs, ctx: ResolveContext<'_>) -> Result<RequestSettings> {
+    let keyring = keystore::for_env(ctx.env);
+    resolve_with_keyring(args, ctx, keyring)
+}
+
+/// [`resolve`] with the keyring given (tests use a map).
+pub fn resolve_with_keyring(
+    args: &RequestArgs,
+    ctx: ResolveContext<'_>,
+    keyring: &dyn KeyStore,
+) -> Result<RequestSettings> {
     let env = ctx.env;
     let config = ctx.config;
     let mut warnings = Vec::new();
@@ -418,7 +434,13 @@ pub fn resolve(args: &RequestArgs, ctx: ResolveContext<'_>) -> Result<RequestSet
 
     // Keys.
     let provider_key = if provider.uses_provider_key() {
-        let found = secrets::lookup(provider.key_env, env, pconf.api_key.as_deref());
+        let found = secrets::lookup(
+            provider.name,
+            provider.key_env,
+            env,
+            keyring,
+            pconf.api_key.as_deref(),
+        );
         if found.is_none() && !ctx.offline {
             return Err(Error::usage(missing_key_message(provider)));
         }
@@ -428,15 +450,11 @@ pub fn resolve(args: &RequestArgs, ctx: ResolveContext<'_>) -> Result<RequestSet
     };
     let needs_helicone = !args.direct;
     let helicone_key = if needs_helicone {
-        let found = secrets::lookup(
-            &["HELICONE_API_KEY"],
-            env,
-            config.helicone.api_key.as_deref(),
-        );
+        let found = helicone_key(env, config, keyring);
         match &found {
             None if !ctx.offline => {
                 return Err(Error::usage(
-                    "HELICONE_API_KEY is not set; without it Helicone forwards requests without logging or caching them. Set it (or helicone.api_key in the config file), or use --direct to bypass Helicone",
+                    "HELICONE_API_KEY is not set; without it Helicone forwards requests without logging or caching them. Set it (or run `hcl auth set helicone`, or api_key under [helicone] in the config file), or use --direct to bypass Helicone",
                 ));
             }
             Some(k) if !secrets::looks_like_helicone_key(k.secret.expose()) => {
@@ -545,8 +563,8 @@ pub fn resolve(args: &RequestArgs, ctx: ResolveContext<'_>) -> Result<RequestSet
 pub fn missing_key_message(p: &Provider) -> String {
     let vars = p.key_env.join(" or ");
     format!(
-        "no API key for {}: set {vars}, or api_key under [providers.{}] in the config file",
-        p.name, p.name
+        "no API key for {}: set {vars}, run `hcl auth set {}`, or set api_key under [providers.{}] in the config file",
+        p.name, p.name, p.name
     )
 }
 
@@ -622,12 +640,13 @@ fn helicone_options(
         properties.push((k, v));
     }
     let user = args.user.clone().or_else(|| config.user.clone());
+    let cache_seed = args.cache_seed.clone().or_else(|| config.cache_seed.clone());
     for (what, v) in [
         ("--user", &user),
         ("--session", &args.session),
         ("--session-name", &args.session_name),
         ("--session-path", &args.session_path),
-        ("--cache-seed", &args.cache_seed),
+        ("--cache-seed", &cache_seed),
     ] {
         if let Some(v) = v {
             helicone::check_value(what, v)?;
@@ -661,7 +680,7 @@ fn helicone_options(
         .map(helicone::check_cache_bucket)
         .transpose()?;
     let cache = args.cache || config.cache.unwrap_or(false);
-    if !cache && (cache_ttl.is_some() || cache_bucket.is_some() || args.cache_seed.is_some()) {
+    if !cache && (cache_ttl.is_some() || cache_bucket.is_some() || cache_seed.is_some()) {
         warnings.push(
             "cache options are set but caching is off; add --cache to enable Helicone's cache"
                 .to_string(),
@@ -710,7 +729,7 @@ fn helicone_options(
         cache,
         cache_ttl,
         cache_bucket,
-        cache_seed: args.cache_seed.clone(),
+        cache_seed,
         retry,
         rate_limit,
         omit_request: args.omit_request,
@@ -723,21 +742,37 @@ fn helicone_options(
 
 /// The provider key's source, for `hcl providers`.
 pub fn provider_key(p: &Provider, env: Env<'_>, config: &Config) -> Option<FoundKey> {
+    let keyring = keystore::for_env(env);
     if p.uses_provider_key() {
         secrets::lookup(
+            p.name,
             p.key_env,
             env,
+            keyring,
             config
                 .provider_config(p.name)
                 .and_then(|c| c.api_key.as_deref()),
         )
     } else {
-        secrets::lookup(
-            &["HELICONE_API_KEY"],
-            env,
-            config.helicone.api_key.as_deref(),
-        )
+        helicone_key(env, config, keyring)
     }
+}
+
+/// The keyring entry name of the Helicone key.
+pub const HELICONE_KEY_NAME: &str = "helicone";
+/// The environment variable of the Helicone key.
+pub const HELICONE_KEY_VAR: &str = "HELICONE_API_KEY";
+
+/// The Helicone key: `HELICONE_API_KEY`, then the keyring entry `helicone`,
+/// then `api_key` under `[helicone]`.
+pub fn helicone_key(env: Env<'_>, config: &Config, keyring: &dyn KeyStore) -> Option<FoundKey> {
+    secrets::lookup(
+        HELICONE_KEY_NAME,
+        &[HELICONE_KEY_VAR],
+        env,
+        keyring,
+        config.helicone.api_key.as_deref(),
+    )
 }
 
 #[cfg(test)]
