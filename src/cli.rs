@@ -40,6 +40,12 @@ pub enum Command {
     /// Read the local request log.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Keys in the OS keyring, where each key was found, and a Helicone key check.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// The config file: its path and the effective settings.
+    #[command(subcommand)]
+    Config(ConfigCommand),
 }
 
 #[derive(Debug, Args)]
@@ -262,6 +268,95 @@ pub struct LogShowArgs {
     /// A record id or a unique prefix of one.
     #[arg(value_name = "ID")]
     pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Store a key in the OS keyring. The key is read from stdin when it is piped, else from a
+    /// hidden prompt; never from the command line.
+    #[command(
+        after_help = "NAME is `helicone` or a provider that takes a key (see `hcl providers`).\n\
+The keyring is the Secret Service (GNOME Keyring, KWallet) on Linux, the Keychain on macOS and\n\
+the Credential Manager on Windows. Where there is none (CI, SSH), use the environment variable\n\
+or the config file.\n\n\
+Examples:\n  hcl auth set helicone\n  pass show openai | hcl auth set openai\n  hcl auth set anthropic < ~/.secrets/anthropic"
+    )]
+    Set(AuthNameArgs),
+    /// Delete a key from the OS keyring.
+    #[command(after_help = "Examples:\n  hcl auth delete openai\n  hcl auth delete helicone")]
+    Delete(AuthNameArgs),
+    /// Show where each key was found (env, keyring, config or none), as a fingerprint.
+    #[command(
+        after_help = "Keys are looked up in the environment, then the OS keyring, then the config file.\n\
+HCL_NO_KEYRING=1 skips the keyring.\n\n\
+Examples:\n  hcl auth status\n  hcl auth status --json | jq '.keys[] | select(.source != \"none\")'"
+    )]
+    Status(AuthStatusArgs),
+    /// Verify the Helicone key with one cheap call to Helicone's REST API.
+    #[command(
+        after_help = "Helicone's proxies accept a wrong Helicone key silently: requests are answered but never\n\
+logged or cached. This check asks the REST API instead: https://api.helicone.ai, or\n\
+https://eu.api.helicone.ai for sk-helicone-eu- keys; HCL_HELICONE_API_BASE (or api_base under\n\
+[helicone] in the config file) overrides it. Exit status: 0 ok, 5 invalid key or no\n\
+permission, 3 network error, 2 no key.\n\n\
+Examples:\n  hcl auth check\n  hcl auth check --json\n  HCL_HELICONE_API_BASE=https://helicone.internal.example hcl auth check"
+    )]
+    Check(AuthCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuthNameArgs {
+    /// `helicone` or a provider name.
+    #[arg(value_name = "NAME", value_parser = key_names())]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthStatusArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthCheckArgs {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Whole-request timeout in seconds [default: 30].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path (HCL_CONFIG, else the platform's config directory).
+    #[command(after_help = "Examples:\n  hcl config path\n  $EDITOR \"$(hcl config path)\"")]
+    Path,
+    /// Print the effective settings and where each came from; keys as fingerprints.
+    #[command(
+        after_help = "Examples:\n  hcl config show\n  hcl config show --json | jq '.[] | select(.source == \"config\")'"
+    )]
+    Show(ConfigShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigShowArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `helicone` and every provider that takes a key of its own.
+fn key_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        std::iter::once("helicone").chain(
+            provider::PROVIDERS
+                .iter()
+                .filter(|p| p.uses_provider_key())
+                .map(|p| p.name),
+        ),
+    )
 }
 
 fn provider_names() -> clap::builder::PossibleValuesParser {

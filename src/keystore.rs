@@ -32,15 +32,15 @@ pub const TIMEOUT: Duration = Duration::from_secs(3);
 pub enum Lookup {
     Found(Secret),
     Missing,
-    /// The keyring could not be asked; the reason is for `auth status`.
-    Unavailable(String),
+    /// The keyring could not be asked; [`KeyStore::unavailable`] says why.
+    Unavailable,
 }
 
 impl Lookup {
     pub fn found(self) -> Option<Secret> {
         match self {
             Lookup::Found(s) => Some(s),
-            Lookup::Missing | Lookup::Unavailable(_) => None,
+            Lookup::Missing | Lookup::Unavailable => None,
         }
     }
 }
@@ -59,7 +59,7 @@ pub struct NoKeyring(pub String);
 
 impl KeyStore for NoKeyring {
     fn get(&self, _name: &str) -> Lookup {
-        Lookup::Unavailable(self.0.clone())
+        Lookup::Unavailable
     }
 
     fn unavailable(&self) -> Option<String> {
@@ -86,8 +86,8 @@ impl KeyStore for OsKeyring {
             Ok(s) => s,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some(reason) = &state.down {
-            return Lookup::Unavailable(reason.clone());
+        if state.down.is_some() {
+            return Lookup::Unavailable;
         }
         if let Some(hit) = state.cache.get(name) {
             return hit.clone().map_or(Lookup::Missing, Lookup::Found);
@@ -106,8 +106,8 @@ impl KeyStore for OsKeyring {
                 Lookup::Missing
             }
             Err(Failure::Other(reason)) => {
-                state.down = Some(reason.clone());
-                Lookup::Unavailable(reason)
+                state.down = Some(reason);
+                Lookup::Unavailable
             }
         }
     }
@@ -164,7 +164,10 @@ fn no_session_reason(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
         });
     match runtime_dir {
         Some(dir) if dir.join("bus").exists() => None,
-        _ => Some("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service".to_string()),
+        _ => Some(
+            "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service"
+                .to_string(),
+        ),
     }
 }
 
@@ -231,7 +234,9 @@ fn alternatives(name: &str, env_var: &str) -> String {
     } else {
         format!("api_key under [providers.{name}]")
     };
-    format!("set {env_var} in the environment instead, or {section} in the config file (then chmod 600 it)")
+    format!(
+        "set {env_var} in the environment instead, or {section} in the config file (then chmod 600 it)"
+    )
 }
 
 /// Store `secret` under `name`. `env_var` names the alternative for the
@@ -269,7 +274,13 @@ pub fn delete(env: &dyn Fn(&str) -> Option<String>, name: &str, env_var: &str) -
     }
 }
 
-fn ensure_usable(env: &dyn Fn(&str) -> Option<String>, name: &str, env_var: &str) -> Result<()> {
+/// Fail with advice when the keyring cannot be written at all (before
+/// asking the user for a secret).
+pub fn ensure_usable(
+    env: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+    env_var: &str,
+) -> Result<()> {
     if is_disabled(env) {
         return Err(Error::usage(format!(
             "HCL_NO_KEYRING=1 is set, so hcl does not touch the OS keyring; unset it, or {}",
@@ -306,7 +317,7 @@ mod tests {
         assert!(!is_disabled(&env_of(&[("HCL_NO_KEYRING", "")])));
         assert!(!is_disabled(&env_of(&[])));
         let store = for_env(&env_of(&[("HCL_NO_KEYRING", "1")]));
-        assert!(matches!(store.get("openai"), Lookup::Unavailable(_)));
+        assert!(matches!(store.get("openai"), Lookup::Unavailable));
         let err = set(
             &env_of(&[("HCL_NO_KEYRING", "1")]),
             "openai",

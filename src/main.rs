@@ -44,6 +44,8 @@ fn main() -> ExitCode {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
         Command::Providers(args) => commands::providers::run(args, &env, &printer),
         Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
+        Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
+        Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
     };
     let status = match result {
         Ok(status) => status,

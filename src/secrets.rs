@@ -71,6 +71,15 @@ impl KeySource {
         }
     }
 
+    /// `env`, `keyring` or `config`: the stable word for `--json` output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            KeySource::Env(_) => "env",
+            KeySource::Keyring => "keyring",
+            KeySource::Config => "config",
+        }
+    }
+
     /// How `--curl` refers to the key: an environment variable name.
     pub fn env_var(&self) -> Option<&str> {
         match self {
@@ -188,15 +197,57 @@ pub mod tests {
         let ring = MapStore(&[("openai", "from-keyring"), ("blank", " ")]);
         let none = MapStore(&[]);
         let off = NoKeyring("off".into());
-        type Case<'a> = (&'a [&'a str], &'a dyn KeyStore, &'a str, Option<&'a str>, Option<(&'a str, KeySource)>);
+        type Case<'a> = (
+            &'a [&'a str],
+            &'a dyn KeyStore,
+            &'a str,
+            Option<&'a str>,
+            Option<(&'a str, KeySource)>,
+        );
         let cases: &[Case<'_>] = &[
             // (variables, keyring, keyring name, config value, expected)
-            (&["A", "B"], &ring, "openai", Some("cfg"), Some(("from-b", KeySource::Env("B".into())))),
-            (&["A"], &ring, "openai", Some("cfg"), Some(("from-keyring", KeySource::Keyring))),
-            (&["EMPTY"], &ring, "openai", Some("cfg"), Some(("from-keyring", KeySource::Keyring))),
-            (&["A"], &none, "openai", Some("cfg"), Some(("cfg", KeySource::Config))),
-            (&["A"], &off, "openai", Some(" cfg "), Some(("cfg", KeySource::Config))),
-            (&["A"], &ring, "blank", Some("cfg"), Some(("cfg", KeySource::Config))),
+            (
+                &["A", "B"],
+                &ring,
+                "openai",
+                Some("cfg"),
+                Some(("from-b", KeySource::Env("B".into()))),
+            ),
+            (
+                &["A"],
+                &ring,
+                "openai",
+                Some("cfg"),
+                Some(("from-keyring", KeySource::Keyring)),
+            ),
+            (
+                &["EMPTY"],
+                &ring,
+                "openai",
+                Some("cfg"),
+                Some(("from-keyring", KeySource::Keyring)),
+            ),
+            (
+                &["A"],
+                &none,
+                "openai",
+                Some("cfg"),
+                Some(("cfg", KeySource::Config)),
+            ),
+            (
+                &["A"],
+                &off,
+                "openai",
+                Some(" cfg "),
+                Some(("cfg", KeySource::Config)),
+            ),
+            (
+                &["A"],
+                &ring,
+                "blank",
+                Some("cfg"),
+                Some(("cfg", KeySource::Config)),
+            ),
             (&["A"], &ring, "groq", Some(""), None),
             (&["A"], &off, "openai", None, None),
         ];

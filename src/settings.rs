@@ -640,7 +640,10 @@ fn helicone_options(
         properties.push((k, v));
     }
     let user = args.user.clone().or_else(|| config.user.clone());
-    let cache_seed = args.cache_seed.clone().or_else(|| config.cache_seed.clone());
+    let cache_seed = args
+        .cache_seed
+        .clone()
+        .or_else(|| config.cache_seed.clone());
     for (what, v) in [
         ("--user", &user),
         ("--session", &args.session),
