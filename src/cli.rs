@@ -281,7 +281,7 @@ the Credential Manager on Windows. Where there is none (CI, SSH), use the enviro
 or the config file.\n\n\
 Examples:\n  hcl auth set helicone\n  pass show openai | hcl auth set openai\n  hcl auth set anthropic < ~/.secrets/anthropic"
     )]
-    Set(AuthNameArgs),
+    Set(AuthSetArgs),
     /// Delete a key from the OS keyring.
     #[command(after_help = "Examples:\n  hcl auth delete openai\n  hcl auth delete helicone")]
     Delete(AuthNameArgs),
@@ -302,6 +302,17 @@ permission, 3 network error, 2 no key.\n\n\
 Examples:\n  hcl auth check\n  hcl auth check --json\n  HCL_HELICONE_API_BASE=https://helicone.internal.example hcl auth check"
     )]
     Check(AuthCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuthSetArgs {
+    /// `helicone` or a provider name.
+    #[arg(value_name = "NAME", value_parser = key_names())]
+    pub name: String,
+    /// Anything after NAME: refused (without echoing it), so a key typed
+    /// here never reaches shell history or CI logs through an error message.
+    #[arg(hide = true, num_args = 0.., allow_hyphen_values = true, trailing_var_arg = true)]
+    pub refused: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -793,21 +793,57 @@ mod tests {
 
     #[test]
     fn base_url_precedence() {
-        let config: Config =
-            toml::from_str("[providers.openai]\nbase_url = \"http://from-config\"\n").unwrap();
+        let config: Config = toml::from_str(
+            "[providers.openai]\nbase_url = \"http://from-config\"\n[providers.ai-gateway]\nbase_url = \"http://gw-config/prefix/\"\n",
+        )
+        .unwrap();
         type Vars = &'static [(&'static str, &'static str)];
-        let cases: &[(Option<&str>, Vars, &str)] = &[
+        // (--provider, --base-url, env, expected base)
+        let cases: &[(Option<&str>, Option<&str>, Vars, &str)] = &[
             (
+                None,
                 Some("http://flag"),
                 &[("HCL_BASE_URL_OPENAI", "http://env")],
                 "http://flag",
             ),
-            (None, &[("HCL_BASE_URL_OPENAI", "http://env")], "http://env"),
-            (None, &[], "http://from-config"),
+            (
+                None,
+                None,
+                &[("HCL_BASE_URL_OPENAI", "http://env")],
+                "http://env",
+            ),
+            (
+                None,
+                None,
+                &[("HCL_BASE_URL_OPENAI", "")],
+                "http://from-config",
+            ),
+            (
+                None,
+                None,
+                &[("HCL_BASE_URL_GROQ", "http://groq-env")],
+                "http://from-config",
+            ),
+            (None, None, &[], "http://from-config"),
+            (
+                Some("groq"),
+                None,
+                &[("HCL_BASE_URL_GROQ", "http://groq-env/")],
+                "http://groq-env",
+            ),
+            (Some("groq"), None, &[], "https://groq.helicone.ai"),
+            (
+                Some("ai-gateway"),
+                None,
+                &[("HCL_BASE_URL_AI_GATEWAY", "http://gw-env/x")],
+                "http://gw-env/x",
+            ),
+            (Some("ai-gateway"), None, &[], "http://gw-config/prefix"),
         ];
-        for (flag, pairs, want) in cases {
+        for (provider, flag, pairs, want) in cases {
             let env = env_of(pairs);
             let args = RequestArgs {
+                provider: provider.map(str::to_string),
                 base_url: flag.map(str::to_string),
                 ..Default::default()
             };
@@ -840,25 +876,101 @@ mod tests {
     }
 
     #[test]
-    fn key_precedence_env_over_config() {
+    fn key_precedence_env_then_keyring_then_config() {
+        use crate::secrets::KeySource;
+        use crate::secrets::tests::MapStore;
         let config: Config = toml::from_str(
             "[helicone]\napi_key = \"cfg-helicone\"\n[providers.openai]\napi_key = \"cfg-openai\"\n",
         )
         .unwrap();
-        let env = env_of(&[("OPENAI_API_KEY", "env-openai")]);
-        let s = resolve(
+        let empty = Config::default();
+        type Vars = &'static [(&'static str, &'static str)];
+        type Ring = &'static [(&'static str, &'static str)];
+        type Want = (&'static str, KeySource);
+        // (env, keyring, config, expected openai key and source, expected helicone key and source)
+        let cases: &[(Vars, Ring, &Config, Want, Want)] = &[
+            (
+                &[
+                    ("OPENAI_API_KEY", "env-openai"),
+                    ("HELICONE_API_KEY", "env-helicone"),
+                ],
+                &[("openai", "ring-openai"), ("helicone", "ring-helicone")],
+                &config,
+                ("env-openai", KeySource::Env("OPENAI_API_KEY".into())),
+                ("env-helicone", KeySource::Env("HELICONE_API_KEY".into())),
+            ),
+            (
+                &[("OPENAI_API_KEY", "env-openai")],
+                &[("openai", "ring-openai"), ("helicone", "ring-helicone")],
+                &config,
+                ("env-openai", KeySource::Env("OPENAI_API_KEY".into())),
+                ("ring-helicone", KeySource::Keyring),
+            ),
+            (
+                &[],
+                &[("openai", "ring-openai")],
+                &config,
+                ("ring-openai", KeySource::Keyring),
+                ("cfg-helicone", KeySource::Config),
+            ),
+            (
+                &[("OPENAI_API_KEY", " ")],
+                &[],
+                &config,
+                ("cfg-openai", KeySource::Config),
+                ("cfg-helicone", KeySource::Config),
+            ),
+            (
+                &[],
+                &[("openai", "ring-openai"), ("helicone", "ring-helicone")],
+                &empty,
+                ("ring-openai", KeySource::Keyring),
+                ("ring-helicone", KeySource::Keyring),
+            ),
+        ];
+        for (i, (vars, ring, config, want_openai, want_helicone)) in cases.iter().enumerate() {
+            let env = env_of(vars);
+            let s = resolve_with_keyring(
+                &RequestArgs::default(),
+                ResolveContext {
+                    env: &env,
+                    config,
+                    input: ChatInput::default(),
+                    stream: false,
+                    offline: false,
+                },
+                &MapStore(ring),
+            )
+            .unwrap();
+            let p = s.creds.provider.unwrap();
+            assert_eq!(
+                (p.secret.expose(), p.source),
+                (want_openai.0, want_openai.1.clone()),
+                "case {i}"
+            );
+            let h = s.creds.helicone.unwrap();
+            assert_eq!(
+                (h.secret.expose(), h.source),
+                (want_helicone.0, want_helicone.1.clone()),
+                "case {i}"
+            );
+        }
+        // Nothing anywhere: the error says how to give a key, keyring included.
+        let env = env_of(&[("HELICONE_API_KEY", "h")]);
+        let err = resolve_with_keyring(
             &RequestArgs::default(),
             ResolveContext {
                 env: &env,
-                config: &config,
+                config: &empty,
                 input: ChatInput::default(),
                 stream: false,
                 offline: false,
             },
+            &MapStore(&[("anthropic", "wrong-name")]),
         )
-        .unwrap();
-        assert_eq!(s.creds.provider.unwrap().secret.expose(), "env-openai");
-        assert_eq!(s.creds.helicone.unwrap().secret.expose(), "cfg-helicone");
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("hcl auth set openai"), "{err}");
     }
 
     #[test]

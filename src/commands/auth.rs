@@ -27,7 +27,15 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn run(cmd: &AuthCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     match cmd {
-        AuthCommand::Set(a) => set(&a.name, env, printer),
+        AuthCommand::Set(a) => {
+            if !a.refused.is_empty() {
+                return Err(Error::usage(format!(
+                    "hcl auth set takes the key from stdin or a hidden prompt, never from the command line (it would stay in shell history); run `hcl auth set {}` and paste the key, or pipe it in",
+                    a.name
+                )));
+            }
+            set(&a.name, env, printer)
+        }
         AuthCommand::Delete(a) => delete(&a.name, env, printer),
         AuthCommand::Status(a) => status(a, env, printer),
         AuthCommand::Check(a) => check(a, env, printer),
@@ -35,6 +43,7 @@ pub fn run(cmd: &AuthCommand, env: Env<'_>, printer: &Printer) -> Result<ExitSta
 }
 
 /// A key hcl knows by name: `helicone`, or a provider that takes a key.
+#[derive(Debug)]
 struct KeyName {
     name: &'static str,
     vars: &'static [&'static str],

@@ -3,5 +3,7 @@
 
 mod support;
 
+mod auth;
 mod chat;
 mod fake_selftest;
+mod keyring;
