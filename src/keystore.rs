@@ -27,6 +27,10 @@ pub const SERVICE: &str = "hcl";
 /// The longest hcl waits for one keyring call.
 pub const TIMEOUT: Duration = Duration::from_secs(3);
 
+/// The longest `auth set`/`auth delete` wait when a person is at the
+/// terminal: long enough to answer the keyring's unlock dialog.
+pub const INTERACTIVE_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// What a keyring lookup found.
 #[derive(Debug, Clone)]
 pub enum Lookup {
@@ -93,7 +97,7 @@ impl KeyStore for OsKeyring {
             return hit.clone().map_or(Lookup::Missing, Lookup::Found);
         }
         let owned = name.to_string();
-        match bounded(move || entry(&owned)?.get_password()) {
+        match bounded(TIMEOUT, move || entry(&owned)?.get_password()) {
             Ok(value) => {
                 let secret = Some(value)
                     .filter(|v| !v.trim().is_empty())
@@ -186,9 +190,10 @@ fn entry(name: &str) -> keyring::Result<keyring::Entry> {
     keyring::Entry::new(SERVICE, name)
 }
 
-/// Run one keyring call on its own thread and wait at most [`TIMEOUT`]. On a
+/// Run one keyring call on its own thread and wait at most `limit`. On a
 /// timeout the thread is left behind; it ends with the process.
 fn bounded<T: Send + 'static>(
+    limit: Duration,
     call: impl FnOnce() -> keyring::Result<T> + Send + 'static,
 ) -> std::result::Result<T, Failure> {
     let (tx, rx) = mpsc::channel();
@@ -199,13 +204,13 @@ fn bounded<T: Send + 'static>(
             let _ = tx.send(call());
         })
         .map_err(|e| Failure::Other(format!("cannot start a thread for the keyring: {e}")))?;
-    match rx.recv_timeout(TIMEOUT) {
+    match rx.recv_timeout(limit) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(keyring::Error::NoEntry)) => Err(Failure::NoEntry),
         Ok(Err(e)) => Err(Failure::Other(describe(&e))),
         Err(mpsc::RecvTimeoutError::Timeout) => Err(Failure::Other(format!(
             "the OS keyring did not answer within {} s (is it locked?)",
-            TIMEOUT.as_secs()
+            limit.as_secs()
         ))),
         Err(mpsc::RecvTimeoutError::Disconnected) => {
             Err(Failure::Other("the OS keyring call failed".to_string()))
@@ -239,18 +244,19 @@ fn alternatives(name: &str, env_var: &str) -> String {
     )
 }
 
-/// Store `secret` under `name`. `env_var` names the alternative for the
-/// error message.
+/// Store `secret` under `name`, waiting at most `limit`. `env_var` names
+/// the alternative for the error message.
 pub fn set(
     env: &dyn Fn(&str) -> Option<String>,
     name: &str,
     env_var: &str,
     secret: &Secret,
+    limit: Duration,
 ) -> Result<()> {
     ensure_usable(env, name, env_var)?;
     let owned = name.to_string();
     let value = secret.expose().to_string();
-    bounded(move || entry(&owned)?.set_password(&value)).map_err(|f| match f {
+    bounded(limit, move || entry(&owned)?.set_password(&value)).map_err(|f| match f {
         Failure::NoEntry => Error::usage(format!(
             "the OS keyring refused to store the key for {name}; {}",
             alternatives(name, env_var)
@@ -261,11 +267,17 @@ pub fn set(
     })
 }
 
-/// Delete the key stored under `name`. `Ok(false)`: there was none.
-pub fn delete(env: &dyn Fn(&str) -> Option<String>, name: &str, env_var: &str) -> Result<bool> {
+/// Delete the key stored under `name`, waiting at most `limit`.
+/// `Ok(false)`: there was none.
+pub fn delete(
+    env: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+    env_var: &str,
+    limit: Duration,
+) -> Result<bool> {
     ensure_usable(env, name, env_var)?;
     let owned = name.to_string();
-    match bounded(move || entry(&owned)?.delete_credential()) {
+    match bounded(limit, move || entry(&owned)?.delete_credential()) {
         Ok(()) => Ok(true),
         Err(Failure::NoEntry) => Ok(false),
         Err(Failure::Other(reason)) => Err(Error::usage(format!(
@@ -323,6 +335,7 @@ mod tests {
             "openai",
             "OPENAI_API_KEY",
             &Secret::new("x"),
+            TIMEOUT,
         )
         .unwrap_err()
         .to_string();

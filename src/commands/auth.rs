@@ -103,7 +103,7 @@ fn set(name: &str, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
             "this does not look like a Helicone key (sk-helicone-…); Helicone silently ignores unknown keys, so nothing would be logged or cached",
         );
     }
-    keystore::set(env, key.name, var, &secret)?;
+    keystore::set(env, key.name, var, &secret, patience())?;
     printer.note(&format!(
         "stored the key for {} in the OS keyring ({})",
         key.name,
@@ -169,10 +169,20 @@ fn clean_secret(raw: &str, name: &str) -> Result<Secret> {
     Ok(Secret::new(key))
 }
 
+/// How long `set` and `delete` wait for the keyring: a person at the
+/// terminal may have to answer an unlock dialog; a script should not hang.
+fn patience() -> Duration {
+    if std::io::stdin().is_terminal() {
+        keystore::INTERACTIVE_TIMEOUT
+    } else {
+        keystore::TIMEOUT
+    }
+}
+
 fn delete(name: &str, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     let key = key_name(name)?;
     let var = key.vars.first().copied().unwrap_or(HELICONE_KEY_VAR);
-    if keystore::delete(env, key.name, var)? {
+    if keystore::delete(env, key.name, var, patience())? {
         printer.note(&format!(
             "deleted the key for {} from the OS keyring",
             key.name
