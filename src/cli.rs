@@ -41,10 +41,17 @@ pub enum Command {
     #[command(subcommand)]
     Log(LogCommand),
     /// Keys in the OS keyring, where each key was found, and a Helicone key check.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Keys are looked up in the environment, then the OS keyring, then the config file.\n\n\
+Examples:\n  hcl auth set helicone\n  hcl auth status\n  hcl auth check"
+    )]
     Auth(AuthCommand),
     /// The config file: its path and the effective settings.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  hcl config path\n  hcl config show"
+    )]
     Config(ConfigCommand),
 }
 
