@@ -25,6 +25,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand chat 'Send one chat request and print the answer'
             cand providers 'Show the provider table: routing, wire format and where each key was found'
             cand log 'Read the local request log'
+            cand auth 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+            cand config 'The config file: its path and the effective settings'
             cand completions 'Print a shell completion script'
             cand generate-docs 'Write the man pages and completion scripts from the CLI definition'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -133,6 +135,94 @@ set edit:completion:arg-completer[hcl] = {|@words|
         }
         &'hcl;log;help;help'= {
         }
+        &'hcl;auth'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
+            cand delete 'Delete a key from the OS keyring'
+            cand status 'Show where each key was found (env, keyring, config or none), as a fingerprint'
+            cand check 'Verify the Helicone key with one cheap call to Helicone''s REST API'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;auth;set'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;auth;delete'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;auth;status'= {
+            cand --json 'Print JSON instead of a table'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;auth;check'= {
+            cand --timeout 'Whole-request timeout in seconds [default: 30]'
+            cand --json 'Print one JSON object instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;auth;help'= {
+            cand set 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
+            cand delete 'Delete a key from the OS keyring'
+            cand status 'Show where each key was found (env, keyring, config or none), as a fingerprint'
+            cand check 'Verify the Helicone key with one cheap call to Helicone''s REST API'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;auth;help;set'= {
+        }
+        &'hcl;auth;help;delete'= {
+        }
+        &'hcl;auth;help;status'= {
+        }
+        &'hcl;auth;help;check'= {
+        }
+        &'hcl;auth;help;help'= {
+        }
+        &'hcl;config'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand path 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)'
+            cand show 'Print the effective settings and where each came from; keys as fingerprints'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;config;path'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;config;show'= {
+            cand --json 'Print JSON instead of a table'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;config;help'= {
+            cand path 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)'
+            cand show 'Print the effective settings and where each came from; keys as fingerprints'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;config;help;path'= {
+        }
+        &'hcl;config;help;show'= {
+        }
+        &'hcl;config;help;help'= {
+        }
         &'hcl;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -151,6 +241,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand chat 'Send one chat request and print the answer'
             cand providers 'Show the provider table: routing, wire format and where each key was found'
             cand log 'Read the local request log'
+            cand auth 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+            cand config 'The config file: its path and the effective settings'
             cand completions 'Print a shell completion script'
             cand generate-docs 'Write the man pages and completion scripts from the CLI definition'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -169,6 +261,28 @@ set edit:completion:arg-completer[hcl] = {|@words|
         &'hcl;help;log;show'= {
         }
         &'hcl;help;log;path'= {
+        }
+        &'hcl;help;auth'= {
+            cand set 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
+            cand delete 'Delete a key from the OS keyring'
+            cand status 'Show where each key was found (env, keyring, config or none), as a fingerprint'
+            cand check 'Verify the Helicone key with one cheap call to Helicone''s REST API'
+        }
+        &'hcl;help;auth;set'= {
+        }
+        &'hcl;help;auth;delete'= {
+        }
+        &'hcl;help;auth;status'= {
+        }
+        &'hcl;help;auth;check'= {
+        }
+        &'hcl;help;config'= {
+            cand path 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)'
+            cand show 'Print the effective settings and where each came from; keys as fingerprints'
+        }
+        &'hcl;help;config;path'= {
+        }
+        &'hcl;help;config;show'= {
         }
         &'hcl;help;completions'= {
         }

@@ -36,6 +36,12 @@ pub enum Command {
     /// Read the local request log.
     #[command(subcommand, after_help = docs::examples_help("log"))]
     Log(LogCommand),
+    /// Keys in the OS keyring, where each key was found, and a Helicone key check.
+    #[command(subcommand, after_help = docs::examples_help("auth"))]
+    Auth(AuthCommand),
+    /// The config file: its path and the effective settings.
+    #[command(subcommand, after_help = docs::examples_help("config"))]
+    Config(ConfigCommand),
     /// Print a shell completion script.
     #[command(after_help = docs::examples_help("completions"))]
     Completions(CompletionsArgs),
@@ -267,6 +273,100 @@ pub struct LogShowArgs {
     /// A record id or a unique prefix of one.
     #[arg(value_name = "ID")]
     pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt.
+    ///
+    /// NAME is `helicone` or a provider that takes a key (see `hcl providers`). The key is never
+    /// taken from the command line. The keyring is the Secret Service (GNOME Keyring, KWallet)
+    /// on Linux, the Keychain on macOS and the Credential Manager on Windows. Where there is
+    /// none (CI, SSH), use the environment variable or the config file.
+    #[command(after_help = docs::examples_help("auth set"))]
+    Set(AuthSetArgs),
+    /// Delete a key from the OS keyring.
+    #[command(after_help = docs::examples_help("auth delete"))]
+    Delete(AuthNameArgs),
+    /// Show where each key was found (env, keyring, config or none), as a fingerprint.
+    ///
+    /// Keys are looked up in the environment, then the OS keyring, then the config file.
+    /// HCL_NO_KEYRING=1 skips the keyring.
+    #[command(after_help = docs::examples_help("auth status"))]
+    Status(AuthStatusArgs),
+    /// Verify the Helicone key with one cheap call to Helicone's REST API.
+    ///
+    /// Helicone's proxies accept a wrong Helicone key silently: requests are answered but never
+    /// logged or cached. This check asks the REST API instead: https://api.helicone.ai, or
+    /// https://eu.api.helicone.ai for sk-helicone-eu- keys; HCL_HELICONE_API_BASE (or api_base
+    /// under [helicone] in the config file) overrides it. Exit status: 0 ok, 5 invalid key or no
+    /// permission, 3 network error, 2 no key.
+    #[command(after_help = docs::examples_help("auth check"))]
+    Check(AuthCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuthSetArgs {
+    /// `helicone` or a provider name.
+    #[arg(value_name = "NAME", value_parser = key_names())]
+    pub name: String,
+    /// Anything after NAME: refused (without echoing it), so a key typed
+    /// here never reaches shell history or CI logs through an error message.
+    #[arg(hide = true, num_args = 0.., allow_hyphen_values = true, trailing_var_arg = true)]
+    pub refused: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthNameArgs {
+    /// `helicone` or a provider name.
+    #[arg(value_name = "NAME", value_parser = key_names())]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthStatusArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthCheckArgs {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Whole-request timeout in seconds [default: 30].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path (HCL_CONFIG, else the platform's config directory).
+    #[command(after_help = docs::examples_help("config path"))]
+    Path,
+    /// Print the effective settings and where each came from; keys as fingerprints.
+    #[command(after_help = docs::examples_help("config show"))]
+    Show(ConfigShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigShowArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `helicone` and every provider that takes a key of its own.
+fn key_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        std::iter::once("helicone").chain(
+            provider::PROVIDERS
+                .iter()
+                .filter(|p| p.uses_provider_key())
+                .map(|p| p.name),
+        ),
+    )
 }
 
 fn provider_names() -> clap::builder::PossibleValuesParser {

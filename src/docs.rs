@@ -96,6 +96,95 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "auth",
+        &[
+            (
+                "hcl auth set helicone",
+                "Store the Helicone key in the OS keyring (hidden prompt).",
+            ),
+            ("hcl auth status", "Where each key was found."),
+            ("hcl auth check", "Ask Helicone whether the key is valid."),
+        ],
+    ),
+    (
+        "auth set",
+        &[
+            ("hcl auth set helicone", "Hidden prompt."),
+            (
+                "pass show openai | hcl auth set openai",
+                "From a pipe; one trailing newline is dropped.",
+            ),
+            (
+                "hcl auth set anthropic < ~/.secrets/anthropic",
+                "From a file.",
+            ),
+        ],
+    ),
+    (
+        "auth delete",
+        &[
+            (
+                "hcl auth delete openai",
+                "Remove the OpenAI key from the keyring.",
+            ),
+            ("hcl auth delete helicone", "Remove the Helicone key."),
+        ],
+    ),
+    (
+        "auth status",
+        &[
+            ("hcl auth status", "A table: name, source, fingerprint."),
+            (
+                "hcl auth status --json | jq '.keys[] | select(.source != \"none\")'",
+                "The keys that were found.",
+            ),
+        ],
+    ),
+    (
+        "auth check",
+        &[
+            (
+                "hcl auth check",
+                "Verify the Helicone key (exit 5 when Helicone refuses it).",
+            ),
+            ("hcl auth check --json", "The verdict as JSON."),
+            (
+                "HCL_HELICONE_API_BASE=https://helicone.internal.example hcl auth check",
+                "A self-hosted Helicone.",
+            ),
+        ],
+    ),
+    (
+        "config",
+        &[
+            ("hcl config path", "Where the config file is."),
+            (
+                "hcl config show",
+                "The effective settings and their sources.",
+            ),
+        ],
+    ),
+    (
+        "config path",
+        &[
+            ("hcl config path", "Where the config file is."),
+            ("$EDITOR \"$(hcl config path)\"", "Edit it."),
+        ],
+    ),
+    (
+        "config show",
+        &[
+            (
+                "hcl config show",
+                "Every effective setting and where it came from.",
+            ),
+            (
+                "hcl config show --json | jq '.[] | select(.source == \"config\")'",
+                "Only what the file sets.",
+            ),
+        ],
+    ),
+    (
         "completions",
         &[
             (
@@ -190,6 +279,10 @@ fn environment() -> Vec<(String, String)> {
         ("HCL_LOG", "The request log file."),
         ("HCL_CONFIG", "The config file."),
         ("HCL_NO_KEYRING", "1: never touch the OS keyring."),
+        (
+            "HCL_HELICONE_API_BASE",
+            "The Helicone REST API base for hcl auth check (self-hosted installs).",
+        ),
         (
             "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
             "Proxy settings, honoured in either case.",

@@ -6,6 +6,7 @@ mod docs;
 mod error;
 mod exchange;
 mod helicone;
+mod keystore;
 mod log;
 mod output;
 mod provider;
@@ -46,6 +47,8 @@ fn main() -> ExitCode {
         Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
         Command::Completions(args) => commands::completions::run(args, &printer),
         Command::GenerateDocs(args) => commands::completions::generate_docs(args, &printer),
+        Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
+        Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
     };
     let status = match result {
         Ok(status) => status,

@@ -3,8 +3,10 @@
 
 mod support;
 
+mod auth;
 mod chat;
 mod docs;
 mod errors;
 mod fake_selftest;
+mod keyring;
 mod providers;
