@@ -5,7 +5,8 @@
 //! line, and records of a newer schema version.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use serde::de::{MapAccess, Visitor};
@@ -13,6 +14,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
+use crate::cachekey::CacheKey;
 use crate::error::{Error, Result};
 use crate::helicone::HeliconeMeta;
 use crate::request::SecretSlot;
@@ -97,6 +99,9 @@ pub struct Record {
     pub response: ResponseRecord,
     #[serde(default)]
     pub helicone: HeliconeMeta,
+    /// A fingerprint of each part of Helicone's cache key, to explain a MISS.
+    #[serde(default)]
+    pub cache_key: CacheKey,
     pub latency_ms: Option<u64>,
     pub ttft_ms: Option<u64>,
     pub error: Option<String>,
@@ -144,26 +149,58 @@ pub struct Skipped {
 
 /// Read every readable record in file order. A missing file is an empty log.
 pub fn read_all(path: &Path) -> Result<(Vec<Record>, Vec<Skipped>)> {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
-        Err(e) => {
-            return Err(Error::io(
-                format!("cannot read the request log {}", path.display()),
-                e,
-            ));
-        }
-    };
     let mut records = Vec::new();
     let mut skipped = Vec::new();
-    let mut reader = BufReader::new(file);
+    scan(path, |line, parsed| {
+        match parsed {
+            Ok(r) => records.push(r),
+            Err(s) => skipped.push(Skipped { line, reason: s }),
+        }
+        ControlFlow::Continue(())
+    })?;
+    Ok((records, skipped))
+}
+
+fn read_error(path: &Path, e: std::io::Error) -> Error {
+    Error::io(format!("cannot read the request log {}", path.display()), e)
+}
+
+/// Open the log for reading; `None` when it does not exist (an empty log).
+fn open_for_read(path: &Path) -> Result<Option<File>> {
+    match File::open(path) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(read_error(path, e)),
+    }
+}
+
+fn parse_or_reason(line: &[u8], torn: bool) -> std::result::Result<Record, String> {
+    parse_line(line).map_err(|reason| {
+        if torn {
+            format!("the last line is incomplete (an interrupted write?): {reason}")
+        } else {
+            reason
+        }
+    })
+}
+
+/// Visit every non-empty line in file order with its 1-based line number,
+/// parsed. Memory stays at one line, whatever the log's size.
+pub fn scan(
+    path: &Path,
+    mut visit: impl FnMut(usize, std::result::Result<Record, String>) -> ControlFlow<()>,
+) -> Result<()> {
+    let Some(file) = open_for_read(path)? else {
+        return Ok(());
+    };
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
     let mut buf = Vec::new();
     let mut n = 0;
     loop {
         buf.clear();
         let read = reader
             .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(format!("cannot read the request log {}", path.display()), e))?;
+            .map_err(|e| read_error(path, e))?;
         if read == 0 {
             break;
         }
@@ -173,19 +210,102 @@ pub fn read_all(path: &Path) -> Result<(Vec<Record>, Vec<Skipped>)> {
         if line.is_empty() {
             continue;
         }
-        match parse_line(line) {
-            Ok(r) => records.push(r),
-            Err(reason) => skipped.push(Skipped {
-                line: n,
-                reason: if torn {
-                    format!("the last line is incomplete (an interrupted write?): {reason}")
-                } else {
-                    reason
-                },
-            }),
+        if visit(n, parse_or_reason(line, torn)).is_break() {
+            break;
         }
     }
-    Ok((records, skipped))
+    Ok(())
+}
+
+const BLOCK: u64 = 64 * 1024;
+
+/// Visit lines from the end of the file backwards, reading it in blocks, so
+/// that the newest records cost the same whatever the log's size. `visit`
+/// gets the line's byte offset (see [`line_numbers`]) and the parsed record.
+pub fn scan_back(
+    path: &Path,
+    mut visit: impl FnMut(u64, std::result::Result<Record, String>) -> ControlFlow<()>,
+) -> Result<()> {
+    let Some(mut file) = open_for_read(path)? else {
+        return Ok(());
+    };
+    let len = file.metadata().map_err(|e| read_error(path, e))?.len();
+    let mut pos = len;
+    // The start of a line whose end is already read: it continues into `buf`.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut first = true;
+    while pos > 0 {
+        let start = pos.saturating_sub(BLOCK);
+        let mut buf = vec![0; (pos - start) as usize];
+        file.seek(SeekFrom::Start(start))
+            .and_then(|_| file.read_exact(&mut buf))
+            .map_err(|e| read_error(path, e))?;
+        buf.extend_from_slice(&carry);
+        let mut end = buf.len();
+        while let Some(nl) = buf[..end].iter().rposition(|&b| b == b'\n') {
+            let torn = first && end == buf.len() && end > nl + 1;
+            first = false;
+            let line = trim_line(&buf[nl + 1..end]);
+            if !line.is_empty()
+                && visit(start + nl as u64 + 1, parse_or_reason(line, torn)).is_break()
+            {
+                return Ok(());
+            }
+            end = nl;
+        }
+        carry = buf[..end].to_vec();
+        pos = start;
+    }
+    let line = trim_line(&carry);
+    if !line.is_empty() {
+        let torn = first;
+        let _ = visit(0, parse_or_reason(line, torn));
+    }
+    Ok(())
+}
+
+/// The 1-based line numbers of byte offsets that start lines, in one pass.
+pub fn line_numbers(path: &Path, offsets: &[u64]) -> Result<Vec<usize>> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![0; offsets.len()];
+    let Some(file) = open_for_read(path)? else {
+        return Ok(out);
+    };
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let (mut pos, mut lines) = (0u64, 1usize);
+    let mut next = order.iter().peekable();
+    loop {
+        while let Some(&&i) = next.peek() {
+            let available = reader.buffer().len() as u64;
+            if offsets[i] > pos + available {
+                break;
+            }
+            let upto = (offsets[i] - pos) as usize;
+            out[i] = lines
+                + reader.buffer()[..upto]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+            next.next();
+        }
+        if next.peek().is_none() {
+            break;
+        }
+        let chunk = reader.buffer();
+        lines += chunk.iter().filter(|&&b| b == b'\n').count();
+        pos += chunk.len() as u64;
+        let used = chunk.len();
+        reader.consume(used);
+        if reader
+            .fill_buf()
+            .map_err(|e| read_error(path, e))?
+            .is_empty()
+        {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 fn trim_line(buf: &[u8]) -> &[u8] {
@@ -284,6 +404,7 @@ mod tests {
             },
             response: ResponseRecord::default(),
             helicone: HeliconeMeta::default(),
+            cache_key: CacheKey::default(),
             latency_ms: Some(1),
             ttft_ms: None,
             error: None,

@@ -1,5 +1,6 @@
 //! hcl: issue and replay LLM requests through the Helicone gateway.
 
+mod cachekey;
 mod cli;
 mod commands;
 mod error;
@@ -10,6 +11,7 @@ mod output;
 mod provider;
 mod request;
 mod secrets;
+mod select;
 mod settings;
 #[allow(dead_code)] // wired in by `hcl stream`
 mod sse;
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
         Command::Providers(args) => commands::providers::run(args, &env, &printer),
         Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
+        Command::Replay(args) => commands::replay::run(args, &env, &printer),
     };
     let status = match result {
         Ok(status) => status,
