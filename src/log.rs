@@ -453,6 +453,70 @@ mod tests {
         assert!(skipped[2].reason.contains("incomplete"));
     }
 
+    /// The backward reader sees exactly what the forward one sees, with the
+    /// same line numbers, across block boundaries and with bad lines.
+    #[test]
+    fn backwards_matches_forwards() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        let mut expected_bad = Vec::new();
+        let mut line = 0;
+        for i in 0..3000 {
+            line += 1;
+            if i % 701 == 5 {
+                append_raw(&path, b"{corrupt\n").unwrap();
+                expected_bad.push(line);
+            } else {
+                append(&path, &record(&format!("id{i:05}"))).unwrap();
+            }
+            if i == 1500 {
+                append_raw(&path, b"\n").unwrap();
+                line += 1;
+            }
+        }
+        append_raw(&path, br#"{"v":1,"id":"torn"#).unwrap();
+        expected_bad.push(line + 1);
+        let (forward, skipped) = read_all(&path).unwrap();
+        assert_eq!(
+            skipped.iter().map(|s| s.line).collect::<Vec<_>>(),
+            expected_bad
+        );
+        let mut backward = Vec::new();
+        let mut bad = Vec::new();
+        scan_back(&path, |offset, parsed| {
+            match parsed {
+                Ok(r) => backward.push(r.id),
+                Err(reason) => bad.push((offset, reason)),
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        backward.reverse();
+        assert_eq!(
+            backward,
+            forward.iter().map(|r| r.id.clone()).collect::<Vec<_>>()
+        );
+        bad.reverse();
+        let offsets: Vec<u64> = bad.iter().map(|(o, _)| *o).collect();
+        assert_eq!(line_numbers(&path, &offsets).unwrap(), expected_bad);
+        assert!(bad.last().unwrap().1.contains("incomplete"));
+        assert!(!bad[0].1.contains("incomplete"));
+        // Stopping early reads only the end.
+        let mut newest = Vec::new();
+        scan_back(&path, |_, parsed| {
+            if let Ok(r) = parsed {
+                newest.push(r.id);
+            }
+            if newest.len() == 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+        assert_eq!(newest, ["id02999", "id02998"]);
+    }
+
     #[test]
     fn prefixes() {
         let recs = vec![record("abc123"), record("abd456")];

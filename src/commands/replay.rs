@@ -425,6 +425,7 @@ fn plan<'a>(
         .iter()
         .any(|(n, _)| n.len() >= 9 && n[..9].eq_ignore_ascii_case("helicone-"));
     let overridden = |name: &str| extra.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+    let caching = cachekey::saves_to_cache(&r.request.headers) || args.cache;
     let mut headers: Vec<Header> = Vec::with_capacity(r.request.headers.0.len() + 3);
     let mut creds = Credentials::default();
     let mut id_index = None;
@@ -449,7 +450,9 @@ fn plan<'a>(
                     ))
                 })?;
                 let key = keys.get(row, slot.role)?;
-                check_fingerprint(row, slot.role, name, value, &key, notes);
+                if caching {
+                    check_fingerprint(row, slot.role, name, value, &key, notes);
+                }
                 match slot.role {
                     SecretRole::Helicone => creds.helicone = Some(key),
                     SecretRole::Provider => creds.provider = Some(key),
@@ -562,12 +565,12 @@ fn check_fingerprint(
         || header.eq_ignore_ascii_case("helicone-auth");
     notes.warn(if keyed {
         format!(
-            "{which} ({}) differs from the one logged ({old} → {new}); it is part of Helicone's cache key, so the cache key changed: expect a MISS",
+            "{which} from {} differs from the one logged ({old} → {new}); it is part of Helicone's cache key, so the cache key changed: expect a MISS",
             key.source.label()
         )
     } else {
         format!(
-            "{which} ({}) differs from the one logged ({old} → {new}); Helicone's cache key leaves out {header}, so a HIT can still come from the answer cached for the old key",
+            "{which} from {} differs from the one logged ({old} → {new}); Helicone's cache key leaves out {header}, so a HIT can still come from the answer cached for the old key",
             key.source.label()
         )
     })

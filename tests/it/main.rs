@@ -5,3 +5,5 @@ mod support;
 
 mod chat;
 mod fake_selftest;
+mod log;
+mod replay;
