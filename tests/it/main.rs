@@ -3,6 +3,7 @@
 
 mod support;
 
+mod bench_replay;
 mod chat;
 mod fake_selftest;
 mod log;
