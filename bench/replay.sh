@@ -7,4 +7,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --release --test it bench_replay -- --ignored --nocapture --test-threads 1 2>&1 |
-  grep -E '^(RESULT|replay|log:)'
+  grep -oE '(RESULT|replay 1000|log:) .*'

@@ -148,11 +148,13 @@ pub struct Skipped {
 }
 
 /// Read every readable record in file order. A missing file is an empty log.
+/// (`replay` and `log` read through `select.rs`, which holds only what it keeps.)
+#[allow(dead_code)]
 pub fn read_all(path: &Path) -> Result<(Vec<Record>, Vec<Skipped>)> {
     let mut records = Vec::new();
     let mut skipped = Vec::new();
-    scan(path, |line, parsed| {
-        match parsed {
+    scan(path, |line, text, torn| {
+        match parse_or_reason(text, torn) {
             Ok(r) => records.push(r),
             Err(s) => skipped.push(Skipped { line, reason: s }),
         }
@@ -174,7 +176,8 @@ fn open_for_read(path: &Path) -> Result<Option<File>> {
     }
 }
 
-fn parse_or_reason(line: &[u8], torn: bool) -> std::result::Result<Record, String> {
+/// [`parse_line`], saying so when the line is a torn last line.
+pub fn parse_or_reason(line: &[u8], torn: bool) -> std::result::Result<Record, String> {
     parse_line(line).map_err(|reason| {
         if torn {
             format!("the last line is incomplete (an interrupted write?): {reason}")
@@ -184,11 +187,12 @@ fn parse_or_reason(line: &[u8], torn: bool) -> std::result::Result<Record, Strin
     })
 }
 
-/// Visit every non-empty line in file order with its 1-based line number,
-/// parsed. Memory stays at one line, whatever the log's size.
+/// Visit every non-empty line in file order: its 1-based line number, its
+/// text, and whether it is a torn last line. Memory stays at one line,
+/// whatever the log's size.
 pub fn scan(
     path: &Path,
-    mut visit: impl FnMut(usize, std::result::Result<Record, String>) -> ControlFlow<()>,
+    mut visit: impl FnMut(usize, &[u8], bool) -> ControlFlow<()>,
 ) -> Result<()> {
     let Some(file) = open_for_read(path)? else {
         return Ok(());
@@ -210,7 +214,7 @@ pub fn scan(
         if line.is_empty() {
             continue;
         }
-        if visit(n, parse_or_reason(line, torn)).is_break() {
+        if visit(n, line, torn).is_break() {
             break;
         }
     }
@@ -221,10 +225,11 @@ const BLOCK: u64 = 64 * 1024;
 
 /// Visit lines from the end of the file backwards, reading it in blocks, so
 /// that the newest records cost the same whatever the log's size. `visit`
-/// gets the line's byte offset (see [`line_numbers`]) and the parsed record.
+/// gets the line's byte offset (see [`line_numbers`]), its text, and whether
+/// it is a torn last line.
 pub fn scan_back(
     path: &Path,
-    mut visit: impl FnMut(u64, std::result::Result<Record, String>) -> ControlFlow<()>,
+    mut visit: impl FnMut(u64, &[u8], bool) -> ControlFlow<()>,
 ) -> Result<()> {
     let Some(mut file) = open_for_read(path)? else {
         return Ok(());
@@ -246,9 +251,7 @@ pub fn scan_back(
             let torn = first && end == buf.len() && end > nl + 1;
             first = false;
             let line = trim_line(&buf[nl + 1..end]);
-            if !line.is_empty()
-                && visit(start + nl as u64 + 1, parse_or_reason(line, torn)).is_break()
-            {
+            if !line.is_empty() && visit(start + nl as u64 + 1, line, torn).is_break() {
                 return Ok(());
             }
             end = nl;
@@ -259,7 +262,7 @@ pub fn scan_back(
     let line = trim_line(&carry);
     if !line.is_empty() {
         let torn = first;
-        let _ = visit(0, parse_or_reason(line, torn));
+        let _ = visit(0, line, torn);
     }
     Ok(())
 }
@@ -363,7 +366,7 @@ pub fn find_by_prefix<'a>(records: &'a [Record], prefix: &str) -> Result<&'a Rec
                 many.len(),
                 many.iter()
                     .take(3)
-                    .map(|r| &r.id[..r.id.len().min(12)])
+                    .map(|r| r.id.get(..12).unwrap_or(&r.id))
                     .collect::<Vec<_>>()
                     .join(", ")
             )))
@@ -483,8 +486,8 @@ mod tests {
         );
         let mut backward = Vec::new();
         let mut bad = Vec::new();
-        scan_back(&path, |offset, parsed| {
-            match parsed {
+        scan_back(&path, |offset, line, torn| {
+            match parse_or_reason(line, torn) {
                 Ok(r) => backward.push(r.id),
                 Err(reason) => bad.push((offset, reason)),
             }
@@ -503,8 +506,8 @@ mod tests {
         assert!(!bad[0].1.contains("incomplete"));
         // Stopping early reads only the end.
         let mut newest = Vec::new();
-        scan_back(&path, |_, parsed| {
-            if let Ok(r) = parsed {
+        scan_back(&path, |_, line, torn| {
+            if let Ok(r) = parse_or_reason(line, torn) {
                 newest.push(r.id);
             }
             if newest.len() == 2 {

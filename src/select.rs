@@ -5,6 +5,7 @@
 //! The newest records are found by reading the log backwards, so `--last N`
 //! costs the same on a log of any size and holds only what it keeps.
 
+use std::borrow::Cow;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::SystemTime;
@@ -12,7 +13,11 @@ use std::time::SystemTime;
 use crate::cli::{SelectArgs, StatusArg};
 use crate::error::{Error, Result};
 use crate::helicone;
-use crate::log::{self, Record, Skipped};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
+
+use crate::log::{self, HeaderList, Record, Skipped};
 use crate::output::Printer;
 
 /// Validated selection criteria.
@@ -104,7 +109,18 @@ impl Selection {
     }
 
     pub fn matches(&self, r: &Record) -> bool {
-        if self.originals_only && r.replay_of.is_some() {
+        self.matches_view(&View {
+            provider: &r.provider,
+            model: &r.model,
+            ts: &r.ts,
+            ok: is_ok(r),
+            replay: r.replay_of.is_some(),
+            headers: Headers::Parsed(&r.request.headers),
+        })
+    }
+
+    fn matches_view(&self, r: &View<'_>) -> bool {
+        if self.originals_only && r.replay {
             return false;
         }
         if self
@@ -117,27 +133,111 @@ impl Selection {
         if self.model.as_deref().is_some_and(|m| r.model != m) {
             return false;
         }
-        if let Some(status) = self.status {
-            let ok = is_ok(r);
-            if ok != (status == StatusArg::Ok) {
-                return false;
-            }
+        if self
+            .status
+            .is_some_and(|status| r.ok != (status == StatusArg::Ok))
+        {
+            return false;
         }
         if let Some(since) = self.since {
-            match humantime::parse_rfc3339_weak(&r.ts) {
+            match humantime::parse_rfc3339_weak(r.ts) {
                 Ok(t) if t >= since => {}
                 _ => return false,
             }
         }
+        if self.properties.is_empty() {
+            return true;
+        }
+        let parsed;
+        let headers = match &r.headers {
+            Headers::Parsed(h) => *h,
+            Headers::Raw(raw) => {
+                parsed = raw
+                    .and_then(|raw| serde_json::from_str::<HeaderList>(raw.get()).ok())
+                    .unwrap_or_default();
+                &parsed
+            }
+        };
         self.properties.iter().all(|(k, v)| {
             let name = format!("helicone-property-{k}");
-            r.request
-                .headers
+            headers
                 .0
                 .iter()
                 .any(|(n, val)| n.eq_ignore_ascii_case(&name) && val == v)
         })
     }
+
+    /// Parse a log line only as far as the filters need, and in full only
+    /// when it matches: `None` for a readable line that does not match.
+    fn read(&self, line: &[u8], torn: bool) -> Option<std::result::Result<Record, String>> {
+        if let Ok(p) = serde_json::from_slice::<Probe<'_>>(line)
+            && p.v <= log::SCHEMA_VERSION
+        {
+            let view = View {
+                provider: &p.provider,
+                model: &p.model,
+                ts: &p.ts,
+                ok: p.error.is_none() && p.response.status.is_some_and(|s| (200..300).contains(&s)),
+                replay: p.replay_of.is_some(),
+                headers: Headers::Raw(p.request.headers),
+            };
+            if !self.matches_view(&view) {
+                return None;
+            }
+        }
+        match log::parse_or_reason(line, torn) {
+            Ok(r) if !self.matches(&r) => None,
+            other => Some(other),
+        }
+    }
+}
+
+/// The fields the filters look at.
+struct View<'a> {
+    provider: &'a str,
+    model: &'a str,
+    ts: &'a str,
+    ok: bool,
+    replay: bool,
+    headers: Headers<'a>,
+}
+
+enum Headers<'a> {
+    Parsed(&'a HeaderList),
+    /// Parsed only when a property filter asks.
+    Raw(Option<&'a RawValue>),
+}
+
+/// A log line as the filters see it: borrowed, nothing built that they skip.
+#[derive(Deserialize)]
+struct Probe<'a> {
+    v: u32,
+    #[serde(default, borrow)]
+    ts: Cow<'a, str>,
+    #[serde(default, borrow)]
+    provider: Cow<'a, str>,
+    #[serde(default, borrow)]
+    model: Cow<'a, str>,
+    #[serde(default, borrow)]
+    request: ProbeRequest<'a>,
+    #[serde(default)]
+    response: ProbeResponse,
+    #[serde(default)]
+    error: Option<IgnoredAny>,
+    #[serde(default)]
+    replay_of: Option<IgnoredAny>,
+}
+
+#[derive(Default, Deserialize)]
+struct ProbeRequest<'a> {
+    #[serde(default, borrow)]
+    headers: Option<&'a RawValue>,
+}
+
+#[derive(Default, Deserialize)]
+struct ProbeResponse {
+    #[serde(default)]
+    status: Option<u16>,
 }
 
 /// A 2xx answer and no error.
@@ -156,11 +256,11 @@ pub fn select(path: &Path, sel: &Selection) -> Result<(Vec<Record>, Vec<Skipped>
         Some(n) => {
             let mut newest = Vec::with_capacity(n.min(1024));
             let mut bad: Vec<(u64, String)> = Vec::new();
-            log::scan_back(path, |offset, parsed| {
-                match parsed {
-                    Ok(r) if sel.matches(&r) => newest.push(r),
-                    Ok(_) => {}
-                    Err(reason) => bad.push((offset, reason)),
+            log::scan_back(path, |offset, line, torn| {
+                match sel.read(line, torn) {
+                    Some(Ok(r)) => newest.push(r),
+                    Some(Err(reason)) => bad.push((offset, reason)),
+                    None => {}
                 }
                 if newest.len() >= n {
                     ControlFlow::Break(())
@@ -178,11 +278,11 @@ pub fn select(path: &Path, sel: &Selection) -> Result<(Vec<Record>, Vec<Skipped>
         }
         None => {
             let mut all = Vec::new();
-            log::scan(path, |line, parsed| {
-                match parsed {
-                    Ok(r) if sel.matches(&r) => all.push(r),
-                    Ok(_) => {}
-                    Err(reason) => skipped.push(Skipped { line, reason }),
+            log::scan(path, |n, line, torn| {
+                match sel.read(line, torn) {
+                    Some(Ok(r)) => all.push(r),
+                    Some(Err(reason)) => skipped.push(Skipped { line: n, reason }),
+                    None => {}
                 }
                 ControlFlow::Continue(())
             })?;
@@ -197,11 +297,11 @@ pub fn select(path: &Path, sel: &Selection) -> Result<(Vec<Record>, Vec<Skipped>
 fn select_ids(path: &Path, sel: &Selection) -> Result<(Vec<Record>, Vec<Skipped>)> {
     let mut candidates = Vec::new();
     let mut skipped = Vec::new();
-    log::scan(path, |line, parsed| {
-        match parsed {
+    log::scan(path, |n, line, torn| {
+        match log::parse_or_reason(line, torn) {
             Ok(r) if sel.ids.iter().any(|p| r.id.starts_with(p.as_str())) => candidates.push(r),
             Ok(_) => {}
-            Err(reason) => skipped.push(Skipped { line, reason }),
+            Err(reason) => skipped.push(Skipped { line: n, reason }),
         }
         ControlFlow::Continue(())
     })?;

@@ -25,12 +25,6 @@ pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStat
     }
 }
 
-fn load(path: &std::path::Path, printer: &Printer) -> Result<Vec<Record>> {
-    let (records, skipped) = log::read_all(path)?;
-    select::warn_skipped(path, &skipped, printer);
-    Ok(records)
-}
-
 /// The records `args` select; `default_limit` when neither --last nor --all is given.
 fn selected(
     args: &crate::cli::SelectArgs,
@@ -135,10 +129,18 @@ pub fn preview(r: &Record) -> String {
     out
 }
 
-fn show(args: &LogShowArgs, path: &std::path::Path, printer: &Printer) -> Result<ExitStatus> {
-    let records = load(path, printer)?;
-    let r = log::find_by_prefix(&records, &args.id)?;
-    printer.json_pretty(r)?;
+fn show(args: &LogShowArgs, path: &Path, printer: &Printer) -> Result<ExitStatus> {
+    let sel = Selection::from_args(
+        &Default::default(),
+        std::slice::from_ref(&args.id),
+        None,
+        SystemTime::now(),
+    )?;
+    let (records, skipped) = select::select(path, &sel)?;
+    select::warn_skipped(path, &skipped, printer);
+    for r in &records {
+        printer.json_pretty(r)?;
+    }
     Ok(ExitStatus::Success)
 }
 

@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -121,15 +121,8 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
     for w in &warnings {
         printer.warn(w);
     }
-    let timeout = match args.timeout {
-        None => crate::transport::DEFAULT_TIMEOUT,
-        Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Duration::from_secs_f64(s),
-        Some(s) => {
-            return Err(Error::usage(format!(
-                "--timeout {s} is not a positive number of seconds"
-            )));
-        }
-    };
+    let timeout =
+        settings::positive_secs("--timeout", args.timeout, crate::transport::DEFAULT_TIMEOUT)?;
     let mut extra = Vec::new();
     for h in &args.headers {
         extra.push(helicone::parse_header(h)?);
@@ -359,7 +352,7 @@ fn static_method(m: &str) -> Option<&'static str> {
 }
 
 fn short(id: &str) -> &str {
-    &id[..id.len().min(8)]
+    id.get(..8).unwrap_or(id)
 }
 
 fn plan<'a>(
@@ -418,12 +411,10 @@ fn plan<'a>(
     }
 
     // Headers: as logged, in order; key slots get fresh keys.
-    let via_helicone = r
-        .request
-        .headers
-        .0
-        .iter()
-        .any(|(n, _)| n.len() >= 9 && n[..9].eq_ignore_ascii_case("helicone-"));
+    let via_helicone = r.request.headers.0.iter().any(|(n, _)| {
+        n.get(..9)
+            .is_some_and(|p| p.eq_ignore_ascii_case("helicone-"))
+    });
     let overridden = |name: &str| extra.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
     let caching = cachekey::saves_to_cache(&r.request.headers) || args.cache;
     let mut headers: Vec<Header> = Vec::with_capacity(r.request.headers.0.len() + 3);
@@ -872,8 +863,9 @@ fn junit_xml(rows: &[Row], t: &Totals) -> String {
         t.error,
         xml_escape(&exchange::now_rfc3339())
     );
+    let repeated = rows.iter().any(|r| r.attempt > 1);
     for r in rows {
-        let name = if r.attempt > 1 || rows.iter().any(|o| o.attempt > 1) {
+        let name = if repeated {
             format!("{} #{}", r.original_id, r.attempt)
         } else {
             r.original_id.clone()

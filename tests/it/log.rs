@@ -73,6 +73,15 @@ fn list_filters_select_records() {
     assert_eq!(list(&hcl, &["--since", "2999-01-01"]), Vec::<String>::new());
     assert_eq!(list(&hcl, &["--model", "gpt-4o-mini", "--all"]).len(), 3);
 
+    let out = hcl
+        .cmd()
+        .args(["log", "show", &ids[1][..6]])
+        .output()
+        .unwrap();
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["id"], ids[1].as_str());
+    assert!(stdout(&out).contains("\n  \"id\""), "pretty JSON");
+
     let out = hcl.cmd().args(["log", "list"]).output().unwrap();
     let table = stdout(&out);
     assert!(
