@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider table: routing, wire format and where each key was found')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Read the local request log')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send logged requests and report, for each, whether Helicone''s cache answered')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Keys in the OS keyring, where each key was found, and a Helicone key check')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The config file: its path and the effective settings')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -104,12 +105,19 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'hcl;log;list' {
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show the last N records')
-            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Show the last N records')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only records of this provider')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
+            [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON Lines instead of a table')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -131,10 +139,27 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hcl;log;export' {
+            [CompletionResult]::new('--har', '--har', [CompletionResultType]::ParameterName, 'Write HAR 1.2 (browser devtools, HTTP tools) to FILE; `-` is stdout')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only records of this provider')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
+            [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hcl;log;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -147,7 +172,40 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;log;help;path' {
             break
         }
+        'hcl;log;help;export' {
+            break
+        }
         'hcl;log;help;help' {
+            break
+        }
+        'hcl;replay' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only records of this provider')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
+            [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
+            [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Send each request N times, one after another (a bucket of size N needs N sends to hit)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Requests in flight at once')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Exit 6 unless every replay was a HIT (or a MISS); with --repeat, the last send of each request counts')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Send to this Helicone base instead of the logged one (the URL is part of the cache key)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header `Name: value`, replacing a logged one of that name (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header `Name: value`, replacing a logged one of that name (repeatable)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds [default: 600]')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report to FILE, one testcase per replay')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
+            [CompletionResult]::new('--include-replays', '--include-replays', [CompletionResultType]::ParameterName, 'Also select records that are themselves replays')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Add `Helicone-Cache-Enabled: true` to requests first sent without caching')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as one JSON object')
+            [CompletionResult]::new('--no-log', '--no-log', [CompletionResultType]::ParameterName, 'Don''t append the replays to the request log')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No notes or warnings; only the report and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No notes or warnings; only the report and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'hcl;auth' {
@@ -276,6 +334,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider table: routing, wire format and where each key was found')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Read the local request log')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send logged requests and report, for each, whether Helicone''s cache answered')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Keys in the OS keyring, where each key was found, and a Helicone key check')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The config file: its path and the effective settings')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -293,6 +352,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
             break
         }
         'hcl;help;log;list' {
@@ -302,6 +362,12 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;help;log;path' {
+            break
+        }
+        'hcl;help;log;export' {
+            break
+        }
+        'hcl;help;replay' {
             break
         }
         'hcl;help;auth' {

@@ -40,6 +40,9 @@ _hcl() {
             hcl,providers)
                 cmd="hcl__subcmd__providers"
                 ;;
+            hcl,replay)
+                cmd="hcl__subcmd__replay"
+                ;;
             hcl__subcmd__auth,check)
                 cmd="hcl__subcmd__auth__subcmd__check"
                 ;;
@@ -112,6 +115,9 @@ _hcl() {
             hcl__subcmd__help,providers)
                 cmd="hcl__subcmd__help__subcmd__providers"
                 ;;
+            hcl__subcmd__help,replay)
+                cmd="hcl__subcmd__help__subcmd__replay"
+                ;;
             hcl__subcmd__help__subcmd__auth,check)
                 cmd="hcl__subcmd__help__subcmd__auth__subcmd__check"
                 ;;
@@ -130,6 +136,9 @@ _hcl() {
             hcl__subcmd__help__subcmd__config,show)
                 cmd="hcl__subcmd__help__subcmd__config__subcmd__show"
                 ;;
+            hcl__subcmd__help__subcmd__log,export)
+                cmd="hcl__subcmd__help__subcmd__log__subcmd__export"
+                ;;
             hcl__subcmd__help__subcmd__log,list)
                 cmd="hcl__subcmd__help__subcmd__log__subcmd__list"
                 ;;
@@ -138,6 +147,9 @@ _hcl() {
                 ;;
             hcl__subcmd__help__subcmd__log,show)
                 cmd="hcl__subcmd__help__subcmd__log__subcmd__show"
+                ;;
+            hcl__subcmd__log,export)
+                cmd="hcl__subcmd__log__subcmd__export"
                 ;;
             hcl__subcmd__log,help)
                 cmd="hcl__subcmd__log__subcmd__help"
@@ -150,6 +162,9 @@ _hcl() {
                 ;;
             hcl__subcmd__log,show)
                 cmd="hcl__subcmd__log__subcmd__show"
+                ;;
+            hcl__subcmd__log__subcmd__help,export)
+                cmd="hcl__subcmd__log__subcmd__help__subcmd__export"
                 ;;
             hcl__subcmd__log__subcmd__help,help)
                 cmd="hcl__subcmd__log__subcmd__help__subcmd__help"
@@ -170,7 +185,7 @@ _hcl() {
 
     case "${cmd}" in
         hcl)
-            opts="-h -V --help --version chat providers log auth config completions generate-docs help"
+            opts="-h -V --help --version chat providers log replay auth config completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -618,7 +633,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__help)
-            opts="chat providers log auth config completions generate-docs help"
+            opts="chat providers log replay auth config completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -800,8 +815,22 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__help__subcmd__log)
-            opts="list show path"
+            opts="list show path export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__log__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -869,8 +898,22 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__help__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__log)
-            opts="-h -V --help --version list show path help"
+            opts="-h -V --help --version list show path export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -883,9 +926,69 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        hcl__subcmd__log__subcmd__help)
-            opts="list show path help"
+        hcl__subcmd__log__subcmd__export)
+            opts="-n -h -V --har --last --since --provider --model --property --status --all --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --har)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__log__subcmd__help)
+            opts="list show path export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__log__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -954,7 +1057,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log__subcmd__list)
-            opts="-n -h -V --last --json --help --version"
+            opts="-n -h -V --last --since --provider --model --property --status --all --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -966,6 +1069,26 @@ _hcl() {
                     ;;
                 -n)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1010,6 +1133,84 @@ _hcl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__replay)
+            opts="-n -j -H -q -h -V --last --since --provider --model --property --status --all --include-replays --repeat --concurrency --expect --cache --base-url --header --timeout --junit --json --no-log --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --repeat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -W "hit miss" -- "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

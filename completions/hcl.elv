@@ -25,6 +25,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand chat 'Send one chat request and print the answer'
             cand providers 'Show the provider table: routing, wire format and where each key was found'
             cand log 'Read the local request log'
+            cand replay 'Re-send logged requests and report, for each, whether Helicone''s cache answered'
             cand auth 'Keys in the OS keyring, where each key was found, and a Helicone key check'
             cand config 'The config file: its path and the effective settings'
             cand completions 'Print a shell completion script'
@@ -98,11 +99,18 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand list 'List logged exchanges, newest last'
             cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
             cand path 'Print the log file''s path'
+            cand export 'Write logged exchanges to a file other tools open (every record unless narrowed)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hcl;log;list'= {
-            cand -n 'Show the last N records'
-            cand --last 'Show the last N records'
+            cand -n 'The newest N matching records [log list: 20]'
+            cand --last 'The newest N matching records [log list: 20]'
+            cand --since 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time'
+            cand --provider 'Only records of this provider'
+            cand --model 'Only records of this model'
+            cand --property 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)'
+            cand --status 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)'
+            cand --all 'Every matching record'
             cand --json 'Print JSON Lines instead of a table'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -121,10 +129,26 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hcl;log;export'= {
+            cand --har 'Write HAR 1.2 (browser devtools, HTTP tools) to FILE; `-` is stdout'
+            cand -n 'The newest N matching records [log list: 20]'
+            cand --last 'The newest N matching records [log list: 20]'
+            cand --since 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time'
+            cand --provider 'Only records of this provider'
+            cand --model 'Only records of this model'
+            cand --property 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)'
+            cand --status 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)'
+            cand --all 'Every matching record'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hcl;log;help'= {
             cand list 'List logged exchanges, newest last'
             cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
             cand path 'Print the log file''s path'
+            cand export 'Write logged exchanges to a file other tools open (every record unless narrowed)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hcl;log;help;list'= {
@@ -133,7 +157,38 @@ set edit:completion:arg-completer[hcl] = {|@words|
         }
         &'hcl;log;help;path'= {
         }
+        &'hcl;log;help;export'= {
+        }
         &'hcl;log;help;help'= {
+        }
+        &'hcl;replay'= {
+            cand -n 'The newest N matching records [log list: 20]'
+            cand --last 'The newest N matching records [log list: 20]'
+            cand --since 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time'
+            cand --provider 'Only records of this provider'
+            cand --model 'Only records of this model'
+            cand --property 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)'
+            cand --status 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)'
+            cand --repeat 'Send each request N times, one after another (a bucket of size N needs N sends to hit)'
+            cand -j 'Requests in flight at once'
+            cand --concurrency 'Requests in flight at once'
+            cand --expect 'Exit 6 unless every replay was a HIT (or a MISS); with --repeat, the last send of each request counts'
+            cand --base-url 'Send to this Helicone base instead of the logged one (the URL is part of the cache key)'
+            cand -H 'Extra header `Name: value`, replacing a logged one of that name (repeatable)'
+            cand --header 'Extra header `Name: value`, replacing a logged one of that name (repeatable)'
+            cand --timeout 'Whole-request timeout in seconds [default: 600]'
+            cand --junit 'Write a JUnit XML report to FILE, one testcase per replay'
+            cand --all 'Every matching record'
+            cand --include-replays 'Also select records that are themselves replays'
+            cand --cache 'Add `Helicone-Cache-Enabled: true` to requests first sent without caching'
+            cand --json 'Print the report as one JSON object'
+            cand --no-log 'Don''t append the replays to the request log'
+            cand -q 'No notes or warnings; only the report and errors'
+            cand --quiet 'No notes or warnings; only the report and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'hcl;auth'= {
             cand -h 'Print help'
@@ -241,6 +296,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand chat 'Send one chat request and print the answer'
             cand providers 'Show the provider table: routing, wire format and where each key was found'
             cand log 'Read the local request log'
+            cand replay 'Re-send logged requests and report, for each, whether Helicone''s cache answered'
             cand auth 'Keys in the OS keyring, where each key was found, and a Helicone key check'
             cand config 'The config file: its path and the effective settings'
             cand completions 'Print a shell completion script'
@@ -255,12 +311,17 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand list 'List logged exchanges, newest last'
             cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
             cand path 'Print the log file''s path'
+            cand export 'Write logged exchanges to a file other tools open (every record unless narrowed)'
         }
         &'hcl;help;log;list'= {
         }
         &'hcl;help;log;show'= {
         }
         &'hcl;help;log;path'= {
+        }
+        &'hcl;help;log;export'= {
+        }
+        &'hcl;help;replay'= {
         }
         &'hcl;help;auth'= {
             cand set 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'

@@ -36,6 +36,16 @@ pub enum Command {
     /// Read the local request log.
     #[command(subcommand, after_help = docs::examples_help("log"))]
     Log(LogCommand),
+    /// Re-send logged requests and report, for each, whether Helicone's cache answered.
+    #[command(
+        long_about = "Re-send logged requests exactly as they were sent (same URL, body bytes and \
+headers, with fresh keys and a new Helicone-Request-Id) and report, for each, whether Helicone's \
+cache answered (HIT or MISS) and, for a MISS, which part of the cache key changed or what else \
+is the likely cause. With no id and no selector, the last logged request is replayed. \
+Exit status: 0 all replayed; 6 --expect not met; 1-5 as for chat when a replay failed.",
+        after_help = docs::examples_help("replay")
+    )]
+    Replay(Box<ReplayArgs>),
     /// Keys in the OS keyring, where each key was found, and a Helicone key check.
     #[command(subcommand, after_help = docs::examples_help("auth"))]
     Auth(AuthCommand),
@@ -256,16 +266,132 @@ pub enum LogCommand {
     /// Print the log file's path.
     #[command(after_help = docs::examples_help("log path"))]
     Path,
+    /// Write logged exchanges to a file other tools open (every record unless narrowed).
+    #[command(after_help = docs::examples_help("log export"))]
+    Export(LogExportArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct LogListArgs {
-    /// Show the last N records.
-    #[arg(short = 'n', long = "last", value_name = "N", default_value_t = 20)]
-    pub last: usize,
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// Print JSON Lines instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogExportArgs {
+    /// Write HAR 1.2 (browser devtools, HTTP tools) to FILE; `-` is stdout.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub har: PathBuf,
+    #[command(flatten)]
+    pub select: SelectArgs,
+}
+
+/// Which log records to take (replay, log list, log export).
+#[derive(Debug, Args, Clone, Default)]
+pub struct SelectArgs {
+    /// The newest N matching records [log list: 20].
+    #[arg(
+        short = 'n',
+        long = "last",
+        value_name = "N",
+        help_heading = "Selection"
+    )]
+    pub last: Option<usize>,
+    /// Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time.
+    #[arg(long, value_name = "WHEN", help_heading = "Selection")]
+    pub since: Option<String>,
+    /// Only records of this provider.
+    #[arg(long = "provider", value_name = "NAME", value_parser = provider_names(), help_heading = "Selection")]
+    pub provider: Option<String>,
+    /// Only records of this model.
+    #[arg(long = "model", value_name = "MODEL", help_heading = "Selection")]
+    pub model: Option<String>,
+    /// Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match).
+    #[arg(
+        long = "property",
+        value_name = "KEY=VALUE",
+        help_heading = "Selection"
+    )]
+    pub properties: Vec<String>,
+    /// Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`).
+    #[arg(long, value_enum, value_name = "STATUS", help_heading = "Selection")]
+    pub status: Option<StatusArg>,
+    /// Every matching record.
+    #[arg(long, conflicts_with = "last", help_heading = "Selection")]
+    pub all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Ok,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExpectArg {
+    Hit,
+    Miss,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Record ids or unique prefixes of them (see `hcl log list`).
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// Also select records that are themselves replays.
+    #[arg(long, help_heading = "Selection")]
+    pub include_replays: bool,
+
+    /// Send each request N times, one after another (a bucket of size N needs N sends to hit).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
+
+    /// Requests in flight at once.
+    #[arg(short = 'j', long = "concurrency", value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+
+    /// Exit 6 unless every replay was a HIT (or a MISS); with --repeat, the last send of each request counts.
+    #[arg(long, value_enum, value_name = "hit|miss")]
+    pub expect: Option<ExpectArg>,
+
+    /// Add `Helicone-Cache-Enabled: true` to requests first sent without caching.
+    #[arg(long)]
+    pub cache: bool,
+
+    /// Send to this Helicone base instead of the logged one (the URL is part of the cache key).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Extra header `Name: value`, replacing a logged one of that name (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+
+    /// Whole-request timeout in seconds [default: 600].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// Write a JUnit XML report to FILE, one testcase per replay.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub junit: Option<PathBuf>,
+
+    /// Print the report as one JSON object.
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
+
+    /// Don't append the replays to the request log.
+    #[arg(long, help_heading = "Output")]
+    pub no_log: bool,
+
+    /// No notes or warnings; only the report and errors.
+    #[arg(short, long, help_heading = "Output")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -76,6 +76,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("hcl log list", "The last 20 exchanges."),
             ("hcl log list -n 50 --json", "The last 50, as JSON Lines."),
+            (
+                "hcl log list --since 1d --provider anthropic --status error",
+                "Yesterday's failed Anthropic requests.",
+            ),
         ],
     ),
     (
@@ -92,6 +96,36 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             (
                 "tail -f \"$(hcl log path)\"",
                 "Watch exchanges as they are logged.",
+            ),
+        ],
+    ),
+    (
+        "replay",
+        &[
+            (
+                "hcl chat --cache \"Say hi\" && hcl replay --expect hit",
+                "Prove the cache: the replay must be a HIT (exit 6 otherwise).",
+            ),
+            (
+                "hcl replay --since 1h --property env=ci -j 8 --expect hit --junit replay.xml",
+                "A CI check with a JUnit report.",
+            ),
+            (
+                "hcl replay 3f2a --repeat 3 --json",
+                "One record, three sends, as JSON.",
+            ),
+        ],
+    ),
+    (
+        "log export",
+        &[
+            (
+                "hcl log export --har hcl.har",
+                "Every exchange as HAR 1.2, for browser devtools.",
+            ),
+            (
+                "hcl log export --har - --since 1d --provider anthropic | jq '.log.entries | length'",
+                "A day of Anthropic exchanges, to stdout.",
             ),
         ],
     ),

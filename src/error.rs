@@ -13,7 +13,6 @@ pub enum ExitStatus {
     Network = 3,
     RateLimited = 4,
     Auth = 5,
-    #[allow(dead_code)] // returned by `replay --expect`
     Expectation = 6,
     Interrupted = 130,
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use crate::cachekey::CacheKey;
 use crate::error::{Error, Result};
 use crate::helicone::{self, HeliconeMeta, RateLimitMeta};
 use crate::log::{self, HeaderList, Record, RequestRecord, ResponseRecord};
@@ -194,6 +195,9 @@ pub fn build_record(
     let body = RawValue::from_string(req.body.clone())
         .map_err(|e| Error::Protocol(format!("the request body is not JSON: {e}")))?;
     let completion = outcome.completion.clone().unwrap_or_default();
+    let headers = req.masked_headers(creds);
+    let secret_headers = req.secret_slots();
+    let cache_key = CacheKey::compute(&req.url, &req.body, &headers, &secret_headers, creds);
     Ok(Record {
         v: log::SCHEMA_VERSION,
         id: ctx.id.to_string(),
@@ -204,8 +208,8 @@ pub fn build_record(
         request: RequestRecord {
             method: req.method.to_string(),
             url: req.url.clone(),
-            headers: HeaderList(req.masked_headers(creds)),
-            secret_headers: req.secret_slots(),
+            headers: HeaderList(headers),
+            secret_headers,
             body,
         },
         response: ResponseRecord {
@@ -218,6 +222,7 @@ pub fn build_record(
             refusal: completion.refusal,
         },
         helicone: outcome.meta.clone(),
+        cache_key,
         latency_ms: outcome.latency.map(|d| d.as_millis() as u64),
         ttft_ms: outcome.ttfb.map(|d| d.as_millis() as u64),
         error: outcome.error.as_ref().map(|e| e.to_string()),

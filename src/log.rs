@@ -5,7 +5,8 @@
 //! line, and records of a newer schema version.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use serde::de::{MapAccess, Visitor};
@@ -13,6 +14,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
+use crate::cachekey::CacheKey;
 use crate::error::{Error, Result};
 use crate::helicone::HeliconeMeta;
 use crate::request::SecretSlot;
@@ -97,6 +99,9 @@ pub struct Record {
     pub response: ResponseRecord,
     #[serde(default)]
     pub helicone: HeliconeMeta,
+    /// A fingerprint of each part of Helicone's cache key, to explain a MISS.
+    #[serde(default)]
+    pub cache_key: CacheKey,
     pub latency_ms: Option<u64>,
     pub ttft_ms: Option<u64>,
     pub error: Option<String>,
@@ -143,27 +148,63 @@ pub struct Skipped {
 }
 
 /// Read every readable record in file order. A missing file is an empty log.
+/// (`replay` and `log` read through `select.rs`, which holds only what it keeps.)
+#[allow(dead_code)]
 pub fn read_all(path: &Path) -> Result<(Vec<Record>, Vec<Skipped>)> {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
-        Err(e) => {
-            return Err(Error::io(
-                format!("cannot read the request log {}", path.display()),
-                e,
-            ));
-        }
-    };
     let mut records = Vec::new();
     let mut skipped = Vec::new();
-    let mut reader = BufReader::new(file);
+    scan(path, |line, text, torn| {
+        match parse_or_reason(text, torn) {
+            Ok(r) => records.push(r),
+            Err(s) => skipped.push(Skipped { line, reason: s }),
+        }
+        ControlFlow::Continue(())
+    })?;
+    Ok((records, skipped))
+}
+
+fn read_error(path: &Path, e: std::io::Error) -> Error {
+    Error::io(format!("cannot read the request log {}", path.display()), e)
+}
+
+/// Open the log for reading; `None` when it does not exist (an empty log).
+fn open_for_read(path: &Path) -> Result<Option<File>> {
+    match File::open(path) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(read_error(path, e)),
+    }
+}
+
+/// [`parse_line`], saying so when the line is a torn last line.
+pub fn parse_or_reason(line: &[u8], torn: bool) -> std::result::Result<Record, String> {
+    parse_line(line).map_err(|reason| {
+        if torn {
+            format!("the last line is incomplete (an interrupted write?): {reason}")
+        } else {
+            reason
+        }
+    })
+}
+
+/// Visit every non-empty line in file order: its 1-based line number, its
+/// text, and whether it is a torn last line. Memory stays at one line,
+/// whatever the log's size.
+pub fn scan(
+    path: &Path,
+    mut visit: impl FnMut(usize, &[u8], bool) -> ControlFlow<()>,
+) -> Result<()> {
+    let Some(file) = open_for_read(path)? else {
+        return Ok(());
+    };
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
     let mut buf = Vec::new();
     let mut n = 0;
     loop {
         buf.clear();
         let read = reader
             .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(format!("cannot read the request log {}", path.display()), e))?;
+            .map_err(|e| read_error(path, e))?;
         if read == 0 {
             break;
         }
@@ -173,19 +214,101 @@ pub fn read_all(path: &Path) -> Result<(Vec<Record>, Vec<Skipped>)> {
         if line.is_empty() {
             continue;
         }
-        match parse_line(line) {
-            Ok(r) => records.push(r),
-            Err(reason) => skipped.push(Skipped {
-                line: n,
-                reason: if torn {
-                    format!("the last line is incomplete (an interrupted write?): {reason}")
-                } else {
-                    reason
-                },
-            }),
+        if visit(n, line, torn).is_break() {
+            break;
         }
     }
-    Ok((records, skipped))
+    Ok(())
+}
+
+const BLOCK: u64 = 64 * 1024;
+
+/// Visit lines from the end of the file backwards, reading it in blocks, so
+/// that the newest records cost the same whatever the log's size. `visit`
+/// gets the line's byte offset (see [`line_numbers`]), its text, and whether
+/// it is a torn last line.
+pub fn scan_back(
+    path: &Path,
+    mut visit: impl FnMut(u64, &[u8], bool) -> ControlFlow<()>,
+) -> Result<()> {
+    let Some(mut file) = open_for_read(path)? else {
+        return Ok(());
+    };
+    let len = file.metadata().map_err(|e| read_error(path, e))?.len();
+    let mut pos = len;
+    // The start of a line whose end is already read: it continues into `buf`.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut first = true;
+    while pos > 0 {
+        let start = pos.saturating_sub(BLOCK);
+        let mut buf = vec![0; (pos - start) as usize];
+        file.seek(SeekFrom::Start(start))
+            .and_then(|_| file.read_exact(&mut buf))
+            .map_err(|e| read_error(path, e))?;
+        buf.extend_from_slice(&carry);
+        let mut end = buf.len();
+        while let Some(nl) = buf[..end].iter().rposition(|&b| b == b'\n') {
+            let torn = first && end == buf.len() && end > nl + 1;
+            first = false;
+            let line = trim_line(&buf[nl + 1..end]);
+            if !line.is_empty() && visit(start + nl as u64 + 1, line, torn).is_break() {
+                return Ok(());
+            }
+            end = nl;
+        }
+        carry = buf[..end].to_vec();
+        pos = start;
+    }
+    let line = trim_line(&carry);
+    if !line.is_empty() {
+        let torn = first;
+        let _ = visit(0, line, torn);
+    }
+    Ok(())
+}
+
+/// The 1-based line numbers of byte offsets that start lines, in one pass.
+pub fn line_numbers(path: &Path, offsets: &[u64]) -> Result<Vec<usize>> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![0; offsets.len()];
+    let Some(file) = open_for_read(path)? else {
+        return Ok(out);
+    };
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let (mut pos, mut lines) = (0u64, 1usize);
+    let mut next = order.iter().peekable();
+    loop {
+        while let Some(&&i) = next.peek() {
+            let available = reader.buffer().len() as u64;
+            if offsets[i] > pos + available {
+                break;
+            }
+            let upto = (offsets[i] - pos) as usize;
+            out[i] = lines
+                + reader.buffer()[..upto]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+            next.next();
+        }
+        if next.peek().is_none() {
+            break;
+        }
+        let chunk = reader.buffer();
+        lines += chunk.iter().filter(|&&b| b == b'\n').count();
+        pos += chunk.len() as u64;
+        let used = chunk.len();
+        reader.consume(used);
+        if reader
+            .fill_buf()
+            .map_err(|e| read_error(path, e))?
+            .is_empty()
+        {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 fn trim_line(buf: &[u8]) -> &[u8] {
@@ -243,7 +366,7 @@ pub fn find_by_prefix<'a>(records: &'a [Record], prefix: &str) -> Result<&'a Rec
                 many.len(),
                 many.iter()
                     .take(3)
-                    .map(|r| &r.id[..r.id.len().min(12)])
+                    .map(|r| r.id.get(..12).unwrap_or(&r.id))
                     .collect::<Vec<_>>()
                     .join(", ")
             )))
@@ -284,6 +407,7 @@ mod tests {
             },
             response: ResponseRecord::default(),
             helicone: HeliconeMeta::default(),
+            cache_key: CacheKey::default(),
             latency_ms: Some(1),
             ttft_ms: None,
             error: None,
@@ -330,6 +454,70 @@ mod tests {
         );
         assert!(skipped[1].reason.contains("newer"));
         assert!(skipped[2].reason.contains("incomplete"));
+    }
+
+    /// The backward reader sees exactly what the forward one sees, with the
+    /// same line numbers, across block boundaries and with bad lines.
+    #[test]
+    fn backwards_matches_forwards() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        let mut expected_bad = Vec::new();
+        let mut line = 0;
+        for i in 0..3000 {
+            line += 1;
+            if i % 701 == 5 {
+                append_raw(&path, b"{corrupt\n").unwrap();
+                expected_bad.push(line);
+            } else {
+                append(&path, &record(&format!("id{i:05}"))).unwrap();
+            }
+            if i == 1500 {
+                append_raw(&path, b"\n").unwrap();
+                line += 1;
+            }
+        }
+        append_raw(&path, br#"{"v":1,"id":"torn"#).unwrap();
+        expected_bad.push(line + 1);
+        let (forward, skipped) = read_all(&path).unwrap();
+        assert_eq!(
+            skipped.iter().map(|s| s.line).collect::<Vec<_>>(),
+            expected_bad
+        );
+        let mut backward = Vec::new();
+        let mut bad = Vec::new();
+        scan_back(&path, |offset, line, torn| {
+            match parse_or_reason(line, torn) {
+                Ok(r) => backward.push(r.id),
+                Err(reason) => bad.push((offset, reason)),
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        backward.reverse();
+        assert_eq!(
+            backward,
+            forward.iter().map(|r| r.id.clone()).collect::<Vec<_>>()
+        );
+        bad.reverse();
+        let offsets: Vec<u64> = bad.iter().map(|(o, _)| *o).collect();
+        assert_eq!(line_numbers(&path, &offsets).unwrap(), expected_bad);
+        assert!(bad.last().unwrap().1.contains("incomplete"));
+        assert!(!bad[0].1.contains("incomplete"));
+        // Stopping early reads only the end.
+        let mut newest = Vec::new();
+        scan_back(&path, |_, line, torn| {
+            if let Ok(r) = parse_or_reason(line, torn) {
+                newest.push(r.id);
+            }
+            if newest.len() == 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+        assert_eq!(newest, ["id02999", "id02998"]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! hcl: issue and replay LLM requests through the Helicone gateway.
 
+mod cachekey;
 mod cli;
 mod commands;
 mod docs;
@@ -12,6 +13,7 @@ mod output;
 mod provider;
 mod request;
 mod secrets;
+mod select;
 mod settings;
 #[allow(dead_code)] // wired in by `hcl stream`
 mod sse;
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::GenerateDocs(args) => commands::completions::generate_docs(args, &printer),
         Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
         Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
+        Command::Replay(args) => commands::replay::run(args, &env, &printer),
     };
     let status = match result {
         Ok(status) => status,

@@ -17,6 +17,7 @@ pub struct Printer {
     verbose: Cell<bool>,
     color_err: bool,
     pub stdout_is_tty: bool,
+    stderr_is_tty: bool,
 }
 
 impl Printer {
@@ -28,6 +29,7 @@ impl Printer {
             verbose: Cell::new(false),
             color_err: stderr_is_tty && !no_color,
             stdout_is_tty,
+            stderr_is_tty,
         }
     }
 
@@ -128,6 +130,44 @@ impl Printer {
         if self.verbose.get() {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{msg}");
+        }
+    }
+}
+
+impl Printer {
+    /// A progress bar on stderr over `total` steps: drawn only on a
+    /// terminal and never with `--quiet`; in a pipe it does nothing.
+    pub fn progress(&self, total: u64) -> Progress {
+        if !self.stderr_is_tty || self.quiet.get() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        let style = indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(Some(bar))
+    }
+}
+
+/// A progress bar that may be hidden. Cheap to share between tasks.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// One step done; `msg` replaces the running counts shown beside the bar.
+    pub fn step(&self, msg: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(msg.to_string());
+            bar.inc(1);
+        }
+    }
+
+    /// Remove the bar before the report is printed.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
         }
     }
 }

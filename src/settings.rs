@@ -237,7 +237,7 @@ fn check_origin(what: &str, raw: &str, warnings: &mut Vec<String>) -> Result<Str
     Ok(origin)
 }
 
-fn positive_secs(flag: &str, v: Option<f64>, default: Duration) -> Result<Duration> {
+pub fn positive_secs(flag: &str, v: Option<f64>, default: Duration) -> Result<Duration> {
     match v {
         None => Ok(default),
         Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(Duration::from_secs_f64(s)),

@@ -1,9 +1,15 @@
 //! `hcl log`: read the request log.
 
-use crate::cli::{LogCommand, LogListArgs, LogShowArgs};
-use crate::error::{ExitStatus, Result};
+use std::path::Path;
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use crate::cli::{LogCommand, LogExportArgs, LogListArgs, LogShowArgs};
+use crate::error::{Error, ExitStatus, Result};
 use crate::log::{self, Record};
 use crate::output::{self, Printer};
+use crate::select::{self, Selection};
 use crate::settings::Env;
 
 pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
@@ -15,26 +21,26 @@ pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStat
         }
         LogCommand::List(args) => list(args, &path, printer),
         LogCommand::Show(args) => show(args, &path, printer),
+        LogCommand::Export(args) => export(args, &path, printer),
     }
 }
 
-fn load(path: &std::path::Path, printer: &Printer) -> Result<Vec<Record>> {
-    let (records, skipped) = log::read_all(path)?;
-    for s in &skipped {
-        printer.warn(&format!(
-            "{}:{}: skipped: {}",
-            path.display(),
-            s.line,
-            s.reason
-        ));
-    }
+/// The records `args` select; `default_limit` when neither --last nor --all is given.
+fn selected(
+    args: &crate::cli::SelectArgs,
+    default_limit: Option<usize>,
+    path: &Path,
+    printer: &Printer,
+) -> Result<Vec<Record>> {
+    let sel = Selection::from_args(args, &[], default_limit, SystemTime::now())?;
+    let (records, skipped) = select::select(path, &sel)?;
+    select::warn_skipped(path, &skipped, printer);
     Ok(records)
 }
 
-fn list(args: &LogListArgs, path: &std::path::Path, printer: &Printer) -> Result<ExitStatus> {
-    let records = load(path, printer)?;
-    let start = records.len().saturating_sub(args.last);
-    let shown = &records[start..];
+fn list(args: &LogListArgs, path: &Path, printer: &Printer) -> Result<ExitStatus> {
+    let records = selected(&args.select, Some(20), path, printer)?;
+    let shown = &records[..];
     if args.json {
         for r in shown {
             printer.json_line(r)?;
@@ -42,7 +48,7 @@ fn list(args: &LogListArgs, path: &std::path::Path, printer: &Printer) -> Result
         return Ok(ExitStatus::Success);
     }
     if shown.is_empty() {
-        printer.note(&format!("the request log {} is empty", path.display()));
+        printer.note(&format!("no logged request matches in {}", path.display()));
         return Ok(ExitStatus::Success);
     }
     let mut table = output::new_table(&[
@@ -123,9 +129,219 @@ pub fn preview(r: &Record) -> String {
     out
 }
 
-fn show(args: &LogShowArgs, path: &std::path::Path, printer: &Printer) -> Result<ExitStatus> {
-    let records = load(path, printer)?;
-    let r = log::find_by_prefix(&records, &args.id)?;
-    printer.json_pretty(r)?;
+fn show(args: &LogShowArgs, path: &Path, printer: &Printer) -> Result<ExitStatus> {
+    let sel = Selection::from_args(
+        &Default::default(),
+        std::slice::from_ref(&args.id),
+        None,
+        SystemTime::now(),
+    )?;
+    let (records, skipped) = select::select(path, &sel)?;
+    select::warn_skipped(path, &skipped, printer);
+    for r in &records {
+        printer.json_pretty(r)?;
+    }
     Ok(ExitStatus::Success)
+}
+
+/// `log export --har FILE`: HAR 1.2, so exchanges open in browser devtools
+/// and HTTP tools. Keys stay fingerprints, as in the log.
+fn export(args: &LogExportArgs, path: &Path, printer: &Printer) -> Result<ExitStatus> {
+    let records = selected(&args.select, None, path, printer)?;
+    let har = Har {
+        log: HarLog {
+            version: "1.2",
+            creator: HarCreator {
+                name: "hcl",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            entries: records.iter().map(har_entry).collect(),
+        },
+    };
+    if args.har.as_os_str() == "-" {
+        printer.json_pretty(&har)?;
+        return Ok(ExitStatus::Success);
+    }
+    let text = serde_json::to_vec_pretty(&har)
+        .map_err(|e| Error::Protocol(format!("cannot serialize the HAR file: {e}")))?;
+    std::fs::write(&args.har, text).map_err(|e| {
+        Error::io(
+            format!("cannot write the HAR file {}", args.har.display()),
+            e,
+        )
+    })?;
+    printer.note(&format!(
+        "wrote {} exchanges to {}",
+        records.len(),
+        args.har.display()
+    ));
+    Ok(ExitStatus::Success)
+}
+
+#[derive(Serialize)]
+struct Har<'a> {
+    log: HarLog<'a>,
+}
+
+#[derive(Serialize)]
+struct HarLog<'a> {
+    version: &'static str,
+    creator: HarCreator,
+    entries: Vec<HarEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct HarCreator {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct NameValue<'a> {
+    name: std::borrow::Cow<'a, str>,
+    value: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HarEntry<'a> {
+    started_date_time: &'a str,
+    time: f64,
+    request: HarRequest<'a>,
+    response: HarResponse<'a>,
+    cache: serde_json::Map<String, serde_json::Value>,
+    timings: HarTimings,
+    comment: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HarRequest<'a> {
+    method: &'a str,
+    url: &'a str,
+    http_version: &'static str,
+    cookies: [(); 0],
+    headers: Vec<NameValue<'a>>,
+    query_string: Vec<NameValue<'a>>,
+    post_data: HarPostData<'a>,
+    headers_size: i64,
+    body_size: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HarPostData<'a> {
+    mime_type: &'static str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HarResponse<'a> {
+    status: u16,
+    status_text: &'static str,
+    http_version: &'static str,
+    cookies: [(); 0],
+    headers: Vec<NameValue<'a>>,
+    content: HarContent<'a>,
+    #[serde(rename = "redirectURL")]
+    redirect_url: &'static str,
+    headers_size: i64,
+    body_size: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HarContent<'a> {
+    size: i64,
+    mime_type: &'static str,
+    text: &'a str,
+    comment: &'static str,
+}
+
+#[derive(Serialize)]
+struct HarTimings {
+    send: f64,
+    wait: f64,
+    receive: f64,
+}
+
+fn har_pairs(h: &log::HeaderList) -> Vec<NameValue<'_>> {
+    h.0.iter()
+        .map(|(n, v)| NameValue {
+            name: n.as_str().into(),
+            value: v.as_str().into(),
+        })
+        .collect()
+}
+
+fn har_entry(r: &Record) -> HarEntry<'_> {
+    let query_string = reqwest::Url::parse(&r.request.url)
+        .map(|u| {
+            u.query_pairs()
+                .map(|(n, v)| NameValue {
+                    name: n.into_owned().into(),
+                    value: v.into_owned().into(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let body = r.request.body.get();
+    let status = r.response.status.unwrap_or(0);
+    let total = r.latency_ms.unwrap_or(0) as f64;
+    let wait = r.ttft_ms.map_or(total, |t| t as f64).min(total);
+    let mut comment = format!("hcl record {}", r.id);
+    if let Some(c) = &r.helicone.cache {
+        comment.push_str(&format!("; Helicone cache {c}"));
+    }
+    if let Some(of) = &r.replay_of {
+        comment.push_str(&format!("; replay of {of}"));
+    }
+    if let Some(e) = &r.error {
+        comment.push_str(&format!("; error: {e}"));
+    }
+    HarEntry {
+        started_date_time: &r.ts,
+        time: total,
+        request: HarRequest {
+            method: &r.request.method,
+            url: &r.request.url,
+            http_version: "HTTP/1.1",
+            cookies: [],
+            headers: har_pairs(&r.request.headers),
+            query_string,
+            post_data: HarPostData {
+                mime_type: "application/json",
+                text: body,
+            },
+            headers_size: -1,
+            body_size: body.len() as i64,
+        },
+        response: HarResponse {
+            status,
+            status_text: reqwest::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or(""),
+            http_version: "HTTP/1.1",
+            cookies: [],
+            headers: har_pairs(&r.response.headers),
+            content: HarContent {
+                size: r.response.text.len() as i64,
+                mime_type: "text/plain; charset=utf-8",
+                text: &r.response.text,
+                comment: "the answer's text as hcl decoded it, not the raw body",
+            },
+            redirect_url: "",
+            headers_size: -1,
+            body_size: -1,
+        },
+        cache: serde_json::Map::new(),
+        timings: HarTimings {
+            send: 0.0,
+            wait,
+            receive: total - wait,
+        },
+        comment,
+    }
 }

@@ -7,6 +7,7 @@ pub mod completions;
 pub mod config;
 pub mod log;
 pub mod providers;
+pub mod replay;
 
 /// Reads the real process environment.
 pub fn process_env(name: &str) -> Option<String> {

@@ -4,9 +4,12 @@
 mod support;
 
 mod auth;
+mod bench_replay;
 mod chat;
 mod docs;
 mod errors;
 mod fake_selftest;
 mod keyring;
+mod log;
 mod providers;
+mod replay;

@@ -1,0 +1,356 @@
+//! Choosing log records: ids by unique prefix (as git does), `--last N`,
+//! `--since`, `--provider`, `--model`, `--property K=V`, `--status` and
+//! `--all`. Shared by `hcl replay`, `hcl log list` and `hcl log export`.
+//!
+//! The newest records are found by reading the log backwards, so `--last N`
+//! costs the same on a log of any size and holds only what it keeps.
+
+use std::borrow::Cow;
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::time::SystemTime;
+
+use crate::cli::{SelectArgs, StatusArg};
+use crate::error::{Error, Result};
+use crate::helicone;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
+
+use crate::log::{self, HeaderList, Record, Skipped};
+use crate::output::Printer;
+
+/// Validated selection criteria.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Ids or unique id prefixes, in the order given.
+    pub ids: Vec<String>,
+    /// `Some(n)`: the newest n matching records; `None`: every one.
+    pub limit: Option<usize>,
+    pub since: Option<SystemTime>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub properties: Vec<(String, String)>,
+    pub status: Option<StatusArg>,
+    /// Leave out records that are themselves replays.
+    pub originals_only: bool,
+}
+
+/// `2h`, `30m`, `7days` ago, or an RFC 3339 time (a bare date means its midnight, UTC).
+pub fn parse_since(raw: &str, now: SystemTime) -> Result<SystemTime> {
+    let s = raw.trim();
+    if let Ok(d) = humantime::parse_duration(s) {
+        return now
+            .checked_sub(d)
+            .ok_or_else(|| Error::usage(format!("--since {raw} reaches back before the epoch")));
+    }
+    let full = if s.len() == 10 {
+        format!("{s}T00:00:00Z")
+    } else {
+        s.to_string()
+    };
+    humantime::parse_rfc3339_weak(&full).map_err(|_| {
+        Error::usage(format!(
+            "--since '{raw}' is neither a duration (2h, 30m, 7days) nor an RFC 3339 time (2026-01-31T12:00:00Z)"
+        ))
+    })
+}
+
+impl Selection {
+    /// The criteria of `args`; `default_limit` applies when neither
+    /// `--last` nor `--all` is given.
+    pub fn from_args(
+        args: &SelectArgs,
+        ids: &[String],
+        default_limit: Option<usize>,
+        now: SystemTime,
+    ) -> Result<Selection> {
+        if args.last == Some(0) {
+            return Err(Error::usage("--last must be at least 1"));
+        }
+        let mut properties = Vec::new();
+        for p in &args.properties {
+            properties.push(helicone::parse_property(p)?);
+        }
+        let since = args
+            .since
+            .as_deref()
+            .map(|s| parse_since(s, now))
+            .transpose()?;
+        for id in ids {
+            if id.trim().is_empty() {
+                return Err(Error::usage("an empty id matches nothing"));
+            }
+        }
+        Ok(Selection {
+            ids: ids.iter().map(|i| i.trim().to_ascii_lowercase()).collect(),
+            limit: if args.all {
+                None
+            } else {
+                args.last.or(default_limit)
+            },
+            since,
+            provider: args.provider.clone(),
+            model: args.model.clone(),
+            properties,
+            status: args.status,
+            originals_only: false,
+        })
+    }
+
+    /// Whether any criterion beyond the count narrows the records.
+    pub fn has_filters(&self) -> bool {
+        self.since.is_some()
+            || self.provider.is_some()
+            || self.model.is_some()
+            || !self.properties.is_empty()
+            || self.status.is_some()
+            || self.originals_only
+    }
+
+    pub fn matches(&self, r: &Record) -> bool {
+        self.matches_view(&View {
+            provider: &r.provider,
+            model: &r.model,
+            ts: &r.ts,
+            ok: is_ok(r),
+            replay: r.replay_of.is_some(),
+            headers: Headers::Parsed(&r.request.headers),
+        })
+    }
+
+    fn matches_view(&self, r: &View<'_>) -> bool {
+        if self.originals_only && r.replay {
+            return false;
+        }
+        if self
+            .provider
+            .as_deref()
+            .is_some_and(|p| !r.provider.eq_ignore_ascii_case(p))
+        {
+            return false;
+        }
+        if self.model.as_deref().is_some_and(|m| r.model != m) {
+            return false;
+        }
+        if self
+            .status
+            .is_some_and(|status| r.ok != (status == StatusArg::Ok))
+        {
+            return false;
+        }
+        if let Some(since) = self.since {
+            match humantime::parse_rfc3339_weak(r.ts) {
+                Ok(t) if t >= since => {}
+                _ => return false,
+            }
+        }
+        if self.properties.is_empty() {
+            return true;
+        }
+        let parsed;
+        let headers = match &r.headers {
+            Headers::Parsed(h) => *h,
+            Headers::Raw(raw) => {
+                parsed = raw
+                    .and_then(|raw| serde_json::from_str::<HeaderList>(raw.get()).ok())
+                    .unwrap_or_default();
+                &parsed
+            }
+        };
+        self.properties.iter().all(|(k, v)| {
+            let name = format!("helicone-property-{k}");
+            headers
+                .0
+                .iter()
+                .any(|(n, val)| n.eq_ignore_ascii_case(&name) && val == v)
+        })
+    }
+
+    /// Parse a log line only as far as the filters need, and in full only
+    /// when it matches: `None` for a readable line that does not match.
+    fn read(&self, line: &[u8], torn: bool) -> Option<std::result::Result<Record, String>> {
+        if let Ok(p) = serde_json::from_slice::<Probe<'_>>(line)
+            && p.v <= log::SCHEMA_VERSION
+        {
+            let view = View {
+                provider: &p.provider,
+                model: &p.model,
+                ts: &p.ts,
+                ok: p.error.is_none() && p.response.status.is_some_and(|s| (200..300).contains(&s)),
+                replay: p.replay_of.is_some(),
+                headers: Headers::Raw(p.request.headers),
+            };
+            if !self.matches_view(&view) {
+                return None;
+            }
+        }
+        match log::parse_or_reason(line, torn) {
+            Ok(r) if !self.matches(&r) => None,
+            other => Some(other),
+        }
+    }
+}
+
+/// The fields the filters look at.
+struct View<'a> {
+    provider: &'a str,
+    model: &'a str,
+    ts: &'a str,
+    ok: bool,
+    replay: bool,
+    headers: Headers<'a>,
+}
+
+enum Headers<'a> {
+    Parsed(&'a HeaderList),
+    /// Parsed only when a property filter asks.
+    Raw(Option<&'a RawValue>),
+}
+
+/// A log line as the filters see it: borrowed, nothing built that they skip.
+#[derive(Deserialize)]
+struct Probe<'a> {
+    v: u32,
+    #[serde(default, borrow)]
+    ts: Cow<'a, str>,
+    #[serde(default, borrow)]
+    provider: Cow<'a, str>,
+    #[serde(default, borrow)]
+    model: Cow<'a, str>,
+    #[serde(default, borrow)]
+    request: ProbeRequest<'a>,
+    #[serde(default)]
+    response: ProbeResponse,
+    #[serde(default)]
+    error: Option<IgnoredAny>,
+    #[serde(default)]
+    replay_of: Option<IgnoredAny>,
+}
+
+#[derive(Default, Deserialize)]
+struct ProbeRequest<'a> {
+    #[serde(default, borrow)]
+    headers: Option<&'a RawValue>,
+}
+
+#[derive(Default, Deserialize)]
+struct ProbeResponse {
+    #[serde(default)]
+    status: Option<u16>,
+}
+
+/// A 2xx answer and no error.
+pub fn is_ok(r: &Record) -> bool {
+    r.error.is_none() && r.response.status.is_some_and(|s| (200..300).contains(&s))
+}
+
+/// The selected records, oldest first (ids: in the order given), and the
+/// lines that could not be read.
+pub fn select(path: &Path, sel: &Selection) -> Result<(Vec<Record>, Vec<Skipped>)> {
+    if !sel.ids.is_empty() {
+        return select_ids(path, sel);
+    }
+    let mut skipped = Vec::new();
+    let records = match sel.limit {
+        Some(n) => {
+            let mut newest = Vec::with_capacity(n.min(1024));
+            let mut bad: Vec<(u64, String)> = Vec::new();
+            log::scan_back(path, |offset, line, torn| {
+                match sel.read(line, torn) {
+                    Some(Ok(r)) => newest.push(r),
+                    Some(Err(reason)) => bad.push((offset, reason)),
+                    None => {}
+                }
+                if newest.len() >= n {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })?;
+            let offsets: Vec<u64> = bad.iter().map(|(o, _)| *o).collect();
+            let lines = log::line_numbers(path, &offsets)?;
+            for ((_, reason), line) in bad.into_iter().zip(lines).rev() {
+                skipped.push(Skipped { line, reason });
+            }
+            newest.reverse();
+            newest
+        }
+        None => {
+            let mut all = Vec::new();
+            log::scan(path, |n, line, torn| {
+                match sel.read(line, torn) {
+                    Some(Ok(r)) => all.push(r),
+                    Some(Err(reason)) => skipped.push(Skipped { line: n, reason }),
+                    None => {}
+                }
+                ControlFlow::Continue(())
+            })?;
+            all
+        }
+    };
+    Ok((records, skipped))
+}
+
+/// Ids resolve against the whole log (a prefix must be unique there); the
+/// filters then narrow the result.
+fn select_ids(path: &Path, sel: &Selection) -> Result<(Vec<Record>, Vec<Skipped>)> {
+    let mut candidates = Vec::new();
+    let mut skipped = Vec::new();
+    log::scan(path, |n, line, torn| {
+        match log::parse_or_reason(line, torn) {
+            Ok(r) if sel.ids.iter().any(|p| r.id.starts_with(p.as_str())) => candidates.push(r),
+            Ok(_) => {}
+            Err(reason) => skipped.push(Skipped { line: n, reason }),
+        }
+        ControlFlow::Continue(())
+    })?;
+    let mut chosen: Vec<Record> = Vec::new();
+    for prefix in &sel.ids {
+        let r = log::find_by_prefix(&candidates, prefix)?;
+        if !chosen.iter().any(|c| c.id == r.id) && sel.matches(r) {
+            chosen.push(r.clone());
+        }
+    }
+    if let Some(n) = sel.limit {
+        let extra = chosen.len().saturating_sub(n);
+        chosen.drain(..extra);
+    }
+    Ok((chosen, skipped))
+}
+
+/// One warning per unreadable line, naming it.
+pub fn warn_skipped(path: &Path, skipped: &[Skipped], printer: &Printer) {
+    for s in skipped {
+        printer.warn(&format!(
+            "{}:{}: skipped: {}",
+            path.display(),
+            s.line,
+            s.reason
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_accepts_durations_times_and_dates() {
+        let now = humantime::parse_rfc3339("2026-02-01T12:00:00Z").unwrap();
+        assert_eq!(
+            parse_since("2h", now).unwrap(),
+            humantime::parse_rfc3339("2026-02-01T10:00:00Z").unwrap()
+        );
+        assert_eq!(
+            parse_since("2026-01-31", now).unwrap(),
+            humantime::parse_rfc3339("2026-01-31T00:00:00Z").unwrap()
+        );
+        assert_eq!(
+            parse_since("2026-01-31T06:30:00Z", now).unwrap(),
+            humantime::parse_rfc3339("2026-01-31T06:30:00Z").unwrap()
+        );
+        let e = parse_since("yesterday", now).unwrap_err().to_string();
+        assert!(e.contains("--since") && e.contains("2h"), "{e}");
+    }
+}
