@@ -1,6 +1,7 @@
 //! One module per command. Each returns `Result<ExitStatus>`; `main` maps
 //! errors to exit codes.
 
+pub mod batch;
 pub mod chat;
 pub mod log;
 pub mod providers;

@@ -3,5 +3,6 @@
 
 mod support;
 
+mod batch;
 mod chat;
 mod fake_selftest;
