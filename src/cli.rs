@@ -71,46 +71,28 @@ pub struct BatchArgs {
     )]
     pub batch: Option<std::path::PathBuf>,
 
-    /// Requests in flight at once.
-    #[arg(
-        short = 'j',
-        long,
-        value_name = "N",
-        default_value_t = 8,
-        requires = "batch",
-        help_heading = "Batch"
-    )]
-    pub concurrency: usize,
+    /// Requests in flight at once [default: 8].
+    #[arg(short = 'j', long, value_name = "N", help_heading = "Batch")]
+    pub concurrency: Option<usize>,
 
     /// Start at most R requests per second (retries included).
-    #[arg(long, value_name = "R", requires = "batch", help_heading = "Batch")]
+    #[arg(long, value_name = "R", help_heading = "Batch")]
     pub rps: Option<f64>,
 
-    /// Client-side retries on 429, 5xx and connection errors, honouring Retry-After.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 2,
-        requires = "batch",
-        help_heading = "Batch"
-    )]
-    pub max_retries: u32,
+    /// Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2].
+    #[arg(long, value_name = "N", help_heading = "Batch")]
+    pub max_retries: Option<u32>,
 
     /// Skip input lines whose `id` already succeeded in an earlier results file.
-    #[arg(
-        long,
-        value_name = "RESULTS",
-        requires = "batch",
-        help_heading = "Batch"
-    )]
+    #[arg(long, value_name = "RESULTS", help_heading = "Batch")]
     pub resume: Option<std::path::PathBuf>,
 
     /// Write each result as it completes instead of in input order.
-    #[arg(long, requires = "batch", help_heading = "Batch")]
+    #[arg(long, help_heading = "Batch")]
     pub unordered: bool,
 
     /// Stop launching requests at the first failure.
-    #[arg(long, requires = "batch", help_heading = "Batch")]
+    #[arg(long, help_heading = "Batch")]
     pub fail_fast: bool,
 }
 

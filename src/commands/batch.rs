@@ -43,6 +43,8 @@ use crate::wire::{ChatInput, Message, Role, Usage};
 /// The property that tags every request of a batch.
 pub const BATCH_PROPERTY: &str = "Hcl-Batch";
 const MAX_CONCURRENCY: usize = 4096;
+const DEFAULT_CONCURRENCY: usize = 8;
+const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The first client-side backoff; doubled per attempt, with jitter.
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
@@ -55,7 +57,9 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
     let r = &args.request;
     let b = &args.batch;
     printer.set_verbosity(r.quiet, false);
-    check_flags(b)?;
+    let concurrency = b.concurrency.unwrap_or(DEFAULT_CONCURRENCY);
+    let max_retries = b.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
+    check_flags(concurrency, b.rps, max_retries)?;
     let (config, warnings) = settings::load_config(env)?;
     for w in &warnings {
         printer.warn(w);
@@ -90,17 +94,18 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let shared = Arc::new(Shared {
         client,
-        permits: Semaphore::new(b.concurrency),
+        permits: Semaphore::new(concurrency),
         gate: Gate::new(b.rps),
         cancel: cancel_rx,
         stop_launching: AtomicBool::new(false),
         log: log_writer.as_ref().map(|w| w.sender.clone()),
         batch_id: batch_id.clone(),
-        max_retries: b.max_retries,
+        max_retries,
         fail_fast: b.fail_fast,
     });
     let mut driver = Driver {
         opts: b,
+        concurrency,
         printer,
         templates,
         resume: resume.as_ref(),
@@ -129,24 +134,40 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
     })
 }
 
-fn check_flags(b: &BatchArgs) -> Result<()> {
-    if b.concurrency == 0 || b.concurrency > MAX_CONCURRENCY {
+/// Batch flags without `--batch` are a mistake worth naming.
+pub fn check_without_batch(b: &BatchArgs) -> Result<()> {
+    let stray = [
+        ("-j/--concurrency", b.concurrency.is_some()),
+        ("--rps", b.rps.is_some()),
+        ("--max-retries", b.max_retries.is_some()),
+        ("--resume", b.resume.is_some()),
+        ("--unordered", b.unordered),
+        ("--fail-fast", b.fail_fast),
+    ];
+    match stray.iter().find(|(_, set)| *set) {
+        Some((flag, _)) => Err(Error::usage(format!(
+            "{flag} applies to --batch FILE only; add --batch, or drop {flag}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn check_flags(concurrency: usize, rps: Option<f64>, max_retries: u32) -> Result<()> {
+    if concurrency == 0 || concurrency > MAX_CONCURRENCY {
         return Err(Error::usage(format!(
-            "-j {} is out of range; give 1 to {MAX_CONCURRENCY} requests in flight",
-            b.concurrency
+            "-j {concurrency} is out of range; give 1 to {MAX_CONCURRENCY} requests in flight"
         )));
     }
-    if let Some(r) = b.rps
+    if let Some(r) = rps
         && !(r.is_finite() && r > 0.0 && r <= 1e6)
     {
         return Err(Error::usage(format!(
             "--rps {r} is not a positive rate; give requests per second, e.g. --rps 5 or --rps 0.5"
         )));
     }
-    if b.max_retries > 100 {
+    if max_retries > 100 {
         return Err(Error::usage(format!(
-            "--max-retries {} is too many; give 0 to 100",
-            b.max_retries
+            "--max-retries {max_retries} is too many; give 0 to 100"
         )));
     }
     Ok(())
@@ -1050,6 +1071,7 @@ enum End {
 
 struct Driver<'a> {
     opts: &'a BatchArgs,
+    concurrency: usize,
     printer: &'a Printer,
     templates: Templates<'a>,
     resume: Option<&'a HashSet<String>>,
@@ -1062,7 +1084,7 @@ struct Driver<'a> {
 
 impl Driver<'_> {
     async fn drive(&mut self, reader: Reader) -> Result<End> {
-        let j = self.opts.concurrency;
+        let j = self.concurrency;
         // Results may wait behind a slow one up to this many; then reading stops.
         let window_cap = (j * 4).max(64);
         let mut input = spawn_reader(reader, window_cap);

@@ -66,6 +66,7 @@ pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatu
     if let Some(input) = &args.batch.batch {
         return super::batch::run(args, input, env, printer);
     }
+    super::batch::check_without_batch(&args.batch)?;
     let r = &args.request;
     printer.set_verbosity(r.quiet, r.verbose);
     let (config, warnings) = settings::load_config(env)?;

@@ -515,6 +515,13 @@ fn usage_errors_before_anything_is_sent() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
+    let out = hcl.cmd().args(["chat", "-j", "3", "hi"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("applies to --batch FILE only"),
+        "{}",
+        stderr(&out)
+    );
     let out = Hcl::with_gateway(&gw)
         .env_remove("HELICONE_API_KEY")
         .cmd()
