@@ -80,6 +80,11 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -l connect-timeout -d 'Con
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l idle-timeout -d 'Longest silence allowed mid-stream, in seconds [default: 60]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cacert -d 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l batch -d 'Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s j -l concurrency -d 'Requests in flight at once [default: 8]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l rps -d 'Start at most R requests per second (retries included)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-retries -d 'Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l resume -d 'Skip input lines whose `id` already succeeded in an earlier results file' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l retry -d 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l omit-request -d 'Don\'t store the request body in Helicone: `Helicone-Omit-Request: true`'
@@ -91,7 +96,9 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -l json -d 'Print one JSON
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l no-log -d 'Don\'t append to the request log'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s v -l verbose -d 'Helicone response metadata on stderr'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s q -l quiet -d 'Nothing but the answer'
-complete -c hcl -n "__fish_hcl_using_subcommand chat" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l unordered -d 'Write each result as it completes instead of in input order'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l fail-fast -d 'Stop launching requests at the first failure'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -l json -d 'Print the table as JSON'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -s h -l help -d 'Print help'

@@ -418,6 +418,8 @@ mod tests {
             ttft_ms: None,
             error: None,
             replay_of: None,
+            batch: None,
+            attempt: None,
         }
     }
 

@@ -68,6 +68,50 @@ pub struct ChatArgs {
 
     #[command(flatten)]
     pub request: RequestArgs,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+/// `hcl chat --batch`: many requests from JSON Lines, run concurrently.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BatchArgs {
+    /// Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line.
+    ///
+    /// Each line is an object with any of: prompt, messages, system, provider, model, properties,
+    /// user, session, max_tokens, temperature, cache, id. A line that is not a JSON object is a plain
+    /// prompt. The request flags give the defaults; each line's fields override them.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Batch",
+        conflicts_with_all = ["prompt", "dry_run", "curl", "request_id"]
+    )]
+    pub batch: Option<std::path::PathBuf>,
+
+    /// Requests in flight at once [default: 8].
+    #[arg(short = 'j', long, value_name = "N", help_heading = "Batch")]
+    pub concurrency: Option<usize>,
+
+    /// Start at most R requests per second (retries included).
+    #[arg(long, value_name = "R", help_heading = "Batch")]
+    pub rps: Option<f64>,
+
+    /// Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2].
+    #[arg(long, value_name = "N", help_heading = "Batch")]
+    pub max_retries: Option<u32>,
+
+    /// Skip input lines whose `id` already succeeded in an earlier results file.
+    #[arg(long, value_name = "RESULTS", help_heading = "Batch")]
+    pub resume: Option<std::path::PathBuf>,
+
+    /// Write each result as it completes instead of in input order.
+    #[arg(long, help_heading = "Batch")]
+    pub unordered: bool,
+
+    /// Stop launching requests at the first failure.
+    #[arg(long, help_heading = "Batch")]
+    pub fail_fast: bool,
 }
 
 /// Flags shared by every command that sends a request.

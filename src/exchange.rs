@@ -227,6 +227,8 @@ pub fn build_record(
         ttft_ms: outcome.ttfb.map(|d| d.as_millis() as u64),
         error: outcome.error.as_ref().map(|e| e.to_string()),
         replay_of: ctx.replay_of.clone(),
+        batch: None,
+        attempt: None,
     })
 }
 

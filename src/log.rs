@@ -106,6 +106,13 @@ pub struct Record {
     pub ttft_ms: Option<u64>,
     pub error: Option<String>,
     pub replay_of: Option<String>,
+    /// The `hcl chat --batch` run this exchange belongs to (also sent as
+    /// `Helicone-Property-Hcl-Batch`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
+    /// Which attempt this was (1-based), for requests sent by a batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<u32>,
 }
 
 /// Open the log for appending, creating it (and its directory) with mode 0600.
@@ -138,6 +145,43 @@ pub fn append_raw(path: &Path, line: &[u8]) -> Result<()> {
     let written = file.write_all(line);
     let _ = file.unlock();
     written.map_err(|e| Error::io(ctx(), e))
+}
+
+/// The log held open by one writer, for many records in a row (a batch):
+/// each record is still one `write` of one line under the advisory lock, so
+/// other hcl processes appending at the same time never interleave with it.
+pub struct Writer {
+    path: PathBuf,
+    file: File,
+    line: Vec<u8>,
+}
+
+impl Writer {
+    pub fn open(path: &Path) -> Result<Writer> {
+        let file = open_for_append(path).map_err(|e| {
+            Error::io(
+                format!("cannot write the request log {}", path.display()),
+                e,
+            )
+        })?;
+        Ok(Writer {
+            path: path.to_path_buf(),
+            file,
+            line: Vec::with_capacity(4096),
+        })
+    }
+
+    pub fn append(&mut self, record: &Record) -> Result<()> {
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, record)
+            .map_err(|e| Error::Protocol(format!("could not serialize the log record: {e}")))?;
+        self.line.push(b'\n');
+        let ctx = || format!("cannot write the request log {}", self.path.display());
+        self.file.lock().map_err(|e| Error::io(ctx(), e))?;
+        let written = self.file.write_all(&self.line);
+        let _ = self.file.unlock();
+        written.map_err(|e| Error::io(ctx(), e))
+    }
 }
 
 /// A problem met while reading the log; reading goes on.
@@ -412,6 +456,8 @@ mod tests {
             ttft_ms: None,
             error: None,
             replay_of: None,
+            batch: None,
+            attempt: None,
         }
     }
 

@@ -5,7 +5,7 @@
 //! `NO_COLOR`. A closed stdout (`| head`) becomes [`Error::BrokenPipe`], which
 //! ends the program quietly with status 0.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
@@ -17,7 +17,10 @@ pub struct Printer {
     verbose: Cell<bool>,
     color_err: bool,
     pub stdout_is_tty: bool,
-    stderr_is_tty: bool,
+    pub stderr_is_tty: bool,
+    /// The progress bar on stderr, if one is showing: other stderr output
+    /// suspends it so that lines and bar never tear each other.
+    bar: RefCell<Option<indicatif::ProgressBar>>,
 }
 
 impl Printer {
@@ -30,6 +33,7 @@ impl Printer {
             color_err: stderr_is_tty && !no_color,
             stdout_is_tty,
             stderr_is_tty,
+            bar: RefCell::new(None),
         }
     }
 
@@ -100,13 +104,64 @@ impl Printer {
     }
 
     fn err_line(&self, label: &str, color: &str, msg: &str) {
-        let mut err = std::io::stderr().lock();
-        // A failing stderr has nowhere to report to.
-        let _ = if self.color_err {
-            writeln!(err, "hcl: \x1b[{color}m{label}\x1b[0m {msg}")
+        let line = if self.color_err {
+            format!("hcl: \x1b[{color}m{label}\x1b[0m {msg}\n")
         } else {
-            writeln!(err, "hcl: {label} {msg}")
+            format!("hcl: {label} {msg}\n")
         };
+        self.err_raw(&line);
+    }
+
+    /// Write to stderr, around the progress bar if one is showing.
+    fn err_raw(&self, text: &str) {
+        // A failing stderr has nowhere to report to.
+        let write = || {
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        };
+        match self.bar.borrow().as_ref() {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    /// A block of text on stderr, such as a closing summary.
+    pub fn report(&self, text: &str) {
+        if text.ends_with('\n') {
+            self.err_raw(text);
+        } else {
+            self.err_raw(&format!("{text}\n"));
+        }
+    }
+
+    /// A progress bar on stderr, only when stderr is a terminal: `len` items,
+    /// or a counter when the total is unknown. Cleared by [`Printer::finish_progress`].
+    pub fn progress(&self, len: Option<u64>) -> Option<indicatif::ProgressBar> {
+        if !self.stderr_is_tty || self.quiet.get() {
+            return None;
+        }
+        let target = indicatif::ProgressDrawTarget::stderr_with_hz(10);
+        let (bar, template) = match len {
+            Some(n) => (
+                indicatif::ProgressBar::with_draw_target(Some(n), target),
+                "{elapsed_precise} [{bar:30}] {pos}/{len} {msg}",
+            ),
+            None => (
+                indicatif::ProgressBar::with_draw_target(None, target),
+                "{elapsed_precise} {spinner} {pos} done {msg}",
+            ),
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        *self.bar.borrow_mut() = Some(bar.clone());
+        Some(bar)
+    }
+
+    /// Remove the progress bar from the screen.
+    pub fn finish_progress(&self) {
+        if let Some(bar) = self.bar.borrow_mut().take() {
+            bar.finish_and_clear();
+        }
     }
 
     pub fn error(&self, msg: &str) {
@@ -128,27 +183,16 @@ impl Printer {
     /// A line of `--verbose` metadata on stderr.
     pub fn verbose(&self, msg: &str) {
         if self.verbose.get() {
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{msg}");
+            self.err_raw(&format!("{msg}\n"));
         }
     }
 }
 
 impl Printer {
-    /// A progress bar on stderr over `total` steps: drawn only on a
-    /// terminal and never with `--quiet`; in a pipe it does nothing.
-    pub fn progress(&self, total: u64) -> Progress {
-        if !self.stderr_is_tty || self.quiet.get() {
-            return Progress(None);
-        }
-        let bar = indicatif::ProgressBar::new(total);
-        let style = indicatif::ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-        bar.set_style(style);
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Progress(Some(bar))
+    /// A progress bar over `total` steps with running counts beside it
+    /// (replay): drawn only on a terminal and never with `--quiet`.
+    pub fn progress_steps(&self, total: u64) -> Progress {
+        Progress(self.progress(Some(total)))
     }
 }
 
@@ -161,13 +205,6 @@ impl Progress {
         if let Some(bar) = &self.0 {
             bar.set_message(msg.to_string());
             bar.inc(1);
-        }
-    }
-
-    /// Remove the bar before the report is printed.
-    pub fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
         }
     }
 }

@@ -63,6 +63,10 @@ pub fn read_prompt(words: &[String], printer: &Printer) -> Result<String> {
 }
 
 pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
+    if let Some(input) = &args.batch.batch {
+        return super::batch::run(args, input, env, printer);
+    }
+    super::batch::check_without_batch(&args.batch)?;
     let r = &args.request;
     printer.set_verbosity(r.quiet, r.verbose);
     let (config, warnings) = settings::load_config(env)?;

@@ -2,6 +2,7 @@
 //! errors to exit codes.
 
 pub mod auth;
+pub mod batch;
 pub mod chat;
 pub mod completions;
 pub mod config;

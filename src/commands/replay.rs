@@ -179,7 +179,7 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         .build()
         .map_err(|e| Error::io("cannot start the async runtime", e))?;
     let total = plans.len() as u64 * u64::from(args.repeat);
-    let progress = printer.progress(total);
+    let progress = printer.progress_steps(total);
     let run = Run {
         client: &client,
         log_path,
@@ -195,7 +195,7 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
         }
     });
-    progress.finish();
+    printer.finish_progress();
     let mut rows = rows?;
     judge(&mut rows, args.expect, args.repeat);
     let totals = totals(&rows, args.expect);

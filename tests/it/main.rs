@@ -4,6 +4,7 @@
 mod support;
 
 mod auth;
+mod batch;
 mod bench_replay;
 mod chat;
 mod docs;
