@@ -11,7 +11,6 @@ mod provider;
 mod request;
 mod secrets;
 mod settings;
-#[allow(dead_code)] // wired in by `hcl stream`
 mod sse;
 mod transport;
 mod wire;
