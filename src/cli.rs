@@ -32,6 +32,15 @@ pub enum Command {
         after_help = "Examples:\n  hcl chat \"What is Helicone?\"\n  echo \"Explain SSE\" | hcl chat -P anthropic --json\n  hcl chat --dry-run -P gemini -p team=search \"hi\""
     )]
     Chat(Box<ChatArgs>),
+    /// Send one chat request and print the answer token by token as it arrives.
+    #[command(
+        long_about = "Send one chat request with streaming on and print each token the moment it \
+arrives; the same as `hcl chat --stream`. It takes every flag of `hcl chat`. On a terminal a \
+spinner shows until the first token. Ctrl-C stops the stream, keeps what arrived (printed and \
+logged) and exits 130; a dropped connection or a silence longer than --idle-timeout exits 3.",
+        after_help = "Examples:\n  hcl stream \"Write a haiku about caching\"\n  hcl stream -P anthropic --show-thinking --max-tokens 2000 \"Why is the sky blue?\"\n  hcl stream -v --cache -P gemini \"hi\" | tee answer.txt"
+    )]
+    Stream(Box<ChatArgs>),
     /// Show the provider table: routing, wire format and where each key was found.
     #[command(
         after_help = "Examples:\n  hcl providers\n  hcl providers --json | jq '.[] | select(.key_source != \"none\")'"
@@ -47,6 +56,14 @@ pub struct ChatArgs {
     /// The prompt. With none, or with `-`, the prompt is read from stdin.
     #[arg(value_name = "PROMPT")]
     pub prompt: Vec<String>,
+
+    /// Stream the answer, printing each token as it arrives (the same as `hcl stream`).
+    #[arg(long, help_heading = "Output")]
+    pub stream: bool,
+
+    /// When streaming, show the model's reasoning (thinking) on stderr as it arrives.
+    #[arg(long, help_heading = "Output")]
+    pub show_thinking: bool,
 
     #[command(flatten)]
     pub request: RequestArgs,

@@ -5,8 +5,9 @@
 //! `NO_COLOR`. A closed stdout (`| head`) becomes [`Error::BrokenPipe`], which
 //! ends the program quietly with status 0.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -17,6 +18,9 @@ pub struct Printer {
     verbose: Cell<bool>,
     color_err: bool,
     pub stdout_is_tty: bool,
+    stderr_is_tty: bool,
+    /// The "waiting for the first token" spinner, while it shows.
+    spinner: RefCell<Option<indicatif::ProgressBar>>,
 }
 
 impl Printer {
@@ -28,6 +32,8 @@ impl Printer {
             verbose: Cell::new(false),
             color_err: stderr_is_tty && !no_color,
             stdout_is_tty,
+            stderr_is_tty,
+            spinner: RefCell::new(None),
         }
     }
 
@@ -92,7 +98,52 @@ impl Printer {
         self.answer(&table.to_string())
     }
 
+    /// A spinner with `msg` on stderr, only on a terminal and not with `-q`;
+    /// it goes away at [`stop_spinner`](Self::stop_spinner), at the first
+    /// streamed text, or before any line on stderr.
+    pub fn start_spinner(&self, msg: &str) {
+        if !self.stderr_is_tty || self.quiet.get() {
+            return;
+        }
+        let pb =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        pb.set_message(msg.to_string());
+        pb.enable_steady_tick(Duration::from_millis(80));
+        self.stop_spinner();
+        *self.spinner.borrow_mut() = Some(pb);
+    }
+
+    pub fn stop_spinner(&self) {
+        if let Some(pb) = self.spinner.borrow_mut().take() {
+            pb.finish_and_clear();
+        }
+    }
+
+    /// A piece of streamed answer on stdout, flushed at once.
+    pub fn stream_text(&self, text: &str) -> Result<()> {
+        self.stop_spinner();
+        self.out(text.as_bytes(), true)
+    }
+
+    /// A piece of streamed reasoning on stderr (dimmed on a colour terminal),
+    /// so that stdout carries only the answer.
+    pub fn stream_thinking(&self, text: &str) {
+        self.stop_spinner();
+        let mut err = std::io::stderr().lock();
+        let _ = if self.color_err {
+            write!(err, "\x1b[2m{text}\x1b[0m")
+        } else {
+            write!(err, "{text}")
+        };
+        let _ = err.flush();
+    }
+
     fn err_line(&self, label: &str, color: &str, msg: &str) {
+        self.stop_spinner();
         let mut err = std::io::stderr().lock();
         // A failing stderr has nowhere to report to.
         let _ = if self.color_err {
@@ -121,6 +172,7 @@ impl Printer {
     /// A line of `--verbose` metadata on stderr.
     pub fn verbose(&self, msg: &str) {
         if self.verbose.get() {
+            self.stop_spinner();
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{msg}");
         }

@@ -63,8 +63,23 @@ pub fn read_prompt(words: &[String], printer: &Printer) -> Result<String> {
 }
 
 pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
+    run_with(args, args.stream, env, printer)
+}
+
+/// `hcl chat`; with `stream`, `hcl stream` (or `hcl chat --stream`).
+pub fn run_with(
+    args: &ChatArgs,
+    stream: bool,
+    env: Env<'_>,
+    printer: &Printer,
+) -> Result<ExitStatus> {
     let r = &args.request;
     printer.set_verbosity(r.quiet, r.verbose);
+    if args.show_thinking && !stream {
+        printer.warn(
+            "--show-thinking applies to streamed answers only (hcl stream, hcl chat --stream)",
+        );
+    }
     let (config, warnings) = settings::load_config(env)?;
     for w in &warnings {
         printer.warn(w);
@@ -84,7 +99,7 @@ pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatu
             env,
             config: &config,
             input,
-            stream: false,
+            stream,
             offline,
         },
     )?;
@@ -105,6 +120,9 @@ pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatu
         for (k, v) in prepared.masked_headers(&settings.creds) {
             printer.verbose(&format!("> {k}: {v}"));
         }
+    }
+    if stream {
+        return super::stream::send(&settings, &prepared, args, printer);
     }
     let outcome = send(&settings, &prepared)?;
     finish(&settings, &prepared, outcome, r.json, printer)
@@ -198,7 +216,7 @@ fn print_completion(record: &Record, c: &crate::wire::Completion, printer: &Prin
     printer.answer(&c.text)
 }
 
-fn print_verbose(r: &Record, s: &RequestSettings, printer: &Printer) {
+pub fn print_verbose(r: &Record, s: &RequestSettings, printer: &Printer) {
     if !printer.is_verbose() {
         return;
     }

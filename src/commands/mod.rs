@@ -4,6 +4,7 @@
 pub mod chat;
 pub mod log;
 pub mod providers;
+pub mod stream;
 
 /// Reads the real process environment.
 pub fn process_env(name: &str) -> Option<String> {

@@ -156,18 +156,16 @@ pub enum Event {
         index: usize,
         delta: BlockDelta,
     },
-    ContentBlockStop {
-        #[serde(default)]
-        index: usize,
-    },
+    // Struct variants (not unit ones) so that any extra fields are ignored.
+    ContentBlockStop {},
     MessageDelta {
         #[serde(default)]
         delta: Option<MessageDeltaBody>,
         #[serde(default)]
         usage: Option<ApiUsage>,
     },
-    MessageStop,
-    Ping,
+    MessageStop {},
+    Ping {},
     Error {
         #[serde(default)]
         error: Option<StreamError>,
@@ -205,9 +203,15 @@ pub enum StartBlock {
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BlockDelta {
-    TextDelta { text: String },
-    ThinkingDelta { thinking: String },
-    InputJsonDelta { partial_json: String },
+    TextDelta {
+        text: String,
+    },
+    ThinkingDelta {
+        thinking: String,
+    },
+    InputJsonDelta {
+        partial_json: String,
+    },
     #[serde(other)]
     Other,
 }
@@ -278,7 +282,7 @@ impl StreamState {
                     self.usage(u, out);
                 }
             }
-            Event::MessageStop => out.push(StreamEvent::Done),
+            Event::MessageStop {} => out.push(StreamEvent::Done),
             Event::Error { error } => {
                 let (kind, message) = error.map(|e| (e.kind, e.message)).unwrap_or_default();
                 out.push(StreamEvent::Error(match (message, kind) {
@@ -288,7 +292,7 @@ impl StreamState {
                     (None, None) => "an error with no message".to_string(),
                 }));
             }
-            Event::ContentBlockStop { .. } | Event::Ping | Event::Other => {}
+            Event::ContentBlockStop {} | Event::Ping {} | Event::Other => {}
         }
         Ok(())
     }
@@ -300,7 +304,11 @@ impl StreamState {
         if let Some(o) = u.output_tokens {
             self.output = Some(o);
         }
-        out.push(StreamEvent::Usage(Usage::new(self.input, self.output, None)));
+        out.push(StreamEvent::Usage(Usage::new(
+            self.input,
+            self.output,
+            None,
+        )));
     }
 }
 

@@ -159,11 +159,6 @@ impl Assembler {
         }
     }
 
-    /// The answer text so far.
-    pub fn text(&self) -> &str {
-        &self.completion.text
-    }
-
     /// The stream's end marker arrived.
     pub fn is_done(&self) -> bool {
         self.done
@@ -431,7 +426,10 @@ mod tests {
         let a = assemble(&events);
         assert!(!a.is_done(), "Gemini has no end marker");
         let c = a.completion(WireFormat::Gemini);
-        assert_eq!(c.text, "In the quaint, sunlit cottage wörld 日本語 🎉 world");
+        assert_eq!(
+            c.text,
+            "In the quaint, sunlit cottage wörld 日本語 🎉 world"
+        );
         assert_eq!(c.usage, Usage::new(Some(5), Some(3), Some(8)));
         assert_eq!(c.finish_reason.as_deref(), Some("STOP"));
         assert_eq!(c.blocked, None);
@@ -447,7 +445,11 @@ mod tests {
 
     #[test]
     fn unreadable_event_is_an_error_not_a_panic() {
-        for format in [WireFormat::OpenAi, WireFormat::Anthropic, WireFormat::Gemini] {
+        for format in [
+            WireFormat::OpenAi,
+            WireFormat::Anthropic,
+            WireFormat::Gemini,
+        ] {
             let mut out = Vec::new();
             assert!(Parser::new(format).event("{not json", &mut out).is_err());
         }
@@ -488,7 +490,11 @@ mod tests {
         let (_, c) = fixture_completion(WireFormat::OpenAi, "openai/finish-length.sse");
         assert_eq!(c.finish_reason.as_deref(), Some("length"));
         let (_, c) = fixture_completion(WireFormat::OpenAi, "openai/refusal.sse");
-        assert!(c.refusal.as_deref().is_some_and(|r| r.starts_with("I'm sorry")));
+        assert!(
+            c.refusal
+                .as_deref()
+                .is_some_and(|r| r.starts_with("I'm sorry"))
+        );
         assert!(c.text.is_empty());
     }
 
@@ -514,7 +520,10 @@ mod tests {
             WireFormat::Gemini,
             "gemini/googleai-success-thinking-reply-thought-summary.sse",
         );
-        assert!(!c.text.contains("**Exploring Sky Color**"), "thoughts are not the answer");
+        assert!(
+            !c.text.contains("**Exploring Sky Color**"),
+            "thoughts are not the answer"
+        );
         assert!(!c.text.is_empty());
         let (_, c) = fixture_completion(
             WireFormat::Gemini,
