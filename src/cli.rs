@@ -57,6 +57,9 @@ pub struct ChatArgs {
     #[arg(value_name = "PROMPT")]
     pub prompt: Vec<String>,
 
+    #[command(flatten)]
+    pub request: RequestArgs,
+
     /// Stream the answer, printing each token as it arrives (the same as `hcl stream`).
     #[arg(long, help_heading = "Output")]
     pub stream: bool,
@@ -64,9 +67,6 @@ pub struct ChatArgs {
     /// When streaming, show the model's reasoning (thinking) on stderr as it arrives.
     #[arg(long, help_heading = "Output")]
     pub show_thinking: bool,
-
-    #[command(flatten)]
-    pub request: RequestArgs,
 }
 
 /// Flags shared by every command that sends a request.

@@ -258,7 +258,22 @@ impl StreamExchange {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        if content_type.contains("json") && !content_type.contains("stream") {
+        let is_json = content_type.contains("json") && !content_type.contains("stream");
+        if !content_type.is_empty() && !is_json && !content_type.contains("event-stream") {
+            // An HTML page or plain text from something between hcl and the
+            // provider: name it rather than report an empty stream.
+            let body = match tokio::time::timeout(idle, response.bytes()).await {
+                Ok(Ok(b)) => b,
+                Ok(Err(e)) => return Err(body_error(&e, 0)),
+                Err(_) => return Err(idle_error()),
+            };
+            return Err(Error::Protocol(format!(
+                "{peer} answered {} with {content_type} instead of an event stream: {}",
+                started.status,
+                excerpt(&body)
+            )));
+        }
+        if is_json {
             // Not an event stream (a host that ignored `stream: true`): read
             // the one JSON answer and show it whole.
             let body = match tokio::time::timeout(idle, response.bytes()).await {
@@ -274,13 +289,13 @@ impl StreamExchange {
                 ))
             })?;
             self.ttft = Some(t0.elapsed());
-            let delivered = if c.text.is_empty() {
+            let shown = if c.text.is_empty() {
                 Ok(())
             } else {
-                on_delta(Delta::Text(&c.text))
+                on_delta(Delta::Text(&c.text)).and_then(|()| on_delta(Delta::Flush))
             };
             self.whole = Some(c);
-            return delivered;
+            return shown;
         }
 
         loop {
@@ -331,9 +346,20 @@ impl StreamExchange {
         on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
     ) -> Result<bool> {
         let mut sse = std::mem::take(&mut self.sse);
-        let result = self.absorb_events(&sse, peer, t0, on_delta);
+        let mut delivered = false;
+        let mut result = self.absorb_events(&sse, peer, t0, &mut delivered, on_delta);
         sse.clear();
         self.sse = sse;
+        if delivered {
+            let flushed = on_delta(Delta::Flush);
+            if result.is_ok() {
+                flushed?;
+            } else if let Err(e) = flushed
+                && matches!(e, Error::BrokenPipe)
+            {
+                result = Err(e);
+            }
+        }
         result
     }
 
@@ -342,6 +368,7 @@ impl StreamExchange {
         sse: &[SseEvent],
         peer: &str,
         t0: Instant,
+        delivered: &mut bool,
         on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
     ) -> Result<bool> {
         for event in sse {
@@ -357,12 +384,15 @@ impl StreamExchange {
                 if self.ttft.is_none() && ev.is_token() {
                     self.ttft = Some(t0.elapsed());
                 }
-                let delivered = match ev.delta() {
-                    Some(d) => on_delta(d),
+                let shown = match ev.delta() {
+                    Some(d) => {
+                        *delivered = true;
+                        on_delta(d)
+                    }
                     None => Ok(()),
                 };
                 self.assembler.apply(ev);
-                delivered?;
+                shown?;
                 if let Some(message) = self.assembler.error() {
                     return Err(Error::Protocol(format!(
                         "{peer} ended the stream with an error: {message}"

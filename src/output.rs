@@ -123,16 +123,23 @@ impl Printer {
         }
     }
 
-    /// A piece of streamed answer on stdout, flushed at once.
+    /// A piece of streamed answer on stdout; it shows at the next
+    /// [`stream_flush`](Self::stream_flush).
     pub fn stream_text(&self, text: &str) -> Result<()> {
         self.stop_spinner();
-        self.out(text.as_bytes(), true)
+        self.out(text.as_bytes(), false)
+    }
+
+    pub fn stream_flush(&self) -> Result<()> {
+        self.out(b"", true)
     }
 
     /// A piece of streamed reasoning on stderr (dimmed on a colour terminal),
     /// so that stdout carries only the answer.
     pub fn stream_thinking(&self, text: &str) {
         self.stop_spinner();
+        // Keep the order of what is on the screen.
+        let _ = std::io::stdout().flush();
         let mut err = std::io::stderr().lock();
         let _ = if self.color_err {
             write!(err, "\x1b[2m{text}\x1b[0m")

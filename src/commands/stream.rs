@@ -78,6 +78,7 @@ impl View<'_> {
     fn delta(&mut self, d: Delta<'_>) -> Result<()> {
         let p = self.printer;
         let text = match d {
+            Delta::Flush => return if self.json { Ok(()) } else { p.stream_flush() },
             Delta::Thinking(t) => {
                 // Hidden reasoning keeps the spinner going: nothing to show yet.
                 if self.show_thinking && !self.json {
@@ -120,12 +121,15 @@ impl View<'_> {
     /// calls, a refusal given only as a stop reason, a cut-off warning.
     fn end(&mut self, completion: Option<&Completion>) -> Result<()> {
         let p = self.printer;
+        // A stream cut short by an error event has not flushed its last read.
+        p.stream_flush()?;
         if self.thinking_open {
             p.stream_thinking("\n");
             self.thinking_open = false;
         }
         if self.text_written && !self.ends_with_newline {
             p.stream_text("\n")?;
+            p.stream_flush()?;
             self.ends_with_newline = true;
         }
         let Some(c) = completion else {

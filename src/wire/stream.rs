@@ -66,6 +66,10 @@ pub enum Delta<'a> {
     Text(&'a str),
     Thinking(&'a str),
     Refusal(&'a str),
+    /// Everything decoded from the bytes received so far has been delivered:
+    /// show it now. Sent once per network read that produced deltas, so a
+    /// printer can write the deltas of one read together and flush once.
+    Flush,
 }
 
 /// The per-format state machine for one stream.
@@ -453,6 +457,51 @@ mod tests {
             let mut out = Vec::new();
             assert!(Parser::new(format).event("{not json", &mut out).is_err());
         }
+    }
+
+    /// SSE decoding plus the wire state machine plus assembly, as `hcl stream`
+    /// runs them, on a 10 MB OpenAI stream in 8 KiB network chunks.
+    #[test]
+    #[ignore = "benchmark: cargo test --release --bin hcl wire::stream::tests::throughput_10mb -- --ignored --nocapture"]
+    fn throughput_10mb() {
+        let mut stream = Vec::with_capacity(11 << 20);
+        let mut n = 0usize;
+        while stream.len() < 10 << 20 {
+            stream.extend_from_slice(format!(
+                "data: {{\"id\":\"chatcmpl-CDYHx8WjqhLkPZtv3\",\"object\":\"chat.completion.chunk\",\"created\":1757346066,\"model\":\"gpt-4o-2024-08-06\",\"system_fingerprint\":\"fp_f33640a400\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\" wörd{n}\"}},\"logprobs\":null,\"finish_reason\":null}}],\"usage\":null}}\n\n"
+            ).as_bytes());
+            n += 1;
+        }
+        stream.extend_from_slice(b"data: [DONE]\n\n");
+        let mut best = f64::INFINITY;
+        for _ in 0..5 {
+            let start = std::time::Instant::now();
+            let mut decoder = SseDecoder::new();
+            let mut parser = Parser::new(WireFormat::OpenAi);
+            let mut assembler = Assembler::default();
+            let (mut sse, mut events) = (Vec::new(), Vec::new());
+            let mut shown = 0usize;
+            for chunk in stream.chunks(8 * 1024) {
+                decoder.push(chunk, &mut sse).unwrap();
+                for e in sse.drain(..) {
+                    parser.event(&e.data, &mut events).unwrap();
+                    for ev in events.drain(..) {
+                        if let Some(Delta::Text(t)) = ev.delta() {
+                            shown += t.len();
+                        }
+                        assembler.apply(ev);
+                    }
+                }
+            }
+            assert!(assembler.is_done() && shown > 0);
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        let mb = stream.len() as f64 / 1e6;
+        println!(
+            "stream decode (SSE + OpenAI chunks + assembly): {mb:.1} MB in {:.2} ms = {:.0} MB/s ({n} events, 8 KiB chunks, best of 5)",
+            best * 1e3,
+            mb / best
+        );
     }
 
     // ---------- the real recorded streams (shared/fixtures/sse) ----------

@@ -507,6 +507,36 @@ fn an_error_status_is_reported_like_chat() {
 }
 
 #[test]
+fn a_200_that_is_not_an_event_stream_is_named() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    gw.push_script(Script::Respond {
+        status: 200,
+        headers: vec![("content-type".into(), "text/html".into())],
+        body: "<html><head><title>Corporate proxy login</title></head></html>".into(),
+    });
+    let out = hcl.cmd().args(["stream", "hi"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("text/html instead of an event stream")
+            && err.contains("'Corporate proxy login'"),
+        "{err}"
+    );
+
+    // A host that ignores `stream: true` and answers JSON: shown whole.
+    gw.push_script(Script::Respond {
+        status: 200,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: r#"{"choices":[{"message":{"content":"Whole answer"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#.into(),
+    });
+    let out = hcl.cmd().args(["stream", "hi"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "Whole answer\n");
+    assert_eq!(hcl.last_record()["response"]["usage"]["total"], 3);
+}
+
+#[test]
 fn a_stall_longer_than_the_idle_timeout_exits_3() {
     let gw = FakeGateway::start();
     let hcl = Hcl::with_gateway(&gw);
