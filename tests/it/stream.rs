@@ -155,6 +155,18 @@ fn chat_with_stream_flag_is_the_same_thing() {
 }
 
 #[test]
+fn curl_for_a_stream_does_not_buffer() {
+    let hcl = Hcl::new();
+    let out = hcl.cmd().args(["stream", "--curl", "hi"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("curl -sSN -X POST "), "{text}");
+    assert!(text.contains("\"stream\":true"), "{text}");
+    let out = hcl.cmd().args(["chat", "--curl", "hi"]).output().unwrap();
+    assert!(stdout(&out).starts_with("curl -sS -X POST "));
+}
+
+#[test]
 fn json_prints_the_chat_summary_after_the_stream() {
     let gw = FakeGateway::start();
     let hcl = Hcl::with_gateway(&gw);
