@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::provider;
+use crate::{docs, provider};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,7 +16,7 @@ use crate::provider;
     long_about = "hcl sends chat requests to any supported LLM provider through Helicone's proxy, \
 with every Helicone feature as a flag, logs every exchange locally, and replays logged requests \
 to prove that Helicone's cache answers.",
-    after_help = "Examples:\n  hcl chat \"Say hello\"\n  hcl chat -P anthropic --cache -p env=ci \"Summarise: $(cat notes.txt)\"\n  hcl providers",
+    after_help = docs::examples_help(""),
     propagate_version = true,
     max_term_width = 100
 )]
@@ -28,9 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Send one chat request and print the answer.
-    #[command(
-        after_help = "Examples:\n  hcl chat \"What is Helicone?\"\n  echo \"Explain SSE\" | hcl chat -P anthropic --json\n  hcl chat --dry-run -P gemini -p team=search \"hi\""
-    )]
+    #[command(after_help = docs::examples_help("chat"))]
     Chat(Box<ChatArgs>),
     /// Send one chat request and print the answer token by token as it arrives.
     #[command(
@@ -38,17 +36,27 @@ pub enum Command {
 arrives; the same as `hcl chat --stream`. It takes every flag of `hcl chat`. On a terminal a \
 spinner shows until the first token. Ctrl-C stops the stream, keeps what arrived (printed and \
 logged) and exits 130; a dropped connection or a silence longer than --idle-timeout exits 3.",
-        after_help = "Examples:\n  hcl stream \"Write a haiku about caching\"\n  hcl stream -P anthropic --show-thinking --max-tokens 2000 \"Why is the sky blue?\"\n  hcl stream -v --cache -P gemini \"hi\" | tee answer.txt"
+        after_help = docs::examples_help("stream")
     )]
     Stream(Box<ChatArgs>),
     /// Show the provider table: routing, wire format and where each key was found.
-    #[command(
-        after_help = "Examples:\n  hcl providers\n  hcl providers --json | jq '.[] | select(.key_source != \"none\")'"
-    )]
+    #[command(after_help = docs::examples_help("providers"))]
     Providers(ProvidersArgs),
     /// Read the local request log.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = docs::examples_help("log"))]
     Log(LogCommand),
+    /// Keys in the OS keyring, where each key was found, and a Helicone key check.
+    #[command(subcommand, after_help = docs::examples_help("auth"))]
+    Auth(AuthCommand),
+    /// The config file: its path and the effective settings.
+    #[command(subcommand, after_help = docs::examples_help("config"))]
+    Config(ConfigCommand),
+    /// Print a shell completion script.
+    #[command(after_help = docs::examples_help("completions"))]
+    Completions(CompletionsArgs),
+    /// Write the man pages and completion scripts from the CLI definition.
+    #[command(hide = true)]
+    GenerateDocs(GenerateDocsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -89,7 +97,12 @@ pub struct RequestArgs {
     pub max_tokens: Option<u32>,
 
     /// Sampling temperature.
-    #[arg(long, value_name = "T", help_heading = "Request")]
+    #[arg(
+        long,
+        value_name = "T",
+        allow_negative_numbers = true,
+        help_heading = "Request"
+    )]
     pub temperature: Option<f64>,
 
     /// Custom property: `Helicone-Property-KEY: VALUE` (repeatable).
@@ -252,15 +265,13 @@ pub struct ProvidersArgs {
 #[derive(Debug, Subcommand)]
 pub enum LogCommand {
     /// List logged exchanges, newest last.
-    #[command(after_help = "Examples:\n  hcl log list\n  hcl log list -n 50 --json")]
+    #[command(after_help = docs::examples_help("log list"))]
     List(LogListArgs),
     /// Print one record as pretty JSON (an id or a unique prefix of one).
-    #[command(
-        after_help = "Examples:\n  hcl log show 3f2a\n  hcl log show 3f2a | jq .response.usage"
-    )]
+    #[command(after_help = docs::examples_help("log show"))]
     Show(LogShowArgs),
     /// Print the log file's path.
-    #[command(after_help = "Examples:\n  hcl log path\n  tail -f \"$(hcl log path)\"")]
+    #[command(after_help = docs::examples_help("log path"))]
     Path,
 }
 
@@ -281,6 +292,117 @@ pub struct LogShowArgs {
     pub id: String,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt.
+    ///
+    /// NAME is `helicone` or a provider that takes a key (see `hcl providers`). The key is never
+    /// taken from the command line. The keyring is the Secret Service (GNOME Keyring, KWallet)
+    /// on Linux, the Keychain on macOS and the Credential Manager on Windows. Where there is
+    /// none (CI, SSH), use the environment variable or the config file.
+    #[command(after_help = docs::examples_help("auth set"))]
+    Set(AuthSetArgs),
+    /// Delete a key from the OS keyring.
+    #[command(after_help = docs::examples_help("auth delete"))]
+    Delete(AuthNameArgs),
+    /// Show where each key was found (env, keyring, config or none), as a fingerprint.
+    ///
+    /// Keys are looked up in the environment, then the OS keyring, then the config file.
+    /// HCL_NO_KEYRING=1 skips the keyring.
+    #[command(after_help = docs::examples_help("auth status"))]
+    Status(AuthStatusArgs),
+    /// Verify the Helicone key with one cheap call to Helicone's REST API.
+    ///
+    /// Helicone's proxies accept a wrong Helicone key silently: requests are answered but never
+    /// logged or cached. This check asks the REST API instead: https://api.helicone.ai, or
+    /// https://eu.api.helicone.ai for sk-helicone-eu- keys; HCL_HELICONE_API_BASE (or api_base
+    /// under [helicone] in the config file) overrides it. Exit status: 0 ok, 5 invalid key or no
+    /// permission, 3 network error, 2 no key.
+    #[command(after_help = docs::examples_help("auth check"))]
+    Check(AuthCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuthSetArgs {
+    /// `helicone` or a provider name.
+    #[arg(value_name = "NAME", value_parser = key_names())]
+    pub name: String,
+    /// Anything after NAME: refused (without echoing it), so a key typed
+    /// here never reaches shell history or CI logs through an error message.
+    #[arg(hide = true, num_args = 0.., allow_hyphen_values = true, trailing_var_arg = true)]
+    pub refused: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthNameArgs {
+    /// `helicone` or a provider name.
+    #[arg(value_name = "NAME", value_parser = key_names())]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthStatusArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthCheckArgs {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Whole-request timeout in seconds [default: 30].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path (HCL_CONFIG, else the platform's config directory).
+    #[command(after_help = docs::examples_help("config path"))]
+    Path,
+    /// Print the effective settings and where each came from; keys as fingerprints.
+    #[command(after_help = docs::examples_help("config show"))]
+    Show(ConfigShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigShowArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `helicone` and every provider that takes a key of its own.
+fn key_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        std::iter::once("helicone").chain(
+            provider::PROVIDERS
+                .iter()
+                .filter(|p| p.uses_provider_key())
+                .map(|p| p.name),
+        ),
+    )
+}
+
 fn provider_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(provider::PROVIDERS.iter().map(|p| p.name))
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateDocsArgs {
+    /// The repository root to write `man/` and `completions/` under.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Compare instead of writing; exit 1 when a file is out of date.
+    #[arg(long)]
+    pub check: bool,
 }

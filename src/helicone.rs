@@ -451,9 +451,40 @@ pub fn is_logged_response_header(name: &str) -> bool {
         || n.starts_with("anthropic-ratelimit-")
 }
 
+/// Helicone's REST API (spec §5), US region.
+pub const REST_API_US: &str = "https://api.helicone.ai";
+/// Helicone's REST API, EU region.
+pub const REST_API_EU: &str = "https://eu.api.helicone.ai";
+
+/// The REST API host that holds a key's organisation: EU keys
+/// (`sk-helicone-eu-`, `pk-helicone-eu-`) live on the EU host.
+pub fn rest_api_for_key(key: &str) -> &'static str {
+    if key.starts_with("sk-helicone-eu-") || key.starts_with("pk-helicone-eu-") {
+        REST_API_EU
+    } else {
+        REST_API_US
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eu_keys_go_to_the_eu_rest_api() {
+        assert_eq!(
+            rest_api_for_key("sk-helicone-eu-TEST001-AAAAAAA-BBBBBBB-CCCCCCC"),
+            REST_API_EU
+        );
+        assert_eq!(
+            rest_api_for_key("pk-helicone-eu-TEST001-AAAAAAA-BBBBBBB-CCCCCCC"),
+            REST_API_EU
+        );
+        assert_eq!(
+            rest_api_for_key("sk-helicone-TEST001-AAAAAAA-BBBBBBB-CCCCCCC"),
+            REST_API_US
+        );
+    }
 
     #[test]
     fn rate_limit_grammar() {

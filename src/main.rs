@@ -2,9 +2,11 @@
 
 mod cli;
 mod commands;
+mod docs;
 mod error;
 mod exchange;
 mod helicone;
+mod keystore;
 mod log;
 mod output;
 mod provider;
@@ -43,6 +45,10 @@ fn main() -> ExitCode {
         Command::Stream(args) => commands::chat::run_with(args, true, &env, &printer),
         Command::Providers(args) => commands::providers::run(args, &env, &printer),
         Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
+        Command::Completions(args) => commands::completions::run(args, &printer),
+        Command::GenerateDocs(args) => commands::completions::generate_docs(args, &printer),
+        Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
+        Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
     };
     let status = match result {
         Ok(status) => status,

@@ -63,6 +63,11 @@ impl Printer {
         self.out(s.as_bytes(), true)
     }
 
+    /// Text on stdout exactly as given, flushed at once.
+    pub fn stream_text(&self, text: &str) -> Result<()> {
+        self.out(text.as_bytes(), true)
+    }
+
     /// Plain lines on stdout (paths, curl commands, dry runs).
     pub fn line(&self, text: &str) -> Result<()> {
         self.answer(text)
@@ -125,7 +130,7 @@ impl Printer {
 
     /// A piece of streamed answer on stdout; it shows at the next
     /// [`stream_flush`](Self::stream_flush).
-    pub fn stream_text(&self, text: &str) -> Result<()> {
+    pub fn stream_delta(&self, text: &str) -> Result<()> {
         self.stop_spinner();
         self.out(text.as_bytes(), false)
     }

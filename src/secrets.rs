@@ -1,9 +1,11 @@
-//! Secrets: a redacting type, fingerprints, and the key lookup order
-//! (environment, then config file; the OS keyring slots in between).
+//! Secrets: a redacting type, fingerprints, and the key lookup order:
+//! environment, then the OS keyring, then the config file.
 
 use std::fmt;
 
 use sha2::{Digest, Sha256};
+
+use crate::keystore::KeyStore;
 
 /// An API key. It never prints: `Debug` and `Display` show a fingerprint.
 /// The only way to the value is [`Secret::expose`], used when a request is
@@ -54,6 +56,8 @@ pub fn fingerprint(bytes: &[u8]) -> String {
 pub enum KeySource {
     /// The environment variable of that name.
     Env(String),
+    /// The OS keyring (`hcl auth set`).
+    Keyring,
     /// The config file.
     Config,
 }
@@ -62,7 +66,17 @@ impl KeySource {
     pub fn label(&self) -> String {
         match self {
             KeySource::Env(var) => format!("env ({var})"),
+            KeySource::Keyring => "keyring".to_string(),
             KeySource::Config => "config".to_string(),
+        }
+    }
+
+    /// `env`, `keyring` or `config`: the stable word for `--json` output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            KeySource::Env(_) => "env",
+            KeySource::Keyring => "keyring",
+            KeySource::Config => "config",
         }
     }
 
@@ -70,7 +84,7 @@ impl KeySource {
     pub fn env_var(&self) -> Option<&str> {
         match self {
             KeySource::Env(var) => Some(var),
-            KeySource::Config => None,
+            KeySource::Keyring | KeySource::Config => None,
         }
     }
 }
@@ -81,11 +95,14 @@ pub struct FoundKey {
     pub source: KeySource,
 }
 
-/// Look a key up: each environment variable in order, then the config value.
-/// Empty values count as absent.
+/// Look a key up: each environment variable in order, then the keyring entry
+/// `name` (`helicone` or a provider name), then the config value. Empty
+/// values count as absent. The keyring is asked only when no variable is set.
 pub fn lookup(
+    name: &str,
     env_vars: &[&str],
     env: &dyn Fn(&str) -> Option<String>,
+    keyring: &dyn KeyStore,
     config_value: Option<&str>,
 ) -> Option<FoundKey> {
     for var in env_vars {
@@ -96,6 +113,20 @@ pub fn lookup(
             });
         }
     }
+    if let Some(secret) = keyring
+        .get(name)
+        .found()
+        .filter(|s| !s.expose().trim().is_empty())
+    {
+        return Some(FoundKey {
+            secret: Secret::new(secret.expose().trim()),
+            source: KeySource::Keyring,
+        });
+    }
+    config_key(config_value)
+}
+
+fn config_key(config_value: Option<&str>) -> Option<FoundKey> {
     config_value
         .filter(|v| !v.trim().is_empty())
         .map(|v| FoundKey {
@@ -128,8 +159,9 @@ pub fn looks_like_helicone_key(key: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
+    use crate::keystore::{Lookup, NoKeyring};
 
     #[test]
     fn debug_and_display_never_show_the_key() {
@@ -140,19 +172,91 @@ mod tests {
         assert_eq!(s.fingerprint().len(), "sha256:".len() + 8);
     }
 
+    /// A keyring holding fixed entries.
+    pub struct MapStore(pub &'static [(&'static str, &'static str)]);
+
+    impl KeyStore for MapStore {
+        fn get(&self, name: &str) -> Lookup {
+            self.0
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(Lookup::Missing, |(_, v)| Lookup::Found(Secret::new(*v)))
+        }
+        fn unavailable(&self) -> Option<String> {
+            None
+        }
+    }
+
     #[test]
-    fn lookup_prefers_env_in_order_then_config() {
+    fn lookup_order_is_env_then_keyring_then_config() {
         let env = |k: &str| match k {
             "B" => Some("from-b".to_string()),
             "EMPTY" => Some("  ".to_string()),
             _ => None,
         };
-        let found = lookup(&["A", "B"], &env, Some("cfg")).unwrap();
-        assert_eq!(found.secret.expose(), "from-b");
-        assert_eq!(found.source, KeySource::Env("B".into()));
-        let found = lookup(&["EMPTY"], &env, Some("cfg")).unwrap();
-        assert_eq!(found.source, KeySource::Config);
-        assert!(lookup(&["A"], &env, None).is_none());
+        let ring = MapStore(&[("openai", "from-keyring"), ("blank", " ")]);
+        let none = MapStore(&[]);
+        let off = NoKeyring("off".into());
+        type Case<'a> = (
+            &'a [&'a str],
+            &'a dyn KeyStore,
+            &'a str,
+            Option<&'a str>,
+            Option<(&'a str, KeySource)>,
+        );
+        let cases: &[Case<'_>] = &[
+            // (variables, keyring, keyring name, config value, expected)
+            (
+                &["A", "B"],
+                &ring,
+                "openai",
+                Some("cfg"),
+                Some(("from-b", KeySource::Env("B".into()))),
+            ),
+            (
+                &["A"],
+                &ring,
+                "openai",
+                Some("cfg"),
+                Some(("from-keyring", KeySource::Keyring)),
+            ),
+            (
+                &["EMPTY"],
+                &ring,
+                "openai",
+                Some("cfg"),
+                Some(("from-keyring", KeySource::Keyring)),
+            ),
+            (
+                &["A"],
+                &none,
+                "openai",
+                Some("cfg"),
+                Some(("cfg", KeySource::Config)),
+            ),
+            (
+                &["A"],
+                &off,
+                "openai",
+                Some(" cfg "),
+                Some(("cfg", KeySource::Config)),
+            ),
+            (
+                &["A"],
+                &ring,
+                "blank",
+                Some("cfg"),
+                Some(("cfg", KeySource::Config)),
+            ),
+            (&["A"], &ring, "groq", Some(""), None),
+            (&["A"], &off, "openai", None, None),
+        ];
+        for (i, (vars, store, name, config, want)) in cases.iter().enumerate() {
+            let got = lookup(name, vars, &env, *store, *config)
+                .map(|f| (f.secret.expose().to_string(), f.source));
+            let want = want.as_ref().map(|(v, s)| (v.to_string(), s.clone()));
+            assert_eq!(got, want, "case {i}");
+        }
     }
 
     #[test]

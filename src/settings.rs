@@ -1,8 +1,8 @@
 //! Parse, resolve, run: this is the resolve step. Flags, environment and the
 //! config file become validated domain values; commands see nothing else.
 //!
-//! Precedence: a key comes from the environment, then the config file; a base
-//! URL from `--base-url`, then `HCL_BASE_URL_<PROVIDER>`, then the config
+//! Precedence: a key comes from the environment, then the OS keyring, then
+//! the config file; a base URL from `--base-url`, then `HCL_BASE_URL_<PROVIDER>`, then the config
 //! file, then the provider table.
 
 use std::collections::BTreeMap;
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::{FormatArg, RequestArgs};
 use crate::error::{Error, Result};
 use crate::helicone::{self, HeliconeOptions, RetryOptions};
+use crate::keystore::{self, KeyStore};
 use crate::log;
 use crate::provider::{self, Direct, Provider, Routing, WireFormat};
 use crate::request::{self, Credentials, Route};
@@ -41,6 +42,8 @@ pub struct Config {
     pub cache: Option<bool>,
     pub cache_ttl: Option<u64>,
     pub cache_bucket: Option<u32>,
+    /// Default `Helicone-Cache-Seed`.
+    pub cache_seed: Option<String>,
     /// Properties sent with every request (flags override them).
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
@@ -55,6 +58,9 @@ pub struct Config {
 pub struct HeliconeConfig {
     /// Allowed but discouraged: prefer HELICONE_API_KEY or the keyring.
     pub api_key: Option<String>,
+    /// The REST API base for `hcl auth check` (self-hosted Helicone);
+    /// `HCL_HELICONE_API_BASE` overrides it.
+    pub api_base: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -256,6 +262,16 @@ pub struct ResolveContext<'a> {
 }
 
 pub fn resolve(args: &RequestArgs, ctx: ResolveContext<'_>) -> Result<RequestSettings> {
+    let keyring = keystore::for_env(ctx.env);
+    resolve_with_keyring(args, ctx, keyring)
+}
+
+/// [`resolve`] with the keyring given (tests use a map).
+pub fn resolve_with_keyring(
+    args: &RequestArgs,
+    ctx: ResolveContext<'_>,
+    keyring: &dyn KeyStore,
+) -> Result<RequestSettings> {
     let env = ctx.env;
     let config = ctx.config;
     let mut warnings = Vec::new();
@@ -418,7 +434,13 @@ pub fn resolve(args: &RequestArgs, ctx: ResolveContext<'_>) -> Result<RequestSet
 
     // Keys.
     let provider_key = if provider.uses_provider_key() {
-        let found = secrets::lookup(provider.key_env, env, pconf.api_key.as_deref());
+        let found = secrets::lookup(
+            provider.name,
+            provider.key_env,
+            env,
+            keyring,
+            pconf.api_key.as_deref(),
+        );
         if found.is_none() && !ctx.offline {
             return Err(Error::usage(missing_key_message(provider)));
         }
@@ -428,15 +450,11 @@ pub fn resolve(args: &RequestArgs, ctx: ResolveContext<'_>) -> Result<RequestSet
     };
     let needs_helicone = !args.direct;
     let helicone_key = if needs_helicone {
-        let found = secrets::lookup(
-            &["HELICONE_API_KEY"],
-            env,
-            config.helicone.api_key.as_deref(),
-        );
+        let found = helicone_key(env, config, keyring);
         match &found {
             None if !ctx.offline => {
                 return Err(Error::usage(
-                    "HELICONE_API_KEY is not set; without it Helicone forwards requests without logging or caching them. Set it (or helicone.api_key in the config file), or use --direct to bypass Helicone",
+                    "HELICONE_API_KEY is not set; without it Helicone forwards requests without logging or caching them. Set it (or run `hcl auth set helicone`, or api_key under [helicone] in the config file), or use --direct to bypass Helicone",
                 ));
             }
             Some(k) if !secrets::looks_like_helicone_key(k.secret.expose()) => {
@@ -545,8 +563,8 @@ pub fn resolve(args: &RequestArgs, ctx: ResolveContext<'_>) -> Result<RequestSet
 pub fn missing_key_message(p: &Provider) -> String {
     let vars = p.key_env.join(" or ");
     format!(
-        "no API key for {}: set {vars}, or api_key under [providers.{}] in the config file",
-        p.name, p.name
+        "no API key for {}: set {vars}, run `hcl auth set {}`, or set api_key under [providers.{}] in the config file",
+        p.name, p.name, p.name
     )
 }
 
@@ -622,12 +640,16 @@ fn helicone_options(
         properties.push((k, v));
     }
     let user = args.user.clone().or_else(|| config.user.clone());
+    let cache_seed = args
+        .cache_seed
+        .clone()
+        .or_else(|| config.cache_seed.clone());
     for (what, v) in [
         ("--user", &user),
         ("--session", &args.session),
         ("--session-name", &args.session_name),
         ("--session-path", &args.session_path),
-        ("--cache-seed", &args.cache_seed),
+        ("--cache-seed", &cache_seed),
     ] {
         if let Some(v) = v {
             helicone::check_value(what, v)?;
@@ -661,7 +683,7 @@ fn helicone_options(
         .map(helicone::check_cache_bucket)
         .transpose()?;
     let cache = args.cache || config.cache.unwrap_or(false);
-    if !cache && (cache_ttl.is_some() || cache_bucket.is_some() || args.cache_seed.is_some()) {
+    if !cache && (cache_ttl.is_some() || cache_bucket.is_some() || cache_seed.is_some()) {
         warnings.push(
             "cache options are set but caching is off; add --cache to enable Helicone's cache"
                 .to_string(),
@@ -710,7 +732,7 @@ fn helicone_options(
         cache,
         cache_ttl,
         cache_bucket,
-        cache_seed: args.cache_seed.clone(),
+        cache_seed,
         retry,
         rate_limit,
         omit_request: args.omit_request,
@@ -723,21 +745,37 @@ fn helicone_options(
 
 /// The provider key's source, for `hcl providers`.
 pub fn provider_key(p: &Provider, env: Env<'_>, config: &Config) -> Option<FoundKey> {
+    let keyring = keystore::for_env(env);
     if p.uses_provider_key() {
         secrets::lookup(
+            p.name,
             p.key_env,
             env,
+            keyring,
             config
                 .provider_config(p.name)
                 .and_then(|c| c.api_key.as_deref()),
         )
     } else {
-        secrets::lookup(
-            &["HELICONE_API_KEY"],
-            env,
-            config.helicone.api_key.as_deref(),
-        )
+        helicone_key(env, config, keyring)
     }
+}
+
+/// The keyring entry name of the Helicone key.
+pub const HELICONE_KEY_NAME: &str = "helicone";
+/// The environment variable of the Helicone key.
+pub const HELICONE_KEY_VAR: &str = "HELICONE_API_KEY";
+
+/// The Helicone key: `HELICONE_API_KEY`, then the keyring entry `helicone`,
+/// then `api_key` under `[helicone]`.
+pub fn helicone_key(env: Env<'_>, config: &Config, keyring: &dyn KeyStore) -> Option<FoundKey> {
+    secrets::lookup(
+        HELICONE_KEY_NAME,
+        &[HELICONE_KEY_VAR],
+        env,
+        keyring,
+        config.helicone.api_key.as_deref(),
+    )
 }
 
 #[cfg(test)]
@@ -755,21 +793,57 @@ mod tests {
 
     #[test]
     fn base_url_precedence() {
-        let config: Config =
-            toml::from_str("[providers.openai]\nbase_url = \"http://from-config\"\n").unwrap();
+        let config: Config = toml::from_str(
+            "[providers.openai]\nbase_url = \"http://from-config\"\n[providers.ai-gateway]\nbase_url = \"http://gw-config/prefix/\"\n",
+        )
+        .unwrap();
         type Vars = &'static [(&'static str, &'static str)];
-        let cases: &[(Option<&str>, Vars, &str)] = &[
+        // (--provider, --base-url, env, expected base)
+        let cases: &[(Option<&str>, Option<&str>, Vars, &str)] = &[
             (
+                None,
                 Some("http://flag"),
                 &[("HCL_BASE_URL_OPENAI", "http://env")],
                 "http://flag",
             ),
-            (None, &[("HCL_BASE_URL_OPENAI", "http://env")], "http://env"),
-            (None, &[], "http://from-config"),
+            (
+                None,
+                None,
+                &[("HCL_BASE_URL_OPENAI", "http://env")],
+                "http://env",
+            ),
+            (
+                None,
+                None,
+                &[("HCL_BASE_URL_OPENAI", "")],
+                "http://from-config",
+            ),
+            (
+                None,
+                None,
+                &[("HCL_BASE_URL_GROQ", "http://groq-env")],
+                "http://from-config",
+            ),
+            (None, None, &[], "http://from-config"),
+            (
+                Some("groq"),
+                None,
+                &[("HCL_BASE_URL_GROQ", "http://groq-env/")],
+                "http://groq-env",
+            ),
+            (Some("groq"), None, &[], "https://groq.helicone.ai"),
+            (
+                Some("ai-gateway"),
+                None,
+                &[("HCL_BASE_URL_AI_GATEWAY", "http://gw-env/x")],
+                "http://gw-env/x",
+            ),
+            (Some("ai-gateway"), None, &[], "http://gw-config/prefix"),
         ];
-        for (flag, pairs, want) in cases {
+        for (provider, flag, pairs, want) in cases {
             let env = env_of(pairs);
             let args = RequestArgs {
+                provider: provider.map(str::to_string),
                 base_url: flag.map(str::to_string),
                 ..Default::default()
             };
@@ -802,25 +876,101 @@ mod tests {
     }
 
     #[test]
-    fn key_precedence_env_over_config() {
+    fn key_precedence_env_then_keyring_then_config() {
+        use crate::secrets::KeySource;
+        use crate::secrets::tests::MapStore;
         let config: Config = toml::from_str(
             "[helicone]\napi_key = \"cfg-helicone\"\n[providers.openai]\napi_key = \"cfg-openai\"\n",
         )
         .unwrap();
-        let env = env_of(&[("OPENAI_API_KEY", "env-openai")]);
-        let s = resolve(
+        let empty = Config::default();
+        type Vars = &'static [(&'static str, &'static str)];
+        type Ring = &'static [(&'static str, &'static str)];
+        type Want = (&'static str, KeySource);
+        // (env, keyring, config, expected openai key and source, expected helicone key and source)
+        let cases: &[(Vars, Ring, &Config, Want, Want)] = &[
+            (
+                &[
+                    ("OPENAI_API_KEY", "env-openai"),
+                    ("HELICONE_API_KEY", "env-helicone"),
+                ],
+                &[("openai", "ring-openai"), ("helicone", "ring-helicone")],
+                &config,
+                ("env-openai", KeySource::Env("OPENAI_API_KEY".into())),
+                ("env-helicone", KeySource::Env("HELICONE_API_KEY".into())),
+            ),
+            (
+                &[("OPENAI_API_KEY", "env-openai")],
+                &[("openai", "ring-openai"), ("helicone", "ring-helicone")],
+                &config,
+                ("env-openai", KeySource::Env("OPENAI_API_KEY".into())),
+                ("ring-helicone", KeySource::Keyring),
+            ),
+            (
+                &[],
+                &[("openai", "ring-openai")],
+                &config,
+                ("ring-openai", KeySource::Keyring),
+                ("cfg-helicone", KeySource::Config),
+            ),
+            (
+                &[("OPENAI_API_KEY", " ")],
+                &[],
+                &config,
+                ("cfg-openai", KeySource::Config),
+                ("cfg-helicone", KeySource::Config),
+            ),
+            (
+                &[],
+                &[("openai", "ring-openai"), ("helicone", "ring-helicone")],
+                &empty,
+                ("ring-openai", KeySource::Keyring),
+                ("ring-helicone", KeySource::Keyring),
+            ),
+        ];
+        for (i, (vars, ring, config, want_openai, want_helicone)) in cases.iter().enumerate() {
+            let env = env_of(vars);
+            let s = resolve_with_keyring(
+                &RequestArgs::default(),
+                ResolveContext {
+                    env: &env,
+                    config,
+                    input: ChatInput::default(),
+                    stream: false,
+                    offline: false,
+                },
+                &MapStore(ring),
+            )
+            .unwrap();
+            let p = s.creds.provider.unwrap();
+            assert_eq!(
+                (p.secret.expose(), p.source),
+                (want_openai.0, want_openai.1.clone()),
+                "case {i}"
+            );
+            let h = s.creds.helicone.unwrap();
+            assert_eq!(
+                (h.secret.expose(), h.source),
+                (want_helicone.0, want_helicone.1.clone()),
+                "case {i}"
+            );
+        }
+        // Nothing anywhere: the error says how to give a key, keyring included.
+        let env = env_of(&[("HELICONE_API_KEY", "h")]);
+        let err = resolve_with_keyring(
             &RequestArgs::default(),
             ResolveContext {
                 env: &env,
-                config: &config,
+                config: &empty,
                 input: ChatInput::default(),
                 stream: false,
                 offline: false,
             },
+            &MapStore(&[("anthropic", "wrong-name")]),
         )
-        .unwrap();
-        assert_eq!(s.creds.provider.unwrap().secret.expose(), "env-openai");
-        assert_eq!(s.creds.helicone.unwrap().secret.expose(), "cfg-helicone");
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("hcl auth set openai"), "{err}");
     }
 
     #[test]

@@ -221,9 +221,12 @@ pub fn print_verbose(r: &Record, s: &RequestSettings, printer: &Printer) {
         return;
     }
     let h = &r.helicone;
+    let Some(status) = r.response.status else {
+        printer.verbose("< no response");
+        return;
+    };
     printer.verbose(&format!(
-        "< status {}  latency {}  ",
-        r.response.status.map_or("-".into(), |s| s.to_string()),
+        "< status {status}, latency {}",
         r.latency_ms.map_or("-".into(), |ms| format!("{ms} ms")),
     ));
     printer.verbose(&format!(

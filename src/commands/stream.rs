@@ -104,7 +104,7 @@ impl View<'_> {
             return Ok(());
         }
         self.close_thinking();
-        p.stream_text(text)?;
+        p.stream_delta(text)?;
         self.text_written = true;
         self.ends_with_newline = text.ends_with('\n');
         Ok(())
@@ -128,7 +128,7 @@ impl View<'_> {
             self.thinking_open = false;
         }
         if self.text_written && !self.ends_with_newline {
-            p.stream_text("\n")?;
+            p.stream_delta("\n")?;
             p.stream_flush()?;
             self.ends_with_newline = true;
         }

@@ -3,6 +3,11 @@
 
 mod support;
 
+mod auth;
 mod chat;
+mod docs;
+mod errors;
 mod fake_selftest;
+mod keyring;
+mod providers;
 mod stream;

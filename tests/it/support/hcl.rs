@@ -172,6 +172,30 @@ impl Hcl {
             .collect()
     }
 
+    /// The request bodies of every record, byte for byte as logged.
+    pub fn raw_bodies(&self) -> Vec<String> {
+        #[derive(serde::Deserialize)]
+        struct Rec {
+            request: Req,
+        }
+        #[derive(serde::Deserialize)]
+        struct Req {
+            body: Box<serde_json::value::RawValue>,
+        }
+        self.log_text()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                serde_json::from_str::<Rec>(l)
+                    .unwrap()
+                    .request
+                    .body
+                    .get()
+                    .to_string()
+            })
+            .collect()
+    }
+
     pub fn last_record(&self) -> Value {
         self.records().pop().expect("the log has no record")
     }

@@ -1,0 +1,412 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'hcl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'hcl' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer')
+            [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer token by token as it arrives')
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider table: routing, wire format and where each key was found')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Read the local request log')
+            [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Keys in the OS keyring, where each key was found, and a Helicone key check')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The config file: its path and the effective settings')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the man pages and completion scripts from the CLI definition')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;chat' {
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Provider row (see `hcl providers`); default from the config file, else `openai`')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider row (see `hcl providers`); default from the config file, else `openai`')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'System prompt')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt')
+            [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)')
+            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
+            [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User id: `Helicone-User-Id`')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User id: `Helicone-User-Id`')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id: `Helicone-Session-Id`')
+            [CompletionResult]::new('--session-path', '--session-path', [CompletionResultType]::ParameterName, 'Session path, such as `/plan/step-1`: `Helicone-Session-Path`')
+            [CompletionResult]::new('--session-name', '--session-name', [CompletionResultType]::ParameterName, 'Session name: `Helicone-Session-Name`')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Cache TTL in seconds (at most 365 days): `Cache-Control: max-age=SECS`')
+            [CompletionResult]::new('--cache-bucket', '--cache-bucket', [CompletionResultType]::ParameterName, 'Responses kept per cache key, 1-20: `Helicone-Cache-Bucket-Max-Size`')
+            [CompletionResult]::new('--cache-seed', '--cache-seed', [CompletionResultType]::ParameterName, 'Cache namespace: `Helicone-Cache-Seed`')
+            [CompletionResult]::new('--retry-num', '--retry-num', [CompletionResultType]::ParameterName, 'Total attempts Helicone makes (implies --retry): `Helicone-Retry-Num`')
+            [CompletionResult]::new('--retry-factor', '--retry-factor', [CompletionResultType]::ParameterName, 'Backoff factor (implies --retry): `Helicone-Retry-Factor`')
+            [CompletionResult]::new('--retry-min-timeout', '--retry-min-timeout', [CompletionResultType]::ParameterName, 'Shortest backoff in ms (implies --retry): `Helicone-Retry-Min-Timeout`')
+            [CompletionResult]::new('--retry-max-timeout', '--retry-max-timeout', [CompletionResultType]::ParameterName, 'Longest backoff in ms (implies --retry): `Helicone-Retry-Max-Timeout`')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Rate-limit policy `QUOTA;w=SECS[;u=request|cents][;s=user|PROPERTY]`: `Helicone-RateLimit-Policy`')
+            [CompletionResult]::new('--request-id', '--request-id', [CompletionResultType]::ParameterName, 'Request id, a UUID v1-v5: `Helicone-Request-Id` (default: the log record''s id)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header `Name: value` (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header `Name: value` (repeatable)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Replace the provider''s Helicone base URL (self-hosted Helicone, tests)')
+            [CompletionResult]::new('--target-url', '--target-url', [CompletionResultType]::ParameterName, 'For `-P gateway`: the upstream origin, sent as `Helicone-Target-Url`')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'For `-P gateway`: the upstream''s wire format')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds [default: 10]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds [default: 600]')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Longest silence allowed mid-stream, in seconds [default: 60]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`')
+            [CompletionResult]::new('--omit-request', '--omit-request', [CompletionResultType]::ParameterName, 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`')
+            [CompletionResult]::new('--omit-response', '--omit-response', [CompletionResultType]::ParameterName, 'Don''t store the response body in Helicone: `Helicone-Omit-Response: true`')
+            [CompletionResult]::new('--direct', '--direct', [CompletionResultType]::ParameterName, 'Bypass Helicone: send to the provider''s own origin, without Helicone headers')
+            [CompletionResult]::new('--curl', '--curl', [CompletionResultType]::ParameterName, 'Print an equivalent curl command, secrets as $ENV_VAR references; nothing is sent')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the exact request, secrets masked; nothing is sent or logged')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object instead of text')
+            [CompletionResult]::new('--no-log', '--no-log', [CompletionResultType]::ParameterName, 'Don''t append to the request log')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Helicone response metadata on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Helicone response metadata on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Nothing but the answer')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Nothing but the answer')
+            [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)')
+            [CompletionResult]::new('--show-thinking', '--show-thinking', [CompletionResultType]::ParameterName, 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;stream' {
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Provider row (see `hcl providers`); default from the config file, else `openai`')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider row (see `hcl providers`); default from the config file, else `openai`')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'System prompt')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt')
+            [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)')
+            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
+            [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User id: `Helicone-User-Id`')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User id: `Helicone-User-Id`')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id: `Helicone-Session-Id`')
+            [CompletionResult]::new('--session-path', '--session-path', [CompletionResultType]::ParameterName, 'Session path, such as `/plan/step-1`: `Helicone-Session-Path`')
+            [CompletionResult]::new('--session-name', '--session-name', [CompletionResultType]::ParameterName, 'Session name: `Helicone-Session-Name`')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Cache TTL in seconds (at most 365 days): `Cache-Control: max-age=SECS`')
+            [CompletionResult]::new('--cache-bucket', '--cache-bucket', [CompletionResultType]::ParameterName, 'Responses kept per cache key, 1-20: `Helicone-Cache-Bucket-Max-Size`')
+            [CompletionResult]::new('--cache-seed', '--cache-seed', [CompletionResultType]::ParameterName, 'Cache namespace: `Helicone-Cache-Seed`')
+            [CompletionResult]::new('--retry-num', '--retry-num', [CompletionResultType]::ParameterName, 'Total attempts Helicone makes (implies --retry): `Helicone-Retry-Num`')
+            [CompletionResult]::new('--retry-factor', '--retry-factor', [CompletionResultType]::ParameterName, 'Backoff factor (implies --retry): `Helicone-Retry-Factor`')
+            [CompletionResult]::new('--retry-min-timeout', '--retry-min-timeout', [CompletionResultType]::ParameterName, 'Shortest backoff in ms (implies --retry): `Helicone-Retry-Min-Timeout`')
+            [CompletionResult]::new('--retry-max-timeout', '--retry-max-timeout', [CompletionResultType]::ParameterName, 'Longest backoff in ms (implies --retry): `Helicone-Retry-Max-Timeout`')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Rate-limit policy `QUOTA;w=SECS[;u=request|cents][;s=user|PROPERTY]`: `Helicone-RateLimit-Policy`')
+            [CompletionResult]::new('--request-id', '--request-id', [CompletionResultType]::ParameterName, 'Request id, a UUID v1-v5: `Helicone-Request-Id` (default: the log record''s id)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header `Name: value` (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header `Name: value` (repeatable)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Replace the provider''s Helicone base URL (self-hosted Helicone, tests)')
+            [CompletionResult]::new('--target-url', '--target-url', [CompletionResultType]::ParameterName, 'For `-P gateway`: the upstream origin, sent as `Helicone-Target-Url`')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'For `-P gateway`: the upstream''s wire format')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds [default: 10]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds [default: 600]')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Longest silence allowed mid-stream, in seconds [default: 60]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`')
+            [CompletionResult]::new('--omit-request', '--omit-request', [CompletionResultType]::ParameterName, 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`')
+            [CompletionResult]::new('--omit-response', '--omit-response', [CompletionResultType]::ParameterName, 'Don''t store the response body in Helicone: `Helicone-Omit-Response: true`')
+            [CompletionResult]::new('--direct', '--direct', [CompletionResultType]::ParameterName, 'Bypass Helicone: send to the provider''s own origin, without Helicone headers')
+            [CompletionResult]::new('--curl', '--curl', [CompletionResultType]::ParameterName, 'Print an equivalent curl command, secrets as $ENV_VAR references; nothing is sent')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the exact request, secrets masked; nothing is sent or logged')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object instead of text')
+            [CompletionResult]::new('--no-log', '--no-log', [CompletionResultType]::ParameterName, 'Don''t append to the request log')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Helicone response metadata on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Helicone response metadata on stderr')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Nothing but the answer')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Nothing but the answer')
+            [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)')
+            [CompletionResult]::new('--show-thinking', '--show-thinking', [CompletionResultType]::ParameterName, 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;providers' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the table as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;log' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;log;list' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show the last N records')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Show the last N records')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON Lines instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;log;show' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;log;path' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;log;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;log;help;list' {
+            break
+        }
+        'hcl;log;help;show' {
+            break
+        }
+        'hcl;log;help;path' {
+            break
+        }
+        'hcl;log;help;help' {
+            break
+        }
+        'hcl;auth' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a key from the OS keyring')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show where each key was found (env, keyring, config or none), as a fingerprint')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the Helicone key with one cheap call to Helicone''s REST API')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;auth;set' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;auth;delete' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;auth;status' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;auth;check' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds [default: 30]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;auth;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a key from the OS keyring')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show where each key was found (env, keyring, config or none), as a fingerprint')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the Helicone key with one cheap call to Helicone''s REST API')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;auth;help;set' {
+            break
+        }
+        'hcl;auth;help;delete' {
+            break
+        }
+        'hcl;auth;help;status' {
+            break
+        }
+        'hcl;auth;help;check' {
+            break
+        }
+        'hcl;auth;help;help' {
+            break
+        }
+        'hcl;config' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective settings and where each came from; keys as fingerprints')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;config;path' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;config;show' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;config;help' {
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective settings and where each came from; keys as fingerprints')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;config;help;path' {
+            break
+        }
+        'hcl;config;help;show' {
+            break
+        }
+        'hcl;config;help;help' {
+            break
+        }
+        'hcl;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;generate-docs' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The repository root to write `man/` and `completions/` under')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Compare instead of writing; exit 1 when a file is out of date')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;help' {
+            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer')
+            [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer token by token as it arrives')
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider table: routing, wire format and where each key was found')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Read the local request log')
+            [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Keys in the OS keyring, where each key was found, and a Helicone key check')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The config file: its path and the effective settings')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the man pages and completion scripts from the CLI definition')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;help;chat' {
+            break
+        }
+        'hcl;help;stream' {
+            break
+        }
+        'hcl;help;providers' {
+            break
+        }
+        'hcl;help;log' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
+            break
+        }
+        'hcl;help;log;list' {
+            break
+        }
+        'hcl;help;log;show' {
+            break
+        }
+        'hcl;help;log;path' {
+            break
+        }
+        'hcl;help;auth' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a key from the OS keyring')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show where each key was found (env, keyring, config or none), as a fingerprint')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the Helicone key with one cheap call to Helicone''s REST API')
+            break
+        }
+        'hcl;help;auth;set' {
+            break
+        }
+        'hcl;help;auth;delete' {
+            break
+        }
+        'hcl;help;auth;status' {
+            break
+        }
+        'hcl;help;auth;check' {
+            break
+        }
+        'hcl;help;config' {
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective settings and where each came from; keys as fingerprints')
+            break
+        }
+        'hcl;help;config;path' {
+            break
+        }
+        'hcl;help;config;show' {
+            break
+        }
+        'hcl;help;completions' {
+            break
+        }
+        'hcl;help;generate-docs' {
+            break
+        }
+        'hcl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,355 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[hcl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'hcl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'hcl'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand chat 'Send one chat request and print the answer'
+            cand stream 'Send one chat request and print the answer token by token as it arrives'
+            cand providers 'Show the provider table: routing, wire format and where each key was found'
+            cand log 'Read the local request log'
+            cand auth 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+            cand config 'The config file: its path and the effective settings'
+            cand completions 'Print a shell completion script'
+            cand generate-docs 'Write the man pages and completion scripts from the CLI definition'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;chat'= {
+            cand -P 'Provider row (see `hcl providers`); default from the config file, else `openai`'
+            cand --provider 'Provider row (see `hcl providers`); default from the config file, else `openai`'
+            cand -m 'Model (for Azure, the deployment); default per provider'
+            cand --model 'Model (for Azure, the deployment); default per provider'
+            cand -s 'System prompt'
+            cand --system 'System prompt'
+            cand --max-tokens 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)'
+            cand --temperature 'Sampling temperature'
+            cand -p 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)'
+            cand --property 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)'
+            cand -u 'User id: `Helicone-User-Id`'
+            cand --user 'User id: `Helicone-User-Id`'
+            cand --session 'Session id: `Helicone-Session-Id`'
+            cand --session-path 'Session path, such as `/plan/step-1`: `Helicone-Session-Path`'
+            cand --session-name 'Session name: `Helicone-Session-Name`'
+            cand --cache-ttl 'Cache TTL in seconds (at most 365 days): `Cache-Control: max-age=SECS`'
+            cand --cache-bucket 'Responses kept per cache key, 1-20: `Helicone-Cache-Bucket-Max-Size`'
+            cand --cache-seed 'Cache namespace: `Helicone-Cache-Seed`'
+            cand --retry-num 'Total attempts Helicone makes (implies --retry): `Helicone-Retry-Num`'
+            cand --retry-factor 'Backoff factor (implies --retry): `Helicone-Retry-Factor`'
+            cand --retry-min-timeout 'Shortest backoff in ms (implies --retry): `Helicone-Retry-Min-Timeout`'
+            cand --retry-max-timeout 'Longest backoff in ms (implies --retry): `Helicone-Retry-Max-Timeout`'
+            cand --rate-limit 'Rate-limit policy `QUOTA;w=SECS[;u=request|cents][;s=user|PROPERTY]`: `Helicone-RateLimit-Policy`'
+            cand --request-id 'Request id, a UUID v1-v5: `Helicone-Request-Id` (default: the log record''s id)'
+            cand -H 'Extra header `Name: value` (repeatable)'
+            cand --header 'Extra header `Name: value` (repeatable)'
+            cand --base-url 'Replace the provider''s Helicone base URL (self-hosted Helicone, tests)'
+            cand --target-url 'For `-P gateway`: the upstream origin, sent as `Helicone-Target-Url`'
+            cand --format 'For `-P gateway`: the upstream''s wire format'
+            cand --connect-timeout 'Connect timeout in seconds [default: 10]'
+            cand --timeout 'Whole-request timeout in seconds [default: 600]'
+            cand --idle-timeout 'Longest silence allowed mid-stream, in seconds [default: 60]'
+            cand --cacert 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured'
+            cand --cache 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`'
+            cand --retry 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
+            cand --omit-request 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`'
+            cand --omit-response 'Don''t store the response body in Helicone: `Helicone-Omit-Response: true`'
+            cand --direct 'Bypass Helicone: send to the provider''s own origin, without Helicone headers'
+            cand --curl 'Print an equivalent curl command, secrets as $ENV_VAR references; nothing is sent'
+            cand --dry-run 'Print the exact request, secrets masked; nothing is sent or logged'
+            cand --json 'Print one JSON object instead of text'
+            cand --no-log 'Don''t append to the request log'
+            cand -v 'Helicone response metadata on stderr'
+            cand --verbose 'Helicone response metadata on stderr'
+            cand -q 'Nothing but the answer'
+            cand --quiet 'Nothing but the answer'
+            cand --stream 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
+            cand --show-thinking 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;stream'= {
+            cand -P 'Provider row (see `hcl providers`); default from the config file, else `openai`'
+            cand --provider 'Provider row (see `hcl providers`); default from the config file, else `openai`'
+            cand -m 'Model (for Azure, the deployment); default per provider'
+            cand --model 'Model (for Azure, the deployment); default per provider'
+            cand -s 'System prompt'
+            cand --system 'System prompt'
+            cand --max-tokens 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)'
+            cand --temperature 'Sampling temperature'
+            cand -p 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)'
+            cand --property 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)'
+            cand -u 'User id: `Helicone-User-Id`'
+            cand --user 'User id: `Helicone-User-Id`'
+            cand --session 'Session id: `Helicone-Session-Id`'
+            cand --session-path 'Session path, such as `/plan/step-1`: `Helicone-Session-Path`'
+            cand --session-name 'Session name: `Helicone-Session-Name`'
+            cand --cache-ttl 'Cache TTL in seconds (at most 365 days): `Cache-Control: max-age=SECS`'
+            cand --cache-bucket 'Responses kept per cache key, 1-20: `Helicone-Cache-Bucket-Max-Size`'
+            cand --cache-seed 'Cache namespace: `Helicone-Cache-Seed`'
+            cand --retry-num 'Total attempts Helicone makes (implies --retry): `Helicone-Retry-Num`'
+            cand --retry-factor 'Backoff factor (implies --retry): `Helicone-Retry-Factor`'
+            cand --retry-min-timeout 'Shortest backoff in ms (implies --retry): `Helicone-Retry-Min-Timeout`'
+            cand --retry-max-timeout 'Longest backoff in ms (implies --retry): `Helicone-Retry-Max-Timeout`'
+            cand --rate-limit 'Rate-limit policy `QUOTA;w=SECS[;u=request|cents][;s=user|PROPERTY]`: `Helicone-RateLimit-Policy`'
+            cand --request-id 'Request id, a UUID v1-v5: `Helicone-Request-Id` (default: the log record''s id)'
+            cand -H 'Extra header `Name: value` (repeatable)'
+            cand --header 'Extra header `Name: value` (repeatable)'
+            cand --base-url 'Replace the provider''s Helicone base URL (self-hosted Helicone, tests)'
+            cand --target-url 'For `-P gateway`: the upstream origin, sent as `Helicone-Target-Url`'
+            cand --format 'For `-P gateway`: the upstream''s wire format'
+            cand --connect-timeout 'Connect timeout in seconds [default: 10]'
+            cand --timeout 'Whole-request timeout in seconds [default: 600]'
+            cand --idle-timeout 'Longest silence allowed mid-stream, in seconds [default: 60]'
+            cand --cacert 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured'
+            cand --cache 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`'
+            cand --retry 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
+            cand --omit-request 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`'
+            cand --omit-response 'Don''t store the response body in Helicone: `Helicone-Omit-Response: true`'
+            cand --direct 'Bypass Helicone: send to the provider''s own origin, without Helicone headers'
+            cand --curl 'Print an equivalent curl command, secrets as $ENV_VAR references; nothing is sent'
+            cand --dry-run 'Print the exact request, secrets masked; nothing is sent or logged'
+            cand --json 'Print one JSON object instead of text'
+            cand --no-log 'Don''t append to the request log'
+            cand -v 'Helicone response metadata on stderr'
+            cand --verbose 'Helicone response metadata on stderr'
+            cand -q 'Nothing but the answer'
+            cand --quiet 'Nothing but the answer'
+            cand --stream 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
+            cand --show-thinking 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;providers'= {
+            cand --json 'Print the table as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;log'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List logged exchanges, newest last'
+            cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
+            cand path 'Print the log file''s path'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;log;list'= {
+            cand -n 'Show the last N records'
+            cand --last 'Show the last N records'
+            cand --json 'Print JSON Lines instead of a table'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;log;show'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;log;path'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;log;help'= {
+            cand list 'List logged exchanges, newest last'
+            cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
+            cand path 'Print the log file''s path'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;log;help;list'= {
+        }
+        &'hcl;log;help;show'= {
+        }
+        &'hcl;log;help;path'= {
+        }
+        &'hcl;log;help;help'= {
+        }
+        &'hcl;auth'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
+            cand delete 'Delete a key from the OS keyring'
+            cand status 'Show where each key was found (env, keyring, config or none), as a fingerprint'
+            cand check 'Verify the Helicone key with one cheap call to Helicone''s REST API'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;auth;set'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;auth;delete'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;auth;status'= {
+            cand --json 'Print JSON instead of a table'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;auth;check'= {
+            cand --timeout 'Whole-request timeout in seconds [default: 30]'
+            cand --json 'Print one JSON object instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;auth;help'= {
+            cand set 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
+            cand delete 'Delete a key from the OS keyring'
+            cand status 'Show where each key was found (env, keyring, config or none), as a fingerprint'
+            cand check 'Verify the Helicone key with one cheap call to Helicone''s REST API'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;auth;help;set'= {
+        }
+        &'hcl;auth;help;delete'= {
+        }
+        &'hcl;auth;help;status'= {
+        }
+        &'hcl;auth;help;check'= {
+        }
+        &'hcl;auth;help;help'= {
+        }
+        &'hcl;config'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand path 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)'
+            cand show 'Print the effective settings and where each came from; keys as fingerprints'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;config;path'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;config;show'= {
+            cand --json 'Print JSON instead of a table'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;config;help'= {
+            cand path 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)'
+            cand show 'Print the effective settings and where each came from; keys as fingerprints'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;config;help;path'= {
+        }
+        &'hcl;config;help;show'= {
+        }
+        &'hcl;config;help;help'= {
+        }
+        &'hcl;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;generate-docs'= {
+            cand --dir 'The repository root to write `man/` and `completions/` under'
+            cand --check 'Compare instead of writing; exit 1 when a file is out of date'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;help'= {
+            cand chat 'Send one chat request and print the answer'
+            cand stream 'Send one chat request and print the answer token by token as it arrives'
+            cand providers 'Show the provider table: routing, wire format and where each key was found'
+            cand log 'Read the local request log'
+            cand auth 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+            cand config 'The config file: its path and the effective settings'
+            cand completions 'Print a shell completion script'
+            cand generate-docs 'Write the man pages and completion scripts from the CLI definition'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;help;chat'= {
+        }
+        &'hcl;help;stream'= {
+        }
+        &'hcl;help;providers'= {
+        }
+        &'hcl;help;log'= {
+            cand list 'List logged exchanges, newest last'
+            cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
+            cand path 'Print the log file''s path'
+        }
+        &'hcl;help;log;list'= {
+        }
+        &'hcl;help;log;show'= {
+        }
+        &'hcl;help;log;path'= {
+        }
+        &'hcl;help;auth'= {
+            cand set 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
+            cand delete 'Delete a key from the OS keyring'
+            cand status 'Show where each key was found (env, keyring, config or none), as a fingerprint'
+            cand check 'Verify the Helicone key with one cheap call to Helicone''s REST API'
+        }
+        &'hcl;help;auth;set'= {
+        }
+        &'hcl;help;auth;delete'= {
+        }
+        &'hcl;help;auth;status'= {
+        }
+        &'hcl;help;auth;check'= {
+        }
+        &'hcl;help;config'= {
+            cand path 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)'
+            cand show 'Print the effective settings and where each came from; keys as fingerprints'
+        }
+        &'hcl;help;config;path'= {
+        }
+        &'hcl;help;config;show'= {
+        }
+        &'hcl;help;completions'= {
+        }
+        &'hcl;help;generate-docs'= {
+        }
+        &'hcl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,238 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_hcl_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_hcl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_hcl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_hcl_using_subcommand
+    set -l cmd (__fish_hcl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c hcl -n "__fish_hcl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_needs_command" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "chat" -d 'Send one chat request and print the answer'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "log" -d 'Read the local request log'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "config" -d 'The config file: its path and the effective settings'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s P -l provider -d 'Provider row (see `hcl providers`); default from the config file, else `openai`' -r -f -a "openai\t''
+azure\t''
+anthropic\t''
+gemini\t''
+vertex\t''
+groq\t''
+together\t''
+openrouter\t''
+mistral\t''
+fireworks\t''
+perplexity\t''
+deepseek\t''
+xai\t''
+deepinfra\t''
+cerebras\t''
+gateway\t''
+ai-gateway\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s s -l system -d 'System prompt' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l temperature -d 'Sampling temperature' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s p -l property -d 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s u -l user -d 'User id: `Helicone-User-Id`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l session -d 'Session id: `Helicone-Session-Id`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l session-path -d 'Session path, such as `/plan/step-1`: `Helicone-Session-Path`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l session-name -d 'Session name: `Helicone-Session-Name`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache-ttl -d 'Cache TTL in seconds (at most 365 days): `Cache-Control: max-age=SECS`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache-bucket -d 'Responses kept per cache key, 1-20: `Helicone-Cache-Bucket-Max-Size`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache-seed -d 'Cache namespace: `Helicone-Cache-Seed`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l retry-num -d 'Total attempts Helicone makes (implies --retry): `Helicone-Retry-Num`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l retry-factor -d 'Backoff factor (implies --retry): `Helicone-Retry-Factor`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l retry-min-timeout -d 'Shortest backoff in ms (implies --retry): `Helicone-Retry-Min-Timeout`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l retry-max-timeout -d 'Longest backoff in ms (implies --retry): `Helicone-Retry-Max-Timeout`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l rate-limit -d 'Rate-limit policy `QUOTA;w=SECS[;u=request|cents][;s=user|PROPERTY]`: `Helicone-RateLimit-Policy`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l request-id -d 'Request id, a UUID v1-v5: `Helicone-Request-Id` (default: the log record\'s id)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s H -l header -d 'Extra header `Name: value` (repeatable)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l base-url -d 'Replace the provider\'s Helicone base URL (self-hosted Helicone, tests)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l target-url -d 'For `-P gateway`: the upstream origin, sent as `Helicone-Target-Url`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l format -d 'For `-P gateway`: the upstream\'s wire format' -r -f -a "openai\t''
+anthropic\t''
+gemini\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l connect-timeout -d 'Connect timeout in seconds [default: 10]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l idle-timeout -d 'Longest silence allowed mid-stream, in seconds [default: 60]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cacert -d 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l retry -d 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l omit-request -d 'Don\'t store the request body in Helicone: `Helicone-Omit-Request: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l omit-response -d 'Don\'t store the response body in Helicone: `Helicone-Omit-Response: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l direct -d 'Bypass Helicone: send to the provider\'s own origin, without Helicone headers'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l curl -d 'Print an equivalent curl command, secrets as $ENV_VAR references; nothing is sent'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l dry-run -d 'Print the exact request, secrets masked; nothing is sent or logged'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l json -d 'Print one JSON object instead of text'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l no-log -d 'Don\'t append to the request log'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s v -l verbose -d 'Helicone response metadata on stderr'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s q -l quiet -d 'Nothing but the answer'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l stream -d 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l show-thinking -d 'When streaming, show the model\'s reasoning (thinking) on stderr as it arrives'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s P -l provider -d 'Provider row (see `hcl providers`); default from the config file, else `openai`' -r -f -a "openai\t''
+azure\t''
+anthropic\t''
+gemini\t''
+vertex\t''
+groq\t''
+together\t''
+openrouter\t''
+mistral\t''
+fireworks\t''
+perplexity\t''
+deepseek\t''
+xai\t''
+deepinfra\t''
+cerebras\t''
+gateway\t''
+ai-gateway\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s s -l system -d 'System prompt' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l temperature -d 'Sampling temperature' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s p -l property -d 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s u -l user -d 'User id: `Helicone-User-Id`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session -d 'Session id: `Helicone-Session-Id`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session-path -d 'Session path, such as `/plan/step-1`: `Helicone-Session-Path`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session-name -d 'Session name: `Helicone-Session-Name`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache-ttl -d 'Cache TTL in seconds (at most 365 days): `Cache-Control: max-age=SECS`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache-bucket -d 'Responses kept per cache key, 1-20: `Helicone-Cache-Bucket-Max-Size`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache-seed -d 'Cache namespace: `Helicone-Cache-Seed`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry-num -d 'Total attempts Helicone makes (implies --retry): `Helicone-Retry-Num`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry-factor -d 'Backoff factor (implies --retry): `Helicone-Retry-Factor`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry-min-timeout -d 'Shortest backoff in ms (implies --retry): `Helicone-Retry-Min-Timeout`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry-max-timeout -d 'Longest backoff in ms (implies --retry): `Helicone-Retry-Max-Timeout`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l rate-limit -d 'Rate-limit policy `QUOTA;w=SECS[;u=request|cents][;s=user|PROPERTY]`: `Helicone-RateLimit-Policy`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l request-id -d 'Request id, a UUID v1-v5: `Helicone-Request-Id` (default: the log record\'s id)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s H -l header -d 'Extra header `Name: value` (repeatable)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l base-url -d 'Replace the provider\'s Helicone base URL (self-hosted Helicone, tests)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l target-url -d 'For `-P gateway`: the upstream origin, sent as `Helicone-Target-Url`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l format -d 'For `-P gateway`: the upstream\'s wire format' -r -f -a "openai\t''
+anthropic\t''
+gemini\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l connect-timeout -d 'Connect timeout in seconds [default: 10]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed mid-stream, in seconds [default: 60]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cacert -d 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry -d 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l omit-request -d 'Don\'t store the request body in Helicone: `Helicone-Omit-Request: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l omit-response -d 'Don\'t store the response body in Helicone: `Helicone-Omit-Response: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l direct -d 'Bypass Helicone: send to the provider\'s own origin, without Helicone headers'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l curl -d 'Print an equivalent curl command, secrets as $ENV_VAR references; nothing is sent'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l dry-run -d 'Print the exact request, secrets masked; nothing is sent or logged'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l json -d 'Print one JSON object instead of text'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l no-log -d 'Don\'t append to the request log'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s v -l verbose -d 'Helicone response metadata on stderr'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s q -l quiet -d 'Nothing but the answer'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l stream -d 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l show-thinking -d 'When streaming, show the model\'s reasoning (thinking) on stderr as it arrives'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand providers" -l json -d 'Print the table as JSON'
+complete -c hcl -n "__fish_hcl_using_subcommand providers" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand providers" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path help" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path help" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path help" -f -a "list" -d 'List logged exchanges, newest last'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path help" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path help" -f -a "path" -d 'Print the log file\'s path'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s n -l last -d 'Show the last N records' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l json -d 'Print JSON Lines instead of a table'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "list" -d 'List logged exchanges, newest last'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the log file\'s path'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "set" -d 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "delete" -d 'Delete a key from the OS keyring'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "status" -d 'Show where each key was found (env, keyring, config or none), as a fingerprint'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "check" -d 'Verify the Helicone key with one cheap call to Helicone\'s REST API'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Print JSON instead of a table'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from check" -l timeout -d 'Whole-request timeout in seconds [default: 30]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON object instead of text'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a key from the OS keyring'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show where each key was found (env, keyring, config or none), as a fingerprint'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "check" -d 'Verify the Helicone key with one cheap call to Helicone\'s REST API'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "show" -d 'Print the effective settings and where each came from; keys as fingerprints'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the effective settings and where each came from; keys as fingerprints'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l dir -d 'The repository root to write `man/` and `completions/` under' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l check -d 'Compare instead of writing; exit 1 when a file is out of date'
+complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log auth config completions generate-docs help" -f -a "chat" -d 'Send one chat request and print the answer'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log auth config completions generate-docs help" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log auth config completions generate-docs help" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log auth config completions generate-docs help" -f -a "log" -d 'Read the local request log'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log auth config completions generate-docs help" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log auth config completions generate-docs help" -f -a "config" -d 'The config file: its path and the effective settings'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log auth config completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log auth config completions generate-docs help" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log auth config completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "list" -d 'List logged exchanges, newest last'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "path" -d 'Print the log file\'s path'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "set" -d 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "delete" -d 'Delete a key from the OS keyring'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show where each key was found (env, keyring, config or none), as a fingerprint'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "check" -d 'Verify the Helicone key with one cheap call to Helicone\'s REST API'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective settings and where each came from; keys as fingerprints'
