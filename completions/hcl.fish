@@ -27,6 +27,7 @@ end
 complete -c hcl -n "__fish_hcl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_needs_command" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "chat" -d 'Send one chat request and print the answer'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "log" -d 'Read the local request log'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
@@ -96,10 +97,79 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -l json -d 'Print one JSON
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l no-log -d 'Don\'t append to the request log'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s v -l verbose -d 'Helicone response metadata on stderr'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s q -l quiet -d 'Nothing but the answer'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l stream -d 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l show-thinking -d 'When streaming, show the model\'s reasoning (thinking) on stderr as it arrives'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l unordered -d 'Write each result as it completes instead of in input order'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l fail-fast -d 'Stop launching requests at the first failure'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s P -l provider -d 'Provider row (see `hcl providers`); default from the config file, else `openai`' -r -f -a "openai\t''
+azure\t''
+anthropic\t''
+gemini\t''
+vertex\t''
+groq\t''
+together\t''
+openrouter\t''
+mistral\t''
+fireworks\t''
+perplexity\t''
+deepseek\t''
+xai\t''
+deepinfra\t''
+cerebras\t''
+gateway\t''
+ai-gateway\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s s -l system -d 'System prompt' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l temperature -d 'Sampling temperature' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s p -l property -d 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s u -l user -d 'User id: `Helicone-User-Id`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session -d 'Session id: `Helicone-Session-Id`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session-path -d 'Session path, such as `/plan/step-1`: `Helicone-Session-Path`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session-name -d 'Session name: `Helicone-Session-Name`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache-ttl -d 'Cache TTL in seconds (at most 365 days): `Cache-Control: max-age=SECS`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache-bucket -d 'Responses kept per cache key, 1-20: `Helicone-Cache-Bucket-Max-Size`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache-seed -d 'Cache namespace: `Helicone-Cache-Seed`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry-num -d 'Total attempts Helicone makes (implies --retry): `Helicone-Retry-Num`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry-factor -d 'Backoff factor (implies --retry): `Helicone-Retry-Factor`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry-min-timeout -d 'Shortest backoff in ms (implies --retry): `Helicone-Retry-Min-Timeout`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry-max-timeout -d 'Longest backoff in ms (implies --retry): `Helicone-Retry-Max-Timeout`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l rate-limit -d 'Rate-limit policy `QUOTA;w=SECS[;u=request|cents][;s=user|PROPERTY]`: `Helicone-RateLimit-Policy`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l request-id -d 'Request id, a UUID v1-v5: `Helicone-Request-Id` (default: the log record\'s id)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s H -l header -d 'Extra header `Name: value` (repeatable)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l base-url -d 'Replace the provider\'s Helicone base URL (self-hosted Helicone, tests)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l target-url -d 'For `-P gateway`: the upstream origin, sent as `Helicone-Target-Url`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l format -d 'For `-P gateway`: the upstream\'s wire format' -r -f -a "openai\t''
+anthropic\t''
+gemini\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l connect-timeout -d 'Connect timeout in seconds [default: 10]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed mid-stream, in seconds [default: 60]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cacert -d 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l batch -d 'Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s j -l concurrency -d 'Requests in flight at once [default: 8]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l rps -d 'Start at most R requests per second (retries included)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-retries -d 'Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l resume -d 'Skip input lines whose `id` already succeeded in an earlier results file' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry -d 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l omit-request -d 'Don\'t store the request body in Helicone: `Helicone-Omit-Request: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l omit-response -d 'Don\'t store the response body in Helicone: `Helicone-Omit-Response: true`'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l direct -d 'Bypass Helicone: send to the provider\'s own origin, without Helicone headers'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l curl -d 'Print an equivalent curl command, secrets as $ENV_VAR references; nothing is sent'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l dry-run -d 'Print the exact request, secrets masked; nothing is sent or logged'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l json -d 'Print one JSON object instead of text'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l no-log -d 'Don\'t append to the request log'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s v -l verbose -d 'Helicone response metadata on stderr'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s q -l quiet -d 'Nothing but the answer'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l stream -d 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l show-thinking -d 'When streaming, show the model\'s reasoning (thinking) on stderr as it arrives'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l unordered -d 'Write each result as it completes instead of in input order'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l fail-fast -d 'Stop launching requests at the first failure'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -l json -d 'Print the table as JSON'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -s V -l version -d 'Print version'
@@ -254,15 +324,16 @@ complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l dir -d 'The re
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l check -d 'Compare instead of writing; exit 1 when a file is out of date'
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat providers log replay auth config completions generate-docs help" -f -a "chat" -d 'Send one chat request and print the answer'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat providers log replay auth config completions generate-docs help" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat providers log replay auth config completions generate-docs help" -f -a "log" -d 'Read the local request log'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat providers log replay auth config completions generate-docs help" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat providers log replay auth config completions generate-docs help" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat providers log replay auth config completions generate-docs help" -f -a "config" -d 'The config file: its path and the effective settings'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat providers log replay auth config completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat providers log replay auth config completions generate-docs help" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat providers log replay auth config completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "chat" -d 'Send one chat request and print the answer'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "log" -d 'Read the local request log'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "config" -d 'The config file: its path and the effective settings'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "list" -d 'List logged exchanges, newest last'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "path" -d 'Print the log file\'s path'

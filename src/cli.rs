@@ -30,6 +30,15 @@ pub enum Command {
     /// Send one chat request and print the answer.
     #[command(after_help = docs::examples_help("chat"))]
     Chat(Box<ChatArgs>),
+    /// Send one chat request and print the answer token by token as it arrives.
+    #[command(
+        long_about = "Send one chat request with streaming on and print each token the moment it \
+arrives; the same as `hcl chat --stream`. It takes every flag of `hcl chat`. On a terminal a \
+spinner shows until the first token. Ctrl-C stops the stream, keeps what arrived (printed and \
+logged) and exits 130; a dropped connection or a silence longer than --idle-timeout exits 3.",
+        after_help = docs::examples_help("stream")
+    )]
+    Stream(Box<ChatArgs>),
     /// Show the provider table: routing, wire format and where each key was found.
     #[command(after_help = docs::examples_help("providers"))]
     Providers(ProvidersArgs),
@@ -68,6 +77,14 @@ pub struct ChatArgs {
 
     #[command(flatten)]
     pub request: RequestArgs,
+
+    /// Stream the answer, printing each token as it arrives (the same as `hcl stream`).
+    #[arg(long, help_heading = "Output")]
+    pub stream: bool,
+
+    /// When streaming, show the model's reasoning (thinking) on stderr as it arrives.
+    #[arg(long, help_heading = "Output")]
+    pub show_thinking: bool,
 
     #[command(flatten)]
     pub batch: BatchArgs,

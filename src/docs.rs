@@ -46,6 +46,27 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "hcl chat --dry-run -P gemini -p team=search \"hi\"",
                 "Show the exact request, secrets masked; send nothing.",
             ),
+            (
+                "hcl chat --batch evals.jsonl -j 32 --cache > results.jsonl",
+                "Run a JSON Lines file concurrently; one result line per input line.",
+            ),
+        ],
+    ),
+    (
+        "stream",
+        &[
+            (
+                "hcl stream \"Write a haiku about caching\"",
+                "Print the answer token by token as it arrives.",
+            ),
+            (
+                "hcl stream -P anthropic --show-thinking --max-tokens 2000 \"Why is the sky blue?\"",
+                "Show the model's reasoning on stderr while the answer streams to stdout.",
+            ),
+            (
+                "hcl stream -v --cache -P gemini \"hi\" | tee answer.txt",
+                "Cached; time to first token, tokens/s, cache status and Helicone id on stderr.",
+            ),
         ],
     ),
     (

@@ -1,18 +1,20 @@
 //! One exchange: send a prepared request, interpret the answer, and build the
 //! log record. Shared by chat, replay and batch.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::cachekey::CacheKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, NetLayer, Result};
 use crate::helicone::{self, HeliconeMeta, RateLimitMeta};
 use crate::log::{self, HeaderList, Record, RequestRecord, ResponseRecord};
 use crate::provider::WireFormat;
 use crate::request::{Credentials, PreparedRequest};
+use crate::sse::{SseDecoder, SseError, SseEvent};
 use crate::transport::Client;
+use crate::wire::stream::{self, Delta, StreamEvent};
 use crate::wire::{self, Completion, ToolCall, Usage};
 
 /// What came back, whatever it was.
@@ -97,6 +99,330 @@ pub async fn execute(
     }
     out.meta = meta;
     out
+}
+
+/// Send a streamed request, calling `on_delta` with each piece of text the
+/// moment it is decoded, until the stream ends, fails, goes silent for longer
+/// than the client's idle timeout, `on_delta` fails (a closed stdout), or
+/// `interrupt` completes (Ctrl-C). Whatever arrived is in the [`Outcome`]:
+/// the completion assembled so far, `ttfb` as the time to first token, and
+/// the error ([`Error::Interrupted`] when `interrupt` fired). Callers that
+/// cannot be interrupted pass `std::future::pending()`.
+pub async fn execute_stream(
+    client: &Client,
+    req: &PreparedRequest,
+    creds: &Credentials,
+    format: WireFormat,
+    peer: &str,
+    on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
+    interrupt: impl Future<Output = ()>,
+) -> Outcome {
+    let mut ex = StreamExchange::new(format);
+    let interrupted = tokio::select! {
+        () = ex.run(client, req, creds, peer, on_delta) => false,
+        () = interrupt => true,
+    };
+    ex.into_outcome(interrupted.then_some(Error::Interrupted))
+}
+
+/// One streamed exchange. Its state lives here, outside the future that
+/// drives it ([`run`](Self::run)), so that dropping that future part-way
+/// (an interruption) keeps everything that arrived.
+pub struct StreamExchange {
+    format: WireFormat,
+    decoder: SseDecoder,
+    parser: stream::Parser,
+    assembler: stream::Assembler,
+    /// A 200 that was not an event stream, read whole.
+    whole: Option<Completion>,
+    started: Option<Instant>,
+    status: Option<u16>,
+    meta: HeliconeMeta,
+    headers: HeaderList,
+    ttft: Option<Duration>,
+    latency: Option<Duration>,
+    error: Option<Error>,
+    sse: Vec<SseEvent>,
+    events: Vec<StreamEvent>,
+}
+
+impl StreamExchange {
+    pub fn new(format: WireFormat) -> Self {
+        StreamExchange {
+            format,
+            decoder: SseDecoder::new(),
+            parser: stream::Parser::new(format),
+            assembler: stream::Assembler::default(),
+            whole: None,
+            started: None,
+            status: None,
+            meta: HeliconeMeta::default(),
+            headers: HeaderList::default(),
+            ttft: None,
+            latency: None,
+            error: None,
+            sse: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Send and read the stream to its end; see [`execute_stream`].
+    pub async fn run(
+        &mut self,
+        client: &Client,
+        req: &PreparedRequest,
+        creds: &Credentials,
+        peer: &str,
+        on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
+    ) {
+        if let Err(e) = self.drive(client, req, creds, peer, on_delta).await {
+            self.error = Some(e);
+        }
+        self.latency = self.started.map(|t| t.elapsed());
+    }
+
+    /// What came back. `interrupted`, when given, is the error: it is why the
+    /// stream was cut short, whatever else happened.
+    pub fn into_outcome(self, interrupted: Option<Error>) -> Outcome {
+        let success = self.status.is_some_and(|s| (200..300).contains(&s));
+        let completion = success.then(|| match self.whole {
+            Some(c) => c,
+            None => self.assembler.completion(self.format),
+        });
+        let blocked = completion
+            .as_ref()
+            .and_then(|c| c.blocked.as_deref())
+            .map(|r| Error::Protocol(blocked_message(r)));
+        Outcome {
+            status: self.status,
+            meta: self.meta,
+            headers: self.headers,
+            completion,
+            latency: self.latency.or_else(|| self.started.map(|t| t.elapsed())),
+            ttfb: self.ttft,
+            error: interrupted.or(self.error).or(blocked),
+        }
+    }
+
+    async fn drive(
+        &mut self,
+        client: &Client,
+        req: &PreparedRequest,
+        creds: &Credentials,
+        peer: &str,
+        on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let started = client.send(req, creds).await?;
+        let t0 = started.started;
+        self.started = Some(t0);
+        self.status = Some(started.status);
+        self.meta = HeliconeMeta::from_headers(&started.headers);
+        self.headers = logged_headers(&started.headers);
+        let mut response = started.response;
+        let idle = client.idle_timeout();
+        let body_error = |e: &reqwest::Error, bytes: u64| {
+            let err = client.classify(e, &req.url);
+            match err {
+                Error::Network { layer, url, detail } if layer != NetLayer::Timeout => {
+                    Error::Network {
+                        layer,
+                        url,
+                        detail: format!(
+                            "{detail} (after {bytes} bytes of the answer; what arrived was kept)"
+                        ),
+                    }
+                }
+                other => other,
+            }
+        };
+        let idle_error = || Error::Network {
+            layer: NetLayer::Timeout,
+            url: req.url.clone(),
+            detail: format!(
+                "no data for {} mid-stream (raise --idle-timeout SECS to wait longer)",
+                secs_text(idle)
+            ),
+        };
+
+        if !(200..300).contains(&started.status) {
+            let body = match tokio::time::timeout(idle, response.bytes()).await {
+                Ok(Ok(b)) => b,
+                Ok(Err(e)) => return Err(body_error(&e, 0)),
+                Err(_) => return Err(idle_error()),
+            };
+            return Err(status_error(peer, started.status, &self.meta, &body));
+        }
+
+        let content_type = started
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let is_json = content_type.contains("json") && !content_type.contains("stream");
+        if !content_type.is_empty() && !is_json && !content_type.contains("event-stream") {
+            // An HTML page or plain text from something between hcl and the
+            // provider: name it rather than report an empty stream.
+            let body = match tokio::time::timeout(idle, response.bytes()).await {
+                Ok(Ok(b)) => b,
+                Ok(Err(e)) => return Err(body_error(&e, 0)),
+                Err(_) => return Err(idle_error()),
+            };
+            return Err(Error::Protocol(format!(
+                "{peer} answered {} with {content_type} instead of an event stream: {}",
+                started.status,
+                excerpt(&body)
+            )));
+        }
+        if is_json {
+            // Not an event stream (a host that ignored `stream: true`): read
+            // the one JSON answer and show it whole.
+            let body = match tokio::time::timeout(idle, response.bytes()).await {
+                Ok(Ok(b)) => b,
+                Ok(Err(e)) => return Err(body_error(&e, 0)),
+                Err(_) => return Err(idle_error()),
+            };
+            let c = wire::parse_response(self.format, &body).map_err(|e| {
+                Error::Protocol(format!(
+                    "{peer} answered {} with a body hcl could not read ({e}): {}",
+                    started.status,
+                    excerpt(&body)
+                ))
+            })?;
+            self.ttft = Some(t0.elapsed());
+            let shown = if c.text.is_empty() {
+                Ok(())
+            } else {
+                on_delta(Delta::Text(&c.text)).and_then(|()| on_delta(Delta::Flush))
+            };
+            self.whole = Some(c);
+            return shown;
+        }
+
+        loop {
+            let chunk = match tokio::time::timeout(idle, response.chunk()).await {
+                Ok(Ok(Some(chunk))) => chunk,
+                Ok(Ok(None)) => break,
+                Ok(Err(e)) => return Err(body_error(&e, self.decoder.bytes_seen())),
+                Err(_) => return Err(idle_error()),
+            };
+            let pushed = self.decoder.push(&chunk, &mut self.sse);
+            // Events completed before a decoding error still count.
+            if self.absorb(peer, t0, on_delta)? {
+                return Ok(());
+            }
+            pushed.map_err(|e| sse_error(peer, e))?;
+        }
+        let finished = self.decoder.finish(&mut self.sse);
+        if self.absorb(peer, t0, on_delta)? {
+            return Ok(());
+        }
+        finished.map_err(|e| sse_error(peer, e))?;
+        if self.assembler.is_empty() {
+            return Err(Error::Protocol(format!(
+                "the stream from {peer} ended without an answer ({} bytes, no text, no finish reason)",
+                self.decoder.bytes_seen()
+            )));
+        }
+        if let Some(marker) = self.parser.end_marker()
+            && self
+                .assembler
+                .completion(self.format)
+                .finish_reason
+                .is_none()
+        {
+            return Err(Error::Protocol(format!(
+                "the stream from {peer} ended before its end marker ({marker}) and without a finish reason; the answer may be incomplete"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Interpret the SSE events decoded so far. Ok(true): the stream's end
+    /// marker arrived, stop reading.
+    fn absorb(
+        &mut self,
+        peer: &str,
+        t0: Instant,
+        on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
+    ) -> Result<bool> {
+        let mut sse = std::mem::take(&mut self.sse);
+        let mut delivered = false;
+        let mut result = self.absorb_events(&sse, peer, t0, &mut delivered, on_delta);
+        sse.clear();
+        self.sse = sse;
+        if delivered {
+            let flushed = on_delta(Delta::Flush);
+            if result.is_ok() {
+                flushed?;
+            } else if let Err(e) = flushed
+                && matches!(e, Error::BrokenPipe)
+            {
+                result = Err(e);
+            }
+        }
+        result
+    }
+
+    fn absorb_events(
+        &mut self,
+        sse: &[SseEvent],
+        peer: &str,
+        t0: Instant,
+        delivered: &mut bool,
+        on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
+    ) -> Result<bool> {
+        for event in sse {
+            self.parser
+                .event(&event.data, &mut self.events)
+                .map_err(|e| {
+                    Error::Protocol(format!(
+                        "{peer} sent a stream event hcl could not read ({e}): {}",
+                        excerpt(event.data.as_bytes())
+                    ))
+                })?;
+            for ev in self.events.drain(..) {
+                if self.ttft.is_none() && ev.is_token() {
+                    self.ttft = Some(t0.elapsed());
+                }
+                let shown = match ev.delta() {
+                    Some(d) => {
+                        *delivered = true;
+                        on_delta(d)
+                    }
+                    None => Ok(()),
+                };
+                self.assembler.apply(ev);
+                shown?;
+                if let Some(message) = self.assembler.error() {
+                    return Err(Error::Protocol(format!(
+                        "{peer} ended the stream with an error: {message}"
+                    )));
+                }
+                if self.assembler.is_done() {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+}
+
+fn sse_error(peer: &str, e: SseError) -> Error {
+    Error::Protocol(format!(
+        "the stream from {peer} is not a valid event stream: {e}"
+    ))
+}
+
+/// "60 s", "1.5 s", "250 ms".
+fn secs_text(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
 }
 
 pub fn blocked_message(reason: &str) -> String {

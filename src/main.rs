@@ -15,7 +15,6 @@ mod request;
 mod secrets;
 mod select;
 mod settings;
-#[allow(dead_code)] // wired in by `hcl stream`
 mod sse;
 mod transport;
 mod wire;
@@ -45,6 +44,7 @@ fn main() -> ExitCode {
     let printer = Printer::new(env("NO_COLOR").is_some_and(|v| !v.is_empty()));
     let result = match &cli.command {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
+        Command::Stream(args) => commands::chat::run_with(args, true, &env, &printer),
         Command::Providers(args) => commands::providers::run(args, &env, &printer),
         Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
         Command::Completions(args) => commands::completions::run(args, &printer),

@@ -7,6 +7,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -21,6 +22,8 @@ pub struct Printer {
     /// The progress bar on stderr, if one is showing: other stderr output
     /// suspends it so that lines and bar never tear each other.
     bar: RefCell<Option<indicatif::ProgressBar>>,
+    /// The "waiting for the first token" spinner, while it shows.
+    spinner: RefCell<Option<indicatif::ProgressBar>>,
 }
 
 impl Printer {
@@ -34,6 +37,7 @@ impl Printer {
             stdout_is_tty,
             stderr_is_tty,
             bar: RefCell::new(None),
+            spinner: RefCell::new(None),
         }
     }
 
@@ -112,8 +116,58 @@ impl Printer {
         self.err_raw(&line);
     }
 
-    /// Write to stderr, around the progress bar if one is showing.
+    /// A spinner with `msg` on stderr, only on a terminal and not with `-q`;
+    /// it goes away at [`stop_spinner`](Self::stop_spinner), at the first
+    /// streamed text, or before any line on stderr.
+    pub fn start_spinner(&self, msg: &str) {
+        if !self.stderr_is_tty || self.quiet.get() {
+            return;
+        }
+        let pb =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        pb.set_message(msg.to_string());
+        pb.enable_steady_tick(Duration::from_millis(80));
+        self.stop_spinner();
+        *self.spinner.borrow_mut() = Some(pb);
+    }
+
+    pub fn stop_spinner(&self) {
+        if let Some(pb) = self.spinner.borrow_mut().take() {
+            pb.finish_and_clear();
+        }
+    }
+
+    /// A piece of streamed answer on stdout; it shows at the next
+    /// [`stream_flush`](Self::stream_flush).
+    pub fn stream_delta(&self, text: &str) -> Result<()> {
+        self.stop_spinner();
+        self.out(text.as_bytes(), false)
+    }
+
+    pub fn stream_flush(&self) -> Result<()> {
+        self.out(b"", true)
+    }
+
+    /// A piece of streamed reasoning on stderr (dimmed on a colour terminal),
+    /// so that stdout carries only the answer.
+    pub fn stream_thinking(&self, text: &str) {
+        // Keep the order of what is on the screen.
+        let _ = std::io::stdout().flush();
+        if self.color_err {
+            self.err_raw(&format!("\x1b[2m{text}\x1b[0m"));
+        } else {
+            self.err_raw(text);
+        }
+    }
+
+    /// Write to stderr, around the progress bar if one is showing; a
+    /// spinner goes away first.
     fn err_raw(&self, text: &str) {
+        self.stop_spinner();
         // A failing stderr has nowhere to report to.
         let write = || {
             let _ = std::io::stderr().lock().write_all(text.as_bytes());

@@ -268,7 +268,17 @@ impl PreparedRequest {
 
     /// A curl command line in which each key is a `$ENV_VAR` reference.
     pub fn to_curl(&self, creds: &Credentials, provider_var: Option<&str>) -> String {
-        let mut out = format!("curl -sS -X {} {}", self.method, shell_quote(&self.url));
+        // -N: print a streamed answer as it arrives instead of buffering it.
+        let streamed = self.headers.iter().any(|h| {
+            h.name.eq_ignore_ascii_case("accept")
+                && matches!(&h.value, HeaderValue::Plain(v) if v == "text/event-stream")
+        });
+        let mut out = format!(
+            "curl -sS{} -X {} {}",
+            if streamed { "N" } else { "" },
+            self.method,
+            shell_quote(&self.url)
+        );
         for h in &self.headers {
             let line = match &h.value {
                 HeaderValue::Plain(v) => shell_quote(&format!("{}: {v}", h.name)),

@@ -355,10 +355,6 @@ mod tests {
         Ok(out)
     }
 
-    fn decode(input: &[u8]) -> Vec<SseEvent> {
-        decode_chunks([input], DEFAULT_MAX_EVENT_BYTES).expect("decodes in one chunk")
-    }
-
     struct XorShift(u64);
 
     impl XorShift {

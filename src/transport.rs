@@ -18,7 +18,6 @@ pub struct NetOptions {
     pub connect_timeout: Duration,
     pub timeout: Duration,
     /// The longest silence allowed mid-stream.
-    #[allow(dead_code)] // read by streaming
     pub idle_timeout: Duration,
     pub cacert: Option<std::path::PathBuf>,
 }
@@ -100,6 +99,7 @@ impl ProxyConfig {
 pub struct Client {
     inner: reqwest::Client,
     proxy: ProxyConfig,
+    idle_timeout: Duration,
 }
 
 impl Client {
@@ -119,7 +119,16 @@ impl Client {
         let inner = builder
             .build()
             .map_err(|e| Error::usage(format!("could not set up the HTTP client: {e}")))?;
-        Ok(Client { inner, proxy })
+        Ok(Client {
+            inner,
+            proxy,
+            idle_timeout: options.idle_timeout,
+        })
+    }
+
+    /// The longest silence allowed between two chunks of a streamed body.
+    pub fn idle_timeout(&self) -> Duration {
+        self.idle_timeout
     }
 
     /// Build the reqwest request, attaching the real secrets.

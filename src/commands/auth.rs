@@ -382,7 +382,7 @@ fn check(args: &AuthCheckArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
     let answer = runtime.block_on(async {
         tokio::select! {
             r = client.send_full(&request, &creds) => r,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+            () = super::ctrl_c() => Err(Error::Interrupted),
         }
     })?;
     let detail = serde_json::from_slice::<RestError>(&answer.body)

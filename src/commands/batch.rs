@@ -1093,7 +1093,7 @@ impl Driver<'_> {
         } else {
             Window::Ordered(FuturesOrdered::new())
         };
-        let ctrl_c = tokio::signal::ctrl_c();
+        let ctrl_c = super::ctrl_c();
         tokio::pin!(ctrl_c);
         let mut interrupted = false;
         let mut reading = true;

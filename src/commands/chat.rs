@@ -64,11 +64,36 @@ pub fn read_prompt(words: &[String], printer: &Printer) -> Result<String> {
 
 pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     if let Some(input) = &args.batch.batch {
+        if args.stream {
+            return Err(Error::usage(
+                "--batch writes one JSON result per line and does not stream; drop --stream",
+            ));
+        }
         return super::batch::run(args, input, env, printer);
+    }
+    run_with(args, args.stream, env, printer)
+}
+
+/// `hcl chat`; with `stream`, `hcl stream` (or `hcl chat --stream`).
+pub fn run_with(
+    args: &ChatArgs,
+    stream: bool,
+    env: Env<'_>,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    if args.batch.batch.is_some() {
+        return Err(Error::usage(
+            "--batch belongs to hcl chat: run hcl chat --batch FILE",
+        ));
     }
     super::batch::check_without_batch(&args.batch)?;
     let r = &args.request;
     printer.set_verbosity(r.quiet, r.verbose);
+    if args.show_thinking && !stream {
+        printer.warn(
+            "--show-thinking applies to streamed answers only (hcl stream, hcl chat --stream)",
+        );
+    }
     let (config, warnings) = settings::load_config(env)?;
     for w in &warnings {
         printer.warn(w);
@@ -88,7 +113,7 @@ pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatu
             env,
             config: &config,
             input,
-            stream: false,
+            stream,
             offline,
         },
     )?;
@@ -109,6 +134,9 @@ pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatu
         for (k, v) in prepared.masked_headers(&settings.creds) {
             printer.verbose(&format!("> {k}: {v}"));
         }
+    }
+    if stream {
+        return super::stream::send(&settings, &prepared, args, printer);
     }
     let outcome = send(&settings, &prepared)?;
     finish(&settings, &prepared, outcome, r.json, printer)
@@ -136,7 +164,7 @@ fn send(s: &RequestSettings, req: &PreparedRequest) -> Result<Outcome> {
     Ok(runtime.block_on(async {
         tokio::select! {
             outcome = exchange::execute(&client, req, &s.creds, s.format, &peer) => outcome,
-            _ = tokio::signal::ctrl_c() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
+            () = super::ctrl_c() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
         }
     }))
 }
@@ -202,7 +230,7 @@ fn print_completion(record: &Record, c: &crate::wire::Completion, printer: &Prin
     printer.answer(&c.text)
 }
 
-fn print_verbose(r: &Record, s: &RequestSettings, printer: &Printer) {
+pub fn print_verbose(r: &Record, s: &RequestSettings, printer: &Printer) {
     if !printer.is_verbose() {
         return;
     }

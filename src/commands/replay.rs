@@ -192,7 +192,7 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
     let rows = runtime.block_on(async {
         tokio::select! {
             rows = run.all(&plans, args.concurrency as usize) => Ok(rows),
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+            () = super::ctrl_c() => Err(Error::Interrupted),
         }
     });
     printer.finish_progress();
@@ -572,17 +572,22 @@ async fn send_one(
     stream: bool,
     peer: &str,
 ) -> Outcome {
-    // stream: switch to exchange::execute_stream once merged
-    let mut outcome = exchange::execute(client, req, creds, format, peer).await;
-    // Until then a streamed answer is not decoded: its cache status comes
-    // from the headers, which is what a replay reports.
-    if stream
-        && outcome.status.is_some_and(|s| (200..300).contains(&s))
-        && matches!(outcome.error, Some(Error::Protocol(_)))
-    {
-        outcome.error = None;
+    if stream {
+        // Streamed records replay as streams: the same request, decoded as
+        // it arrives, so the text can be compared with the original.
+        exchange::execute_stream(
+            client,
+            req,
+            creds,
+            format,
+            peer,
+            &mut |_| Ok(()),
+            std::future::pending(),
+        )
+        .await
+    } else {
+        exchange::execute(client, req, creds, format, peer).await
     }
-    outcome
 }
 
 /// The shared state of one run.

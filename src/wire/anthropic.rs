@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stream::StreamEvent;
 use super::{ChatInput, Completion, Role, ToolCall, Usage};
 
 /// Anthropic requires `max_tokens`; this is sent when none is given.
@@ -116,14 +117,199 @@ pub fn parse(body: &[u8]) -> Result<Completion, String> {
             Block::Other => {}
         }
     }
-    if out.finish_reason.as_deref() == Some("refusal") {
+    finalize(&mut out);
+    Ok(out)
+}
+
+/// What every Anthropic answer gets once complete, streamed or not: a
+/// `refusal` stop reason becomes the refusal, and a tool call whose input
+/// never arrived has the empty object as its arguments.
+pub fn finalize(out: &mut Completion) {
+    if out.finish_reason.as_deref() == Some("refusal") && out.refusal.is_none() {
         out.refusal = Some(if out.text.is_empty() {
             "the model declined to answer".to_string()
         } else {
             out.text.clone()
         });
     }
-    Ok(out)
+    for t in &mut out.tool_calls {
+        if t.arguments.is_empty() {
+            t.arguments.push_str("{}");
+        }
+    }
+}
+
+// ---------- streaming (spec §6.2) ----------
+
+/// One Messages stream event, told apart by its `type` field.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    MessageStart {
+        message: StartMessage,
+    },
+    ContentBlockStart {
+        index: usize,
+        content_block: StartBlock,
+    },
+    ContentBlockDelta {
+        index: usize,
+        delta: BlockDelta,
+    },
+    // Struct variants (not unit ones) so that any extra fields are ignored.
+    ContentBlockStop {},
+    MessageDelta {
+        #[serde(default)]
+        delta: Option<MessageDeltaBody>,
+        #[serde(default)]
+        usage: Option<ApiUsage>,
+    },
+    MessageStop {},
+    Ping {},
+    Error {
+        #[serde(default)]
+        error: Option<StreamError>,
+    },
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartMessage {
+    #[serde(default)]
+    pub usage: Option<ApiUsage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StartBlock {
+    Text {
+        #[serde(default)]
+        text: String,
+    },
+    Thinking {
+        #[serde(default)]
+        thinking: String,
+    },
+    ToolUse {
+        #[serde(default)]
+        id: Option<String>,
+        name: String,
+    },
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BlockDelta {
+    TextDelta {
+        text: String,
+    },
+    ThinkingDelta {
+        thinking: String,
+    },
+    InputJsonDelta {
+        partial_json: String,
+    },
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MessageDeltaBody {
+    #[serde(default)]
+    pub stop_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StreamError {
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// The running token counts: `message_start` gives the input,
+/// `message_delta` the cumulative output (and sometimes the input again).
+#[derive(Debug, Default)]
+pub struct StreamState {
+    input: Option<u64>,
+    output: Option<u64>,
+}
+
+impl StreamState {
+    pub fn event(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Result<(), String> {
+        let event: Event = serde_json::from_str(data).map_err(|e| e.to_string())?;
+        match event {
+            Event::MessageStart { message } => {
+                if let Some(u) = message.usage {
+                    self.usage(u, out);
+                }
+            }
+            Event::ContentBlockStart {
+                index,
+                content_block,
+            } => match content_block {
+                StartBlock::Text { text } if !text.is_empty() => out.push(StreamEvent::Text(text)),
+                StartBlock::Thinking { thinking } if !thinking.is_empty() => {
+                    out.push(StreamEvent::Thinking(thinking))
+                }
+                StartBlock::ToolUse { id, name } => out.push(StreamEvent::ToolCall {
+                    index,
+                    id,
+                    name: Some(name),
+                    arguments: String::new(),
+                }),
+                _ => {}
+            },
+            Event::ContentBlockDelta { index, delta } => match delta {
+                BlockDelta::TextDelta { text } => out.push(StreamEvent::Text(text)),
+                BlockDelta::ThinkingDelta { thinking } => out.push(StreamEvent::Thinking(thinking)),
+                BlockDelta::InputJsonDelta { partial_json } => out.push(StreamEvent::ToolCall {
+                    index,
+                    id: None,
+                    name: None,
+                    arguments: partial_json,
+                }),
+                BlockDelta::Other => {}
+            },
+            Event::MessageDelta { delta, usage } => {
+                if let Some(reason) = delta.and_then(|d| d.stop_reason) {
+                    out.push(StreamEvent::Finish(reason));
+                }
+                if let Some(u) = usage {
+                    self.usage(u, out);
+                }
+            }
+            Event::MessageStop {} => out.push(StreamEvent::Done),
+            Event::Error { error } => {
+                let (kind, message) = error.map(|e| (e.kind, e.message)).unwrap_or_default();
+                out.push(StreamEvent::Error(match (message, kind) {
+                    (Some(m), Some(k)) => format!("{m} ({k})"),
+                    (Some(m), None) => m,
+                    (None, Some(k)) => k,
+                    (None, None) => "an error with no message".to_string(),
+                }));
+            }
+            Event::ContentBlockStop {} | Event::Ping {} | Event::Other => {}
+        }
+        Ok(())
+    }
+
+    fn usage(&mut self, u: ApiUsage, out: &mut Vec<StreamEvent>) {
+        if let Some(i) = u.input() {
+            self.input = Some(i);
+        }
+        if let Some(o) = u.output_tokens {
+            self.output = Some(o);
+        }
+        out.push(StreamEvent::Usage(Usage::new(
+            self.input,
+            self.output,
+            None,
+        )));
+    }
 }
 
 #[cfg(test)]

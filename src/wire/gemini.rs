@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stream::StreamEvent;
 use super::{ChatInput, Completion, Role, ToolCall, Usage};
 
 #[derive(Debug, Serialize)]
@@ -73,6 +74,9 @@ pub struct Response {
     pub usage_metadata: Option<UsageMetadata>,
     #[serde(default)]
     pub prompt_feedback: Option<PromptFeedback>,
+    /// An error object sent in place of a chunk mid-stream.
+    #[serde(default)]
+    pub error: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,13 +184,76 @@ pub fn parse(body: &[u8]) -> Result<Completion, String> {
             out.text.push_str(&t);
         }
     }
-    if let Some(r) = &cand.finish_reason
+    out.finish_reason = cand.finish_reason;
+    finalize(&mut out);
+    Ok(out)
+}
+
+/// What every Gemini answer gets once complete, streamed or not: a blocking
+/// finish reason means the answer was withheld or cut by a filter.
+pub fn finalize(out: &mut Completion) {
+    if out.blocked.is_none()
+        && let Some(r) = &out.finish_reason
         && is_blocking(r)
     {
         out.blocked = Some(r.clone());
     }
-    out.finish_reason = cand.finish_reason;
-    Ok(out)
+}
+
+// ---------- streaming (spec §6.3) ----------
+
+/// Each SSE event is a whole [`Response`]. There is no end marker: the end of
+/// the body ends the stream. `finishReason` may come on every chunk (the last
+/// one wins) and `usageMetadata` is taken from the last chunk that has it.
+#[derive(Debug, Default)]
+pub struct StreamState {
+    /// Function calls arrive whole; this numbers them.
+    tool_calls: usize,
+}
+
+impl StreamState {
+    pub fn event(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Result<(), String> {
+        let chunk: Response = serde_json::from_str(data).map_err(|e| e.to_string())?;
+        if chunk.error.is_some() {
+            let message = super::error_message(data.as_bytes())
+                .unwrap_or_else(|| "an error with no message".to_string());
+            out.push(StreamEvent::Error(message));
+            return Ok(());
+        }
+        if let Some(reason) = chunk.prompt_feedback.and_then(|f| f.block_reason) {
+            out.push(StreamEvent::Finish(reason.clone()));
+            out.push(StreamEvent::Blocked(reason));
+        }
+        if let Some(cand) = chunk.candidates.into_iter().next() {
+            for part in cand.content.map(|c| c.parts).unwrap_or_default() {
+                if let Some(fc) = part.function_call {
+                    out.push(StreamEvent::ToolCall {
+                        index: self.tool_calls,
+                        id: None,
+                        name: Some(fc.name),
+                        arguments: fc.args.to_string(),
+                    });
+                    self.tool_calls += 1;
+                }
+                if let Some(t) = part.text
+                    && !t.is_empty()
+                {
+                    out.push(if part.thought {
+                        StreamEvent::Thinking(t)
+                    } else {
+                        StreamEvent::Text(t)
+                    });
+                }
+            }
+            if let Some(reason) = cand.finish_reason {
+                out.push(StreamEvent::Finish(reason));
+            }
+        }
+        if let Some(u) = chunk.usage_metadata {
+            out.push(StreamEvent::Usage(u.into()));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

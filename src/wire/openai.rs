@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stream::StreamEvent;
 use super::{ChatInput, Completion, Role, ToolCall, Usage};
 
 #[derive(Debug, Serialize)]
@@ -163,10 +164,134 @@ pub fn parse(body: &[u8]) -> Result<Completion, String> {
             })
             .collect();
     }
+    finalize(&mut out);
+    Ok(out)
+}
+
+/// What every OpenAI answer gets once complete, streamed or not: a
+/// `content_filter` finish means the answer was withheld.
+pub fn finalize(out: &mut Completion) {
     if out.finish_reason.as_deref() == Some("content_filter") {
         out.blocked = Some("content_filter".to_string());
     }
-    Ok(out)
+}
+
+// ---------- streaming (spec §6.1) ----------
+
+/// One `chat.completion.chunk`, or an error object some hosts send mid-stream.
+#[derive(Debug, Deserialize)]
+pub struct Chunk {
+    #[serde(default)]
+    pub choices: Vec<ChunkChoice>,
+    /// Only on the final chunk, whose `choices` is `[]`, with `include_usage`.
+    #[serde(default)]
+    pub usage: Option<ApiUsage>,
+    #[serde(default)]
+    pub error: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChunkChoice {
+    #[serde(default)]
+    pub index: u32,
+    #[serde(default)]
+    pub delta: Option<ChunkDelta>,
+    #[serde(default)]
+    pub finish_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChunkDelta {
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub refusal: Option<String>,
+    /// Reasoning text of DeepSeek-style hosts.
+    #[serde(default)]
+    pub reasoning_content: Option<String>,
+    /// Reasoning text of OpenRouter-style hosts.
+    #[serde(default)]
+    pub reasoning: Option<String>,
+    #[serde(default)]
+    pub tool_calls: Vec<ChunkToolCall>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChunkToolCall {
+    #[serde(default)]
+    pub index: usize,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub function: Option<ChunkFunction>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChunkFunction {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub arguments: Option<String>,
+}
+
+/// The OpenAI stream has no state beyond the vocabulary: tool calls carry
+/// their own index, usage comes whole, and `[DONE]` ends it.
+#[derive(Debug, Default)]
+pub struct StreamState;
+
+impl StreamState {
+    pub fn event(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Result<(), String> {
+        if data.trim() == "[DONE]" {
+            out.push(StreamEvent::Done);
+            return Ok(());
+        }
+        let chunk: Chunk = serde_json::from_str(data).map_err(|e| e.to_string())?;
+        if chunk.error.is_some() {
+            let message = super::error_message(data.as_bytes())
+                .unwrap_or_else(|| "an error with no message".to_string());
+            out.push(StreamEvent::Error(message));
+            return Ok(());
+        }
+        // With `n` > 1 there are several choices; hcl shows the first.
+        for choice in chunk.choices.into_iter().filter(|c| c.index == 0) {
+            if let Some(delta) = choice.delta {
+                if let Some(t) = delta.reasoning_content.or(delta.reasoning)
+                    && !t.is_empty()
+                {
+                    out.push(StreamEvent::Thinking(t));
+                }
+                if let Some(t) = delta.content
+                    && !t.is_empty()
+                {
+                    out.push(StreamEvent::Text(t));
+                }
+                if let Some(r) = delta.refusal
+                    && !r.is_empty()
+                {
+                    out.push(StreamEvent::Refusal(r));
+                }
+                for t in delta.tool_calls {
+                    let (name, arguments) = match t.function {
+                        Some(f) => (f.name, f.arguments.unwrap_or_default()),
+                        None => (None, String::new()),
+                    };
+                    out.push(StreamEvent::ToolCall {
+                        index: t.index,
+                        id: t.id,
+                        name,
+                        arguments,
+                    });
+                }
+            }
+            if let Some(reason) = choice.finish_reason {
+                out.push(StreamEvent::Finish(reason));
+            }
+        }
+        if let Some(u) = chunk.usage {
+            out.push(StreamEvent::Usage(u.into()));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -54,6 +54,7 @@ fn help_golden_files() {
     for (args, file) in [
         (vec!["--help"], "hcl.txt"),
         (vec!["chat", "--help"], "hcl-chat.txt"),
+        (vec!["stream", "--help"], "hcl-stream.txt"),
     ] {
         let out = hcl.cmd().args(&args).output().unwrap();
         assert!(out.status.success(), "{}", stderr(&out));

@@ -14,3 +14,4 @@ mod keyring;
 mod log;
 mod providers;
 mod replay;
+mod stream;

@@ -411,24 +411,37 @@ fn ids_by_unique_prefix_and_clear_errors() {
 }
 
 #[test]
-fn a_streamed_record_replays_and_reports_its_cache_status() {
-    let gw = FakeGateway::start();
-    let hcl = Hcl::with_gateway(&gw);
-    chat(&hcl, &["--cache", "streamed"]);
-    // Make it the record of a streamed request (until `hcl stream` writes them).
-    let log = hcl.log_text();
-    assert_eq!(log.matches("\"stream\":false").count(), 1, "{log}");
-    let log = log.replace("\"stream\":false", "\"stream\":true").replace(
-        "\"content\":\"streamed\"}]",
-        "\"content\":\"streamed\"}],\"stream\":true",
-    );
-    std::fs::write(hcl.log_path(), log).unwrap();
-    let (code, report, err) = replay(&hcl, &[]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(caches(&report), ["MISS"]);
-    assert!(gw.last_request().body_str().contains("\"stream\":true"));
-    let (_, report, _) = replay(&hcl, &[]);
-    assert_eq!(caches(&report), ["HIT"]);
+fn a_streamed_record_replays_as_a_stream_and_hits() {
+    for provider in ["openai", "anthropic", "gemini"] {
+        let gw = FakeGateway::start();
+        let hcl = Hcl::with_gateway(&gw);
+        let out = hcl
+            .cmd()
+            .args(["stream", "-P", provider, "--cache", "streamed words"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{provider}: {}", stderr(&out));
+        let original = hcl.last_record();
+        assert_eq!(original["stream"], true);
+        let (code, report, err) = replay(&hcl, &["--expect", "hit"]);
+        assert_eq!(code, 0, "{provider}: {err}");
+        assert_eq!(caches(&report), ["HIT"], "{provider}");
+        assert_eq!(
+            report["replays"][0]["same_text"], true,
+            "{provider}: {report}"
+        );
+        let replayed = hcl.last_record();
+        assert_eq!(replayed["stream"], true);
+        assert_eq!(
+            replayed["response"]["text"], original["response"]["text"],
+            "{provider}"
+        );
+        assert_eq!(
+            gw.last_request().body,
+            gw.requests()[0].body,
+            "{provider}: same bytes"
+        );
+    }
 }
 
 #[test]
