@@ -210,3 +210,39 @@ fn zsh_and_fish_accept_their_scripts() {
         );
     }
 }
+
+#[test]
+fn install_script_puts_completions_and_man_pages_in_place() {
+    if !have("sh") || !have("install") {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new("sh")
+        .arg(root().join("scripts/install-extras.sh"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let h = home.path();
+    for f in [
+        ".local/share/bash-completion/completions/hcl",
+        ".local/share/zsh/site-functions/_hcl",
+        ".config/fish/completions/hcl.fish",
+        ".local/share/man/man1/hcl.1",
+        ".local/share/man/man1/hcl-replay.1",
+    ] {
+        assert!(h.join(f).is_file(), "{f} was not installed");
+    }
+    assert_eq!(
+        std::fs::read_dir(h.join(".local/share/man/man1"))
+            .unwrap()
+            .count(),
+        man_pages().len()
+    );
+}
