@@ -375,10 +375,7 @@ fn check(args: &AuthCheckArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
         },
         ProxyConfig::from_env(env),
     )?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the async runtime", e))?;
+    let runtime = super::runtime()?;
     let answer = runtime.block_on(async {
         tokio::select! {
             r = client.send_full(&request, &creds) => r,

@@ -87,10 +87,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
 
     // One thread: measured against two workers at -j 64 on 2 cores, it is
     // within 6% of the throughput with less CPU and memory (bench/RESULTS.md).
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the async runtime", e))?;
+    let runtime = super::runtime()?;
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let shared = Arc::new(Shared {
         client,

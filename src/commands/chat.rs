@@ -156,10 +156,7 @@ pub fn print_dry_run(req: &PreparedRequest, s: &RequestSettings, printer: &Print
 /// Send on a fresh single-threaded runtime, racing Ctrl-C.
 fn send(s: &RequestSettings, req: &PreparedRequest) -> Result<Outcome> {
     let client = Client::new(s.net.clone(), s.proxy.clone())?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the async runtime", e))?;
+    let runtime = super::runtime()?;
     let peer = exchange::peer_label(s.provider.name, s.route.direct);
     Ok(runtime.block_on(async {
         tokio::select! {

@@ -23,3 +23,13 @@ pub async fn ctrl_c() {
         std::future::pending::<()>().await;
     }
 }
+
+/// The async runtime a command runs its requests on: one thread, started
+/// only by commands that send something, so `--help`, `--dry-run` and the
+/// log commands never pay for it.
+pub fn runtime() -> crate::error::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| crate::error::Error::io("cannot start the async runtime", e))
+}

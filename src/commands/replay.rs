@@ -174,10 +174,7 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
     };
     let client = Client::new(net, ProxyConfig::from_env(env))?;
     let log_path = (!args.no_log).then_some(path.as_path());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the async runtime", e))?;
+    let runtime = super::runtime()?;
     let total = plans.len() as u64 * u64::from(args.repeat);
     let progress = printer.progress_steps(total);
     let run = Run {

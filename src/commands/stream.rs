@@ -26,10 +26,7 @@ pub fn send(
 ) -> Result<ExitStatus> {
     let json = args.request.json;
     let client = Client::new(s.net.clone(), s.proxy.clone())?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the async runtime", e))?;
+    let runtime = super::runtime()?;
     let peer = exchange::peer_label(s.provider.name, s.route.direct);
     let mut view = View {
         printer,
