@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::support::ratelimit;
 use crate::support::{FakeGateway, RATE_LIMITED_BODY, Script, is_valid_request_id};
 
-const KEY: &str = "sk-helicone-aaaaaaa-bbbbbbb-ccccccc-ddddddd";
+const KEY: &str = "sk-helicone-TESTAAA-BBBBBBB-CCCCCCC-DDDDDDD";
 const PK: &str = "pk-helicone-aaaaaaa-bbbbbbb-ccccccc-ddddddd";
 
 fn client() -> reqwest::Client {
