@@ -88,6 +88,33 @@ pub struct ChatArgs {
 
     #[command(flatten)]
     pub batch: BatchArgs,
+
+    #[command(flatten)]
+    pub conversation: ConversationArgs,
+}
+
+/// Conversations: `-c`, `--conversation ID`, `--max-history-tokens`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConversationArgs {
+    /// Continue the most recent conversation in the log: its history is sent again, in the same Helicone session.
+    ///
+    /// With no prompt on a terminal, the conversation goes on interactively. The provider and
+    /// model of its last turn apply unless -P or -m are given (the history is converted).
+    #[arg(
+        short = 'c',
+        long = "continue",
+        help_heading = "Conversation",
+        conflicts_with = "conversation"
+    )]
+    pub continue_last: bool,
+
+    /// Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`).
+    #[arg(long, value_name = "ID", help_heading = "Conversation")]
+    pub conversation: Option<String>,
+
+    /// Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many.
+    #[arg(long, value_name = "N", help_heading = "Conversation", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_history_tokens: Option<u64>,
 }
 
 /// `hcl chat --batch`: many requests from JSON Lines, run concurrently.
@@ -330,6 +357,22 @@ pub enum LogCommand {
     /// Write logged exchanges to a file other tools open (every record unless narrowed).
     #[command(after_help = docs::examples_help("log export"))]
     Export(LogExportArgs),
+    /// List conversations: id, turns, first prompt, providers, model and last activity.
+    #[command(after_help = docs::examples_help("log conversations"))]
+    Conversations(LogConversationsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogConversationsArgs {
+    /// The N most recently active conversations [default: 20].
+    #[arg(short = 'n', long = "last", value_name = "N", conflicts_with = "all")]
+    pub last: Option<usize>,
+    /// Every conversation.
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON Lines instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -458,8 +501,14 @@ pub struct ReplayArgs {
 #[derive(Debug, Args)]
 pub struct LogShowArgs {
     /// A record id or a unique prefix of one.
-    #[arg(value_name = "ID")]
-    pub id: String,
+    #[arg(value_name = "ID", required_unless_present = "conversation")]
+    pub id: Option<String>,
+    /// Print the transcript of this conversation (an id or a unique prefix) as Markdown.
+    #[arg(long, value_name = "CONVERSATION", conflicts_with = "id")]
+    pub conversation: Option<String>,
+    /// With --conversation: the transcript as one JSON object.
+    #[arg(long, requires = "conversation")]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -555,6 +555,8 @@ pub fn build_record(
         replay_of: ctx.replay_of.clone(),
         batch: None,
         attempt: None,
+        conversation: None,
+        turn: None,
     })
 }
 
