@@ -94,6 +94,14 @@ pub struct Record {
     pub provider: String,
     pub model: String,
     pub stream: bool,
+    /// The conversation this exchange is a turn of (`hcl chat -c`,
+    /// interactive mode); also sent as `Helicone-Session-Id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+    /// Which turn of the conversation (1-based). Both come early in the
+    /// line, so that a torn record still says which turn it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn: Option<u32>,
     pub request: RequestRecord,
     #[serde(default)]
     pub response: ResponseRecord,
@@ -113,13 +121,6 @@ pub struct Record {
     /// Which attempt this was (1-based), for requests sent by a batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<u32>,
-    /// The conversation this exchange is a turn of (`hcl chat -c`,
-    /// interactive mode); also sent as `Helicone-Session-Id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<String>,
-    /// Which turn of the conversation (1-based).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub turn: Option<u32>,
 }
 
 /// Open the log for appending, creating it (and its directory) with mode 0600.
