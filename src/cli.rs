@@ -27,8 +27,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Send one chat request and print the answer.
-    #[command(after_help = docs::examples_help("chat"))]
+    /// Send one chat request and print the answer; on a terminal with no prompt, chat interactively.
+    #[command(
+        long_about = "Send one chat request and print the answer. Every request is a turn of a \
+conversation, sent as one Helicone session (Helicone-Session-Id is the conversation id, \
+Helicone-Session-Path /turn-N, Helicone-Session-Name the first words of the first prompt), and \
+logged with its conversation id and turn number. -c continues the latest conversation and \
+--conversation ID a given one: the history is rebuilt from the log and sent again. On a terminal \
+with no prompt, hcl chat is an interactive conversation: replies stream, Ctrl-C cancels a reply, \
+Ctrl-D or /exit leaves, and /help lists the slash commands.",
+        after_help = docs::examples_help("chat")
+    )]
     Chat(Box<ChatArgs>),
     /// Send one chat request and print the answer token by token as it arrives.
     #[command(
@@ -71,7 +80,7 @@ Exit status: 0 all replayed; 6 --expect not met; 1-5 as for chat when a replay f
 
 #[derive(Debug, Args)]
 pub struct ChatArgs {
-    /// The prompt. With none, or with `-`, the prompt is read from stdin.
+    /// The prompt. With none, or with `-`, the prompt is read from stdin (with none on a terminal: an interactive conversation).
     #[arg(value_name = "PROMPT")]
     pub prompt: Vec<String>,
 
