@@ -359,6 +359,7 @@ mod pty {
         p
     }
 
+    /// Wait for the prompt; send nothing before it shows.
     fn prompt(p: &mut PtySession) {
         p.exp_string("> ").unwrap();
     }
@@ -446,6 +447,11 @@ mod pty {
         // Ctrl-C at the prompt only clears the line.
         p.send("half typed").unwrap();
         p.send_control('c').unwrap();
+        p.exp_string("half typed").unwrap();
+        // Wait for the fresh prompt: line editing asks the terminal where
+        // the cursor is before drawing it, and input typed meanwhile is lost
+        // to that exchange on a pty that never answers.
+        prompt(&mut p);
         p.send_line("/retry").unwrap();
         p.exp_string(&reply("one two three four five six seven"))
             .unwrap();
