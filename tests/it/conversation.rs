@@ -36,7 +36,9 @@ fn turns_share_one_session_and_resend_the_growing_history() {
     let gw = FakeGateway::start();
     let hcl = Hcl::with_gateway(&gw);
     chat(&hcl, &["What is Helicone?"]);
-    chat(&hcl, &["-c", "And caching?"]);
+    let out = chat(&hcl, &["-c", "--json", "And caching?"]);
+    let summary: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(summary["turn"], json!(2));
     let out = chat(&hcl, &["--stream", "-c", "Thanks"]);
     assert_eq!(stdout(&out), format!("{}\n", reply("Thanks")));
 
@@ -60,6 +62,7 @@ fn turns_share_one_session_and_resend_the_growing_history() {
             {"role": "user", "content": "Thanks"},
         ])
     );
+    assert_eq!(summary["conversation"], json!(id));
     let records = hcl.records();
     for (i, r) in records.iter().enumerate() {
         assert_eq!(r["conversation"], json!(id));
