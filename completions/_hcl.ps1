@@ -25,7 +25,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer')
+            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively')
             [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer token by token as it arrives')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider table: routing, wire format and where each key was found')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Read the local request log')
@@ -77,6 +77,8 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'Start at most R requests per second (retries included)')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2]')
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Skip input lines whose `id` already succeeded in an earlier results file')
+            [CompletionResult]::new('--conversation', '--conversation', [CompletionResultType]::ParameterName, 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)')
+            [CompletionResult]::new('--max-history-tokens', '--max-history-tokens', [CompletionResultType]::ParameterName, 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`')
             [CompletionResult]::new('--omit-request', '--omit-request', [CompletionResultType]::ParameterName, 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`')
@@ -94,6 +96,8 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--show-thinking', '--show-thinking', [CompletionResultType]::ParameterName, 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives')
             [CompletionResult]::new('--unordered', '--unordered', [CompletionResultType]::ParameterName, 'Write each result as it completes instead of in input order')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop launching requests at the first failure')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -140,6 +144,8 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'Start at most R requests per second (retries included)')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2]')
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Skip input lines whose `id` already succeeded in an earlier results file')
+            [CompletionResult]::new('--conversation', '--conversation', [CompletionResultType]::ParameterName, 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)')
+            [CompletionResult]::new('--max-history-tokens', '--max-history-tokens', [CompletionResultType]::ParameterName, 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`')
             [CompletionResult]::new('--omit-request', '--omit-request', [CompletionResultType]::ParameterName, 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`')
@@ -157,6 +163,8 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--show-thinking', '--show-thinking', [CompletionResultType]::ParameterName, 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives')
             [CompletionResult]::new('--unordered', '--unordered', [CompletionResultType]::ParameterName, 'Write each result as it completes instead of in input order')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop launching requests at the first failure')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -180,6 +188,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
+            [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List conversations: id, turns, first prompt, providers, model and last activity')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -200,6 +209,8 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;log;show' {
+            [CompletionResult]::new('--conversation', '--conversation', [CompletionResultType]::ParameterName, 'Print the transcript of this conversation (an id or a unique prefix) as Markdown')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'With --conversation: the transcript as one JSON object')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -229,11 +240,23 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hcl;log;conversations' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The N most recently active conversations [default: 20]')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The N most recently active conversations [default: 20]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every conversation')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON Lines instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hcl;log;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
+            [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List conversations: id, turns, first prompt, providers, model and last activity')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -247,6 +270,9 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;log;help;export' {
+            break
+        }
+        'hcl;log;help;conversations' {
             break
         }
         'hcl;log;help;help' {
@@ -405,7 +431,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;help' {
-            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer')
+            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively')
             [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer token by token as it arrives')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider table: routing, wire format and where each key was found')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Read the local request log')
@@ -431,6 +457,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
+            [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List conversations: id, turns, first prompt, providers, model and last activity')
             break
         }
         'hcl;help;log;list' {
@@ -443,6 +470,9 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;help;log;export' {
+            break
+        }
+        'hcl;help;log;conversations' {
             break
         }
         'hcl;help;replay' {

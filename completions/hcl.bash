@@ -142,6 +142,9 @@ _hcl() {
             hcl__subcmd__help__subcmd__config,show)
                 cmd="hcl__subcmd__help__subcmd__config__subcmd__show"
                 ;;
+            hcl__subcmd__help__subcmd__log,conversations)
+                cmd="hcl__subcmd__help__subcmd__log__subcmd__conversations"
+                ;;
             hcl__subcmd__help__subcmd__log,export)
                 cmd="hcl__subcmd__help__subcmd__log__subcmd__export"
                 ;;
@@ -153,6 +156,9 @@ _hcl() {
                 ;;
             hcl__subcmd__help__subcmd__log,show)
                 cmd="hcl__subcmd__help__subcmd__log__subcmd__show"
+                ;;
+            hcl__subcmd__log,conversations)
+                cmd="hcl__subcmd__log__subcmd__conversations"
                 ;;
             hcl__subcmd__log,export)
                 cmd="hcl__subcmd__log__subcmd__export"
@@ -168,6 +174,9 @@ _hcl() {
                 ;;
             hcl__subcmd__log,show)
                 cmd="hcl__subcmd__log__subcmd__show"
+                ;;
+            hcl__subcmd__log__subcmd__help,conversations)
+                cmd="hcl__subcmd__log__subcmd__help__subcmd__conversations"
                 ;;
             hcl__subcmd__log__subcmd__help,export)
                 cmd="hcl__subcmd__log__subcmd__help__subcmd__export"
@@ -363,7 +372,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__chat)
-            opts="-P -m -s -p -u -H -v -q -j -h -V --provider --model --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --help --version"
+            opts="-P -m -s -p -u -H -v -q -j -c -h -V --provider --model --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --continue --conversation --max-history-tokens --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -522,6 +531,14 @@ _hcl() {
                     return 0
                     ;;
                 --resume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --conversation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-history-tokens)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -845,8 +862,22 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__help__subcmd__log)
-            opts="list show path export"
+            opts="list show path export conversations"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__log__subcmd__conversations)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -957,12 +988,34 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log)
-            opts="-h -V --help --version list show path export help"
+            opts="-h -V --help --version list show path export conversations help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__log__subcmd__conversations)
+            opts="-n -h -V --last --all --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1017,8 +1070,22 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log__subcmd__help)
-            opts="list show path export help"
+            opts="list show path export conversations help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__log__subcmd__help__subcmd__conversations)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1157,12 +1224,16 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log__subcmd__show)
-            opts="-h -V --help --version"
+            opts="-h -V --conversation --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --conversation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1263,7 +1334,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__stream)
-            opts="-P -m -s -p -u -H -v -q -j -h -V --provider --model --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --help --version"
+            opts="-P -m -s -p -u -H -v -q -j -c -h -V --provider --model --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --continue --conversation --max-history-tokens --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1422,6 +1493,14 @@ _hcl() {
                     return 0
                     ;;
                 --resume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --conversation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-history-tokens)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

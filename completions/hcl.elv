@@ -22,7 +22,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand chat 'Send one chat request and print the answer'
+            cand chat 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
             cand stream 'Send one chat request and print the answer token by token as it arrives'
             cand providers 'Show the provider table: routing, wire format and where each key was found'
             cand log 'Read the local request log'
@@ -73,6 +73,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --rps 'Start at most R requests per second (retries included)'
             cand --max-retries 'Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2]'
             cand --resume 'Skip input lines whose `id` already succeeded in an earlier results file'
+            cand --conversation 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)'
+            cand --max-history-tokens 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many'
             cand --cache 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`'
             cand --retry 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
             cand --omit-request 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`'
@@ -90,6 +92,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --show-thinking 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives'
             cand --unordered 'Write each result as it completes instead of in input order'
             cand --fail-fast 'Stop launching requests at the first failure'
+            cand -c 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
+            cand --continue 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -135,6 +139,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --rps 'Start at most R requests per second (retries included)'
             cand --max-retries 'Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2]'
             cand --resume 'Skip input lines whose `id` already succeeded in an earlier results file'
+            cand --conversation 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)'
+            cand --max-history-tokens 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many'
             cand --cache 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`'
             cand --retry 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
             cand --omit-request 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`'
@@ -152,6 +158,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --show-thinking 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives'
             cand --unordered 'Write each result as it completes instead of in input order'
             cand --fail-fast 'Stop launching requests at the first failure'
+            cand -c 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
+            cand --continue 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -173,6 +181,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
             cand path 'Print the log file''s path'
             cand export 'Write logged exchanges to a file other tools open (every record unless narrowed)'
+            cand conversations 'List conversations: id, turns, first prompt, providers, model and last activity'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hcl;log;list'= {
@@ -191,6 +200,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --version 'Print version'
         }
         &'hcl;log;show'= {
+            cand --conversation 'Print the transcript of this conversation (an id or a unique prefix) as Markdown'
+            cand --json 'With --conversation: the transcript as one JSON object'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -217,11 +228,22 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hcl;log;conversations'= {
+            cand -n 'The N most recently active conversations [default: 20]'
+            cand --last 'The N most recently active conversations [default: 20]'
+            cand --all 'Every conversation'
+            cand --json 'Print JSON Lines instead of a table'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hcl;log;help'= {
             cand list 'List logged exchanges, newest last'
             cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
             cand path 'Print the log file''s path'
             cand export 'Write logged exchanges to a file other tools open (every record unless narrowed)'
+            cand conversations 'List conversations: id, turns, first prompt, providers, model and last activity'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hcl;log;help;list'= {
@@ -231,6 +253,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
         &'hcl;log;help;path'= {
         }
         &'hcl;log;help;export'= {
+        }
+        &'hcl;log;help;conversations'= {
         }
         &'hcl;log;help;help'= {
         }
@@ -366,7 +390,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --version 'Print version'
         }
         &'hcl;help'= {
-            cand chat 'Send one chat request and print the answer'
+            cand chat 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
             cand stream 'Send one chat request and print the answer token by token as it arrives'
             cand providers 'Show the provider table: routing, wire format and where each key was found'
             cand log 'Read the local request log'
@@ -388,6 +412,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
             cand path 'Print the log file''s path'
             cand export 'Write logged exchanges to a file other tools open (every record unless narrowed)'
+            cand conversations 'List conversations: id, turns, first prompt, providers, model and last activity'
         }
         &'hcl;help;log;list'= {
         }
@@ -396,6 +421,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
         &'hcl;help;log;path'= {
         }
         &'hcl;help;log;export'= {
+        }
+        &'hcl;help;log;conversations'= {
         }
         &'hcl;help;replay'= {
         }

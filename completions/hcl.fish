@@ -26,7 +26,7 @@ end
 
 complete -c hcl -n "__fish_hcl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_needs_command" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_needs_command" -f -a "chat" -d 'Send one chat request and print the answer'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "chat" -d 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "log" -d 'Read the local request log'
@@ -86,6 +86,8 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -s j -l concurrency -d 'Re
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l rps -d 'Start at most R requests per second (retries included)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-retries -d 'Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l resume -d 'Skip input lines whose `id` already succeeded in an earlier results file' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l conversation -d 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-history-tokens -d 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l retry -d 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l omit-request -d 'Don\'t store the request body in Helicone: `Helicone-Omit-Request: true`'
@@ -101,6 +103,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -l stream -d 'Stream the a
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l show-thinking -d 'When streaming, show the model\'s reasoning (thinking) on stderr as it arrives'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l unordered -d 'Write each result as it completes instead of in input order'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l fail-fast -d 'Stop launching requests at the first failure'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s c -l continue -d 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s P -l provider -d 'Provider row (see `hcl providers`); default from the config file, else `openai`' -r -f -a "openai\t''
@@ -153,6 +156,8 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -s j -l concurrency -d '
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l rps -d 'Start at most R requests per second (retries included)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-retries -d 'Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l resume -d 'Skip input lines whose `id` already succeeded in an earlier results file' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l conversation -d 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-history-tokens -d 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry -d 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l omit-request -d 'Don\'t store the request body in Helicone: `Helicone-Omit-Request: true`'
@@ -168,18 +173,20 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -l stream -d 'Stream the
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l show-thinking -d 'When streaming, show the model\'s reasoning (thinking) on stderr as it arrives'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l unordered -d 'Write each result as it completes instead of in input order'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l fail-fast -d 'Stop launching requests at the first failure'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s c -l continue -d 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -l json -d 'Print the table as JSON'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export help" -s h -l help -d 'Print help'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export help" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export help" -f -a "list" -d 'List logged exchanges, newest last'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export help" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export help" -f -a "path" -d 'Print the log file\'s path'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export help" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "list" -d 'List logged exchanges, newest last'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "path" -d 'Print the log file\'s path'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s n -l last -d 'The newest N matching records [log list: 20]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l provider -d 'Only records of this provider' -r -f -a "openai\t''
@@ -207,6 +214,8 @@ complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l json -d 'Print JSON Lines instead of a table'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -l conversation -d 'Print the transcript of this conversation (an id or a unique prefix) as Markdown' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -l json -d 'With --conversation: the transcript as one JSON object'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
@@ -238,10 +247,16 @@ error\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l all -d 'Every matching record'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s n -l last -d 'The N most recently active conversations [default: 20]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l all -d 'Every conversation'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l json -d 'Print JSON Lines instead of a table'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "list" -d 'List logged exchanges, newest last'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the log file\'s path'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -s n -l last -d 'The newest N matching records [log list: 20]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
@@ -324,7 +339,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l dir -d 'The re
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l check -d 'Compare instead of writing; exit 1 when a file is out of date'
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "chat" -d 'Send one chat request and print the answer'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "chat" -d 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "log" -d 'Read the local request log'
@@ -338,6 +353,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "path" -d 'Print the log file\'s path'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "set" -d 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "delete" -d 'Delete a key from the OS keyring'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show where each key was found (env, keyring, config or none), as a fingerprint'

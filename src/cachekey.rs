@@ -420,6 +420,8 @@ mod tests {
             replay_of: None,
             batch: None,
             attempt: None,
+            conversation: None,
+            turn: None,
         }
     }
 

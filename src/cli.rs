@@ -27,8 +27,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Send one chat request and print the answer.
-    #[command(after_help = docs::examples_help("chat"))]
+    /// Send one chat request and print the answer; on a terminal with no prompt, chat interactively.
+    #[command(
+        long_about = "Send one chat request and print the answer. Every request is a turn of a \
+conversation, sent as one Helicone session (Helicone-Session-Id is the conversation id, \
+Helicone-Session-Path /turn-N, Helicone-Session-Name the first words of the first prompt), and \
+logged with its conversation id and turn number. -c continues the latest conversation and \
+--conversation ID a given one: the history is rebuilt from the log and sent again. On a terminal \
+with no prompt, hcl chat is an interactive conversation: replies stream, Ctrl-C cancels a reply, \
+Ctrl-D or /exit leaves, and /help lists the slash commands.",
+        after_help = docs::examples_help("chat")
+    )]
     Chat(Box<ChatArgs>),
     /// Send one chat request and print the answer token by token as it arrives.
     #[command(
@@ -71,7 +80,7 @@ Exit status: 0 all replayed; 6 --expect not met; 1-5 as for chat when a replay f
 
 #[derive(Debug, Args)]
 pub struct ChatArgs {
-    /// The prompt. With none, or with `-`, the prompt is read from stdin.
+    /// The prompt. With none, or with `-`, the prompt is read from stdin (with none on a terminal: an interactive conversation).
     #[arg(value_name = "PROMPT")]
     pub prompt: Vec<String>,
 
@@ -88,6 +97,33 @@ pub struct ChatArgs {
 
     #[command(flatten)]
     pub batch: BatchArgs,
+
+    #[command(flatten)]
+    pub conversation: ConversationArgs,
+}
+
+/// Conversations: `-c`, `--conversation ID`, `--max-history-tokens`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConversationArgs {
+    /// Continue the most recent conversation in the log: its history is sent again, in the same Helicone session.
+    ///
+    /// With no prompt on a terminal, the conversation goes on interactively. The provider and
+    /// model of its last turn apply unless -P or -m are given (the history is converted).
+    #[arg(
+        short = 'c',
+        long = "continue",
+        help_heading = "Conversation",
+        conflicts_with = "conversation"
+    )]
+    pub continue_last: bool,
+
+    /// Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`).
+    #[arg(long, value_name = "ID", help_heading = "Conversation")]
+    pub conversation: Option<String>,
+
+    /// Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many.
+    #[arg(long, value_name = "N", help_heading = "Conversation", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_history_tokens: Option<u64>,
 }
 
 /// `hcl chat --batch`: many requests from JSON Lines, run concurrently.
@@ -330,6 +366,22 @@ pub enum LogCommand {
     /// Write logged exchanges to a file other tools open (every record unless narrowed).
     #[command(after_help = docs::examples_help("log export"))]
     Export(LogExportArgs),
+    /// List conversations: id, turns, first prompt, providers, model and last activity.
+    #[command(after_help = docs::examples_help("log conversations"))]
+    Conversations(LogConversationsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogConversationsArgs {
+    /// The N most recently active conversations [default: 20].
+    #[arg(short = 'n', long = "last", value_name = "N", conflicts_with = "all")]
+    pub last: Option<usize>,
+    /// Every conversation.
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON Lines instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -458,8 +510,14 @@ pub struct ReplayArgs {
 #[derive(Debug, Args)]
 pub struct LogShowArgs {
     /// A record id or a unique prefix of one.
-    #[arg(value_name = "ID")]
-    pub id: String,
+    #[arg(value_name = "ID", required_unless_present = "conversation")]
+    pub id: Option<String>,
+    /// Print the transcript of this conversation (an id or a unique prefix) as Markdown.
+    #[arg(long, value_name = "CONVERSATION", conflicts_with = "id")]
+    pub conversation: Option<String>,
+    /// With --conversation: the transcript as one JSON object.
+    #[arg(long, requires = "conversation")]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -47,6 +47,14 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "Show the exact request, secrets masked; send nothing.",
             ),
             (
+                "hcl chat -c \"And in one sentence?\"",
+                "Continue the latest conversation: same Helicone session, history resent.",
+            ),
+            (
+                "hcl chat --session-name triage -P anthropic",
+                "On a terminal: an interactive conversation (/help lists its commands).",
+            ),
+            (
                 "hcl chat --batch evals.jsonl -j 32 --cache > results.jsonl",
                 "Run a JSON Lines file concurrently; one result line per input line.",
             ),
@@ -108,6 +116,27 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("hcl log show 3f2a", "One record as pretty JSON."),
             ("hcl log show 3f2a | jq .response.usage", "Its token usage."),
+            (
+                "hcl log show --conversation 9c1e > chat.md",
+                "A conversation's transcript as Markdown.",
+            ),
+        ],
+    ),
+    (
+        "log conversations",
+        &[
+            (
+                "hcl log conversations",
+                "Recent conversations: id, turns, first prompt, provider, model.",
+            ),
+            (
+                "hcl log conversations --all --json | jq -r 'select(.turns > 5) | .id'",
+                "Every long conversation's id.",
+            ),
+            (
+                "hcl chat --conversation \"$(hcl log conversations -n 1 --json | jq -r .id)\" \"Go on\"",
+                "Continue a listed conversation.",
+            ),
         ],
     ),
     (

@@ -555,6 +555,8 @@ pub fn build_record(
         replay_of: ctx.replay_of.clone(),
         batch: None,
         attempt: None,
+        conversation: None,
+        turn: None,
     })
 }
 
@@ -577,6 +579,11 @@ pub struct Summary<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refusal: Option<&'a str>,
     pub error: Option<&'a str>,
+    /// The conversation and turn (for `hcl chat --conversation ID`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub turn: Option<u32>,
 }
 
 #[derive(Debug, Serialize)]
@@ -608,6 +615,8 @@ impl<'a> Summary<'a> {
             tool_calls: &r.response.tool_calls,
             refusal: r.response.refusal.as_deref(),
             error: r.error.as_deref(),
+            conversation: r.conversation.as_deref(),
+            turn: r.turn,
         }
     }
 }

@@ -94,6 +94,14 @@ pub struct Record {
     pub provider: String,
     pub model: String,
     pub stream: bool,
+    /// The conversation this exchange is a turn of (`hcl chat -c`,
+    /// interactive mode); also sent as `Helicone-Session-Id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+    /// Which turn of the conversation (1-based). Both come early in the
+    /// line, so that a torn record still says which turn it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn: Option<u32>,
     pub request: RequestRecord,
     #[serde(default)]
     pub response: ResponseRecord,
@@ -458,6 +466,8 @@ mod tests {
             replay_of: None,
             batch: None,
             attempt: None,
+            conversation: None,
+            turn: None,
         }
     }
 

@@ -3,6 +3,7 @@
 mod cachekey;
 mod cli;
 mod commands;
+mod conversation;
 mod docs;
 mod error;
 mod exchange;

@@ -173,6 +173,8 @@ pub struct RequestSettings {
     /// The id of the log record; also the default `Helicone-Request-Id`.
     pub record_id: String,
     pub warnings: Vec<String>,
+    /// The conversation turn this request is, for its log record.
+    pub conversation: Option<crate::conversation::TurnId>,
 }
 
 impl RequestSettings {
@@ -557,6 +559,7 @@ pub fn resolve_with_keyring(
         log_path,
         record_id,
         warnings,
+        conversation: None,
     })
 }
 

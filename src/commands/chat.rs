@@ -2,7 +2,8 @@
 
 use std::io::{IsTerminal, Read};
 
-use crate::cli::ChatArgs;
+use crate::cli::{ChatArgs, ConversationArgs, RequestArgs};
+use crate::conversation::{self, Conversation, TurnId, Which};
 use crate::error::{Error, ExitStatus, Result};
 use crate::exchange::{self, Outcome, RecordContext, Summary};
 use crate::log::{self, Record};
@@ -69,6 +70,12 @@ pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatu
                 "--batch writes one JSON result per line and does not stream; drop --stream",
             ));
         }
+        let c = &args.conversation;
+        if c.continue_last || c.conversation.is_some() || c.max_history_tokens.is_some() {
+            return Err(Error::usage(
+                "--batch runs independent requests; -c, --conversation and --max-history-tokens belong to a single chat",
+            ));
+        }
         return super::batch::run(args, input, env, printer);
     }
     run_with(args, args.stream, env, printer)
@@ -98,17 +105,41 @@ pub fn run_with(
     for w in &warnings {
         printer.warn(w);
     }
-    let prompt = read_prompt(&args.prompt, printer)?;
-    let input = ChatInput {
-        messages: vec![Message {
-            role: Role::User,
-            content: prompt,
-        }],
-        ..Default::default()
-    };
+    let c = &args.conversation;
+    let continuing = c.continue_last || c.conversation.is_some();
+    if continuing && r.session.is_some() {
+        return Err(Error::usage(
+            "--session names the Helicone session of a new conversation; a continued conversation keeps its own (its id). Drop --session",
+        ));
+    }
     let offline = r.dry_run || r.curl;
-    let settings = settings::resolve(
-        r,
+    let interactive = args.prompt.is_empty() && std::io::stdin().is_terminal() && !offline;
+    let earlier = if continuing {
+        Some(load_conversation(c, env, printer)?)
+    } else {
+        None
+    };
+    if interactive {
+        if r.json {
+            return Err(Error::usage(
+                "--json needs a prompt: give one as an argument or on stdin (an interactive conversation prints text)",
+            ));
+        }
+        return super::interactive::run(args, earlier, &config, env, printer);
+    }
+    let prompt = read_prompt(&args.prompt, printer)?;
+    let mut request_args = r.clone();
+    let mut input = ChatInput::default();
+    if let Some(conv) = &earlier {
+        adopt_provider(&mut request_args, conv, printer);
+        input = conv.history.clone();
+    }
+    input.messages.push(Message {
+        role: Role::User,
+        content: prompt.clone(),
+    });
+    let mut settings = settings::resolve(
+        &request_args,
         ResolveContext {
             env,
             config: &config,
@@ -120,6 +151,42 @@ pub fn run_with(
     for w in &settings.warnings {
         printer.warn(w);
     }
+    let turn = match &earlier {
+        Some(conv) => TurnPlan {
+            id: conv.id.clone(),
+            turn: conv.last_turn + 1,
+            name: r
+                .session_name
+                .clone()
+                .or_else(|| conv.name.clone())
+                .unwrap_or_else(|| {
+                    conversation::name_from_prompt(
+                        conv.history
+                            .messages
+                            .first()
+                            .map_or(prompt.as_str(), |m| m.content.as_str()),
+                    )
+                }),
+        },
+        None => TurnPlan {
+            id: r
+                .session
+                .clone()
+                .unwrap_or_else(|| settings.helicone.request_id.clone()),
+            turn: 1,
+            name: r
+                .session_name
+                .clone()
+                .unwrap_or_else(|| conversation::name_from_prompt(&prompt)),
+        },
+    };
+    apply_turn(
+        &mut settings,
+        &turn,
+        r.session_path.as_deref(),
+        c.max_history_tokens,
+        printer,
+    );
     let prepared = settings.prepare();
     if r.dry_run {
         print_dry_run(&prepared, &settings, printer)?;
@@ -140,6 +207,100 @@ pub fn run_with(
     }
     let outcome = send(&settings, &prepared)?;
     finish(&settings, &prepared, outcome, r.json, printer)
+}
+
+/// The conversation `-c` / `--conversation ID` names, rebuilt from the log;
+/// what was passed over is said on stderr.
+pub fn load_conversation(
+    c: &ConversationArgs,
+    env: Env<'_>,
+    printer: &Printer,
+) -> Result<Conversation> {
+    let path = log::default_path(env)?;
+    let which = match &c.conversation {
+        Some(id) => Which::Id(id),
+        None => Which::Latest,
+    };
+    let (conv, warnings) = conversation::load(&path, which)?;
+    for w in &warnings {
+        printer.warn(w);
+    }
+    Ok(conv)
+}
+
+/// A continued conversation keeps the provider and model of its last turn
+/// unless -P or -m say otherwise; a switch of provider converts the history.
+pub fn adopt_provider(r: &mut RequestArgs, conv: &Conversation, printer: &Printer) {
+    match &r.provider {
+        None => {
+            r.provider = Some(conv.provider.clone());
+            if r.model.is_none() {
+                r.model = Some(conv.model.clone());
+            }
+        }
+        Some(p) if *p != conv.provider => printer.note(&format!(
+            "conversation {} continues on {p} (it was on {}); its history is converted",
+            conversation::short(&conv.id),
+            conv.provider
+        )),
+        Some(_) => {
+            if r.model.is_none() {
+                r.model = Some(conv.model.clone());
+            }
+        }
+    }
+}
+
+/// Which conversation turn a request is.
+pub struct TurnPlan {
+    pub id: String,
+    pub turn: u32,
+    /// The `Helicone-Session-Name`.
+    pub name: String,
+}
+
+/// Make `s` a turn of a conversation: the Helicone session headers, the
+/// log record's conversation and turn, and the history within
+/// `max_history_tokens` (the oldest turns dropped, with a note).
+pub fn apply_turn(
+    s: &mut RequestSettings,
+    plan: &TurnPlan,
+    session_path: Option<&str>,
+    max_history_tokens: Option<u64>,
+    printer: &Printer,
+) {
+    if let Some(max) = max_history_tokens {
+        let before = conversation::estimate_tokens(&s.input);
+        let dropped = conversation::trim_history(&mut s.input, max);
+        let after = conversation::estimate_tokens(&s.input);
+        if dropped > 0 {
+            printer.note(&format!(
+                "dropped the {dropped} oldest turn{} of the history (about {before} → {after} tokens) to stay within --max-history-tokens {max}",
+                if dropped == 1 { "" } else { "s" }
+            ));
+        }
+        if after > max {
+            printer.note(&format!(
+                "the request is still about {after} tokens, over --max-history-tokens {max}: the system prompt and the newest prompt are never dropped"
+            ));
+        }
+    }
+    s.helicone.session_id = Some(plan.id.clone());
+    s.helicone.session_path =
+        Some(session_path.map_or_else(|| format!("/turn-{}", plan.turn), str::to_string));
+    s.helicone.session_name = Some(plan.name.clone());
+    s.conversation = Some(TurnId {
+        id: plan.id.clone(),
+        turn: plan.turn,
+    });
+}
+
+/// Stamp a log record with the conversation turn it is.
+pub fn mark_turn(record: &mut Record, s: &RequestSettings) {
+    if let Some(t) = &s.conversation {
+        record.conversation = Some(t.id.clone());
+        record.turn = Some(t.turn);
+    }
 }
 
 /// `--dry-run`: the exact request, every secret as a fingerprint.
@@ -181,7 +342,8 @@ pub fn finish(
         stream: s.stream,
         replay_of: None,
     };
-    let record = exchange::build_record(&ctx, req, &s.creds, &outcome)?;
+    let mut record = exchange::build_record(&ctx, req, &s.creds, &outcome)?;
+    mark_turn(&mut record, s);
     if let Some(path) = &s.log_path
         && let Err(e) = log::append(path, &record)
     {

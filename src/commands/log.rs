@@ -5,7 +5,8 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
-use crate::cli::{LogCommand, LogExportArgs, LogListArgs, LogShowArgs};
+use crate::cli::{LogCommand, LogConversationsArgs, LogExportArgs, LogListArgs, LogShowArgs};
+use crate::conversation;
 use crate::error::{Error, ExitStatus, Result};
 use crate::log::{self, Record};
 use crate::output::{self, Printer};
@@ -22,6 +23,7 @@ pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStat
         LogCommand::List(args) => list(args, &path, printer),
         LogCommand::Show(args) => show(args, &path, printer),
         LogCommand::Export(args) => export(args, &path, printer),
+        LogCommand::Conversations(args) => conversations(args, &path, printer),
     }
 }
 
@@ -130,9 +132,18 @@ pub fn preview(r: &Record) -> String {
 }
 
 fn show(args: &LogShowArgs, path: &Path, printer: &Printer) -> Result<ExitStatus> {
+    let id = match (&args.id, &args.conversation) {
+        (_, Some(c)) => return show_conversation(c, args.json, path, printer),
+        (Some(id), None) => id,
+        (None, None) => {
+            return Err(Error::usage(
+                "give a record id (hcl log show ID) or a conversation (hcl log show --conversation ID)",
+            ));
+        }
+    };
     let sel = Selection::from_args(
         &Default::default(),
-        std::slice::from_ref(&args.id),
+        std::slice::from_ref(id),
         None,
         SystemTime::now(),
     )?;
@@ -141,6 +152,77 @@ fn show(args: &LogShowArgs, path: &Path, printer: &Printer) -> Result<ExitStatus
     for r in &records {
         printer.json_pretty(r)?;
     }
+    Ok(ExitStatus::Success)
+}
+
+/// `log show --conversation ID`: the transcript, Markdown or JSON.
+fn show_conversation(id: &str, json: bool, path: &Path, printer: &Printer) -> Result<ExitStatus> {
+    let (t, warnings) = conversation::transcript(path, conversation::Which::Id(id))?;
+    for w in &warnings {
+        printer.warn(w);
+    }
+    if json {
+        printer.json_pretty(&t)?;
+    } else {
+        printer.answer(&t.markdown())?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// `log conversations`: one row per conversation, most recent last.
+fn conversations(
+    args: &LogConversationsArgs,
+    path: &Path,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    if args.last == Some(0) {
+        return Err(Error::usage("--last must be at least 1"));
+    }
+    let (mut rows, warnings) = conversation::list(path)?;
+    for w in &warnings {
+        printer.warn(w);
+    }
+    if !args.all {
+        let n = args.last.unwrap_or(20);
+        let extra = rows.len().saturating_sub(n);
+        rows.drain(..extra);
+    }
+    if args.json {
+        for r in &rows {
+            printer.json_line(r)?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    if rows.is_empty() {
+        printer.note(&format!(
+            "no conversation in {}; start one with hcl chat \"…\" or hcl chat on a terminal",
+            path.display()
+        ));
+        return Ok(ExitStatus::Success);
+    }
+    let mut table = output::new_table(&[
+        "id",
+        "turns",
+        "first prompt",
+        "provider",
+        "model",
+        "last activity",
+    ]);
+    for r in &rows {
+        table.add_row(vec![
+            conversation::short(&r.id).to_string(),
+            r.turns.to_string(),
+            r.first_prompt.clone(),
+            r.providers.join(", "),
+            r.model.clone(),
+            r.last_activity
+                .chars()
+                .take(19)
+                .collect::<String>()
+                .replace('T', " "),
+        ]);
+    }
+    printer.table(&table)?;
     Ok(ExitStatus::Success)
 }
 

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod chat;
 pub mod completions;
 pub mod config;
+pub mod interactive;
 pub mod log;
 pub mod providers;
 pub mod replay;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::cli::ChatArgs;
 use crate::error::{Error, ExitStatus, Result};
 use crate::exchange::{self, Outcome, RecordContext, Summary};
-use crate::log;
+use crate::log::{self, Record};
 use crate::output::Printer;
 use crate::request::PreparedRequest;
 use crate::settings::RequestSettings;
@@ -24,14 +24,35 @@ pub fn send(
     args: &ChatArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let json = args.request.json;
-    let client = Client::new(s.net.clone(), s.proxy.clone())?;
     let runtime = super::runtime()?;
+    send_on(
+        &runtime,
+        s,
+        req,
+        args.request.json,
+        args.show_thinking,
+        printer,
+        &mut None,
+    )
+}
+
+/// [`send`] on a given runtime; the log record, once built, is left in
+/// `record` (an interactive conversation keeps the answer from it).
+pub fn send_on(
+    runtime: &tokio::runtime::Runtime,
+    s: &RequestSettings,
+    req: &PreparedRequest,
+    json: bool,
+    show_thinking: bool,
+    printer: &Printer,
+    record: &mut Option<Record>,
+) -> Result<ExitStatus> {
+    let client = Client::new(s.net.clone(), s.proxy.clone())?;
     let peer = exchange::peer_label(s.provider.name, s.route.direct);
     let mut view = View {
         printer,
         json,
-        show_thinking: args.show_thinking,
+        show_thinking,
         text_written: false,
         ends_with_newline: true,
         thinking_open: false,
@@ -48,7 +69,7 @@ pub fn send(
         super::ctrl_c(),
     ));
     printer.stop_spinner();
-    finish(s, req, outcome, view)
+    finish(s, req, outcome, view, record)
 }
 
 /// What has been shown so far, to end the output cleanly.
@@ -150,6 +171,7 @@ fn finish(
     req: &PreparedRequest,
     mut outcome: Outcome,
     mut view: View<'_>,
+    keep: &mut Option<Record>,
 ) -> Result<ExitStatus> {
     let printer = view.printer;
     let ctx = RecordContext {
@@ -159,7 +181,8 @@ fn finish(
         stream: true,
         replay_of: None,
     };
-    let record = exchange::build_record(&ctx, req, &s.creds, &outcome)?;
+    let mut record = exchange::build_record(&ctx, req, &s.creds, &outcome)?;
+    super::chat::mark_turn(&mut record, s);
     let logged = match &s.log_path {
         Some(path) => match log::append(path, &record) {
             Ok(()) => true,
@@ -181,7 +204,7 @@ fn finish(
     if view.json && stdout_open {
         printer.json(&Summary::of(&record))?;
     }
-    match error {
+    let result = match error {
         None => Ok(ExitStatus::Success),
         Some(e) => {
             if matches!(e, Error::Interrupted) && logged {
@@ -192,7 +215,9 @@ fn finish(
             }
             Err(e)
         }
-    }
+    };
+    *keep = Some(record);
+    result
 }
 
 /// `-v`: time to first token, output tokens and their rate.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::stream::StreamEvent;
-use super::{ChatInput, Completion, Role, ToolCall, Usage};
+use super::{ChatInput, Completion, HistoryError, Role, ToolCall, Usage};
 
 /// Anthropic requires `max_tokens`; this is sent when none is given.
 pub const DEFAULT_MAX_TOKENS: u32 = 1024;
@@ -310,6 +310,84 @@ impl StreamState {
             None,
         )));
     }
+}
+
+/// A logged request body read back as a conversation (`hcl chat -c`).
+#[derive(Debug, Deserialize)]
+struct HistoryBody {
+    #[serde(default)]
+    system: Option<HistoryContent>,
+    #[serde(default)]
+    messages: Vec<HistoryMessage>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryMessage {
+    role: String,
+    content: HistoryContent,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum HistoryContent {
+    Text(String),
+    Blocks(Vec<HistoryBlock>),
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryBlock {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+impl HistoryContent {
+    fn text(self, what: &str) -> Result<String, HistoryError> {
+        match self {
+            HistoryContent::Text(t) => Ok(t),
+            HistoryContent::Blocks(blocks) => {
+                let mut out = Vec::new();
+                for b in blocks {
+                    match (b.kind.as_str(), b.text) {
+                        ("text", Some(t)) => out.push(t),
+                        (kind, _) => {
+                            return Err(HistoryError::Unsupported(format!(
+                                "{what} holds a {kind} block"
+                            )));
+                        }
+                    }
+                }
+                Ok(out.join("\n"))
+            }
+        }
+    }
+}
+
+/// The separate `system` and the alternating user/assistant turns of a
+/// Messages body. Tool use, images and documents are errors naming them.
+pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
+    let parsed: HistoryBody =
+        serde_json::from_str(body).map_err(|e| HistoryError::Unreadable(e.to_string()))?;
+    let mut input = ChatInput::default();
+    if let Some(system) = parsed.system {
+        super::push_system(&mut input, system.text("the system prompt")?);
+    }
+    for (i, m) in parsed.messages.into_iter().enumerate() {
+        let what = format!("message {}", i + 1);
+        let role = match m.role.as_str() {
+            "user" => Role::User,
+            "assistant" => Role::Assistant,
+            other => {
+                return Err(HistoryError::Unsupported(format!(
+                    "{what} has the role '{other}'"
+                )));
+            }
+        };
+        let text = m.content.text(&what)?;
+        super::push_turn(&mut input, role, text);
+    }
+    Ok(input)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::stream::StreamEvent;
-use super::{ChatInput, Completion, Role, ToolCall, Usage};
+use super::{ChatInput, Completion, HistoryError, Role, ToolCall, Usage};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -254,6 +254,70 @@ impl StreamState {
         }
         Ok(())
     }
+}
+
+/// A logged request body read back as a conversation (`hcl chat -c`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HistoryBody {
+    #[serde(default)]
+    contents: Vec<HistoryContent>,
+    #[serde(default, alias = "system_instruction")]
+    system_instruction: Option<HistoryContent>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryContent {
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    parts: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl HistoryContent {
+    fn text(&self, what: &str) -> Result<String, HistoryError> {
+        let mut out = Vec::new();
+        for part in &self.parts {
+            match part.get("text") {
+                Some(serde_json::Value::String(t)) if part.len() == 1 => out.push(t.as_str()),
+                _ => {
+                    let kind = part
+                        .keys()
+                        .find(|k| *k != "text")
+                        .map_or("non-text", String::as_str);
+                    return Err(HistoryError::Unsupported(format!(
+                        "{what} holds a {kind} part"
+                    )));
+                }
+            }
+        }
+        Ok(out.join("\n"))
+    }
+}
+
+/// `systemInstruction` and the `user`/`model` turns of a generateContent
+/// body. Function calls, inline data and files are errors naming them.
+pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
+    let parsed: HistoryBody =
+        serde_json::from_str(body).map_err(|e| HistoryError::Unreadable(e.to_string()))?;
+    let mut input = ChatInput::default();
+    if let Some(system) = &parsed.system_instruction {
+        super::push_system(&mut input, system.text("the system instruction")?);
+    }
+    for (i, c) in parsed.contents.iter().enumerate() {
+        let what = format!("content {}", i + 1);
+        let role = match c.role.as_deref() {
+            Some("user") | None => Role::User,
+            Some("model") => Role::Assistant,
+            Some(other) => {
+                return Err(HistoryError::Unsupported(format!(
+                    "{what} has the role '{other}'"
+                )));
+            }
+        };
+        super::push_turn(&mut input, role, c.text(&what)?);
+    }
+    Ok(input)
 }
 
 #[cfg(test)]

@@ -167,6 +167,62 @@ pub fn error_message(body: &[u8]) -> Option<String> {
     parsed.message.or(parsed.helicone_message)
 }
 
+/// Why a logged body could not be read back as a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryError {
+    /// Not a body of this format (damaged, or another format).
+    Unreadable(String),
+    /// Content hcl cannot carry over: tool calls, images, other non-text parts.
+    Unsupported(String),
+}
+
+impl std::fmt::Display for HistoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HistoryError::Unreadable(e) => write!(f, "not a body hcl can read: {e}"),
+            HistoryError::Unsupported(e) => f.write_str(e),
+        }
+    }
+}
+
+/// Read a logged request body of `format` back into the conversation it
+/// sent: the system prompt and the user/assistant turns, format-neutral, so
+/// that it can be continued with any provider. Generation parameters are
+/// not carried over (the flags of the new turn give them).
+pub fn parse_history(format: WireFormat, body: &str) -> Result<ChatInput, HistoryError> {
+    match format {
+        WireFormat::OpenAi => openai::parse_history(body),
+        WireFormat::Anthropic => anthropic::parse_history(body),
+        WireFormat::Gemini => gemini::parse_history(body),
+    }
+}
+
+/// Add a system prompt; several are joined by a blank line.
+fn push_system(input: &mut ChatInput, text: String) {
+    match &mut input.system {
+        Some(s) => {
+            s.push_str("\n\n");
+            s.push_str(&text);
+        }
+        None => input.system = Some(text),
+    }
+}
+
+/// Add a turn; two turns in a row of the same role are joined, so that the
+/// history alternates as Anthropic and Gemini require.
+fn push_turn(input: &mut ChatInput, role: Role, text: String) {
+    match input.messages.last_mut() {
+        Some(last) if last.role == role => {
+            last.content.push_str("\n\n");
+            last.content.push_str(&text);
+        }
+        _ => input.messages.push(Message {
+            role,
+            content: text,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

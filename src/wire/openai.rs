@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::stream::StreamEvent;
-use super::{ChatInput, Completion, Role, ToolCall, Usage};
+use super::{ChatInput, Completion, HistoryError, Role, ToolCall, Usage};
 
 #[derive(Debug, Serialize)]
 pub struct Request<'a> {
@@ -292,6 +292,85 @@ impl StreamState {
         }
         Ok(())
     }
+}
+
+/// A logged request body read back as a conversation (`hcl chat -c`).
+#[derive(Debug, Deserialize)]
+struct HistoryBody {
+    #[serde(default)]
+    messages: Vec<HistoryMessage>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryMessage {
+    role: String,
+    #[serde(default)]
+    content: Option<HistoryContent>,
+    #[serde(default)]
+    tool_calls: Vec<serde::de::IgnoredAny>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum HistoryContent {
+    Text(String),
+    Parts(Vec<HistoryPart>),
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryPart {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+/// The system prompt and the user/assistant turns of a chat-completions
+/// body. Content hcl cannot carry over (tool calls, images, audio) is an
+/// error naming it.
+pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
+    let parsed: HistoryBody =
+        serde_json::from_str(body).map_err(|e| HistoryError::Unreadable(e.to_string()))?;
+    let mut input = ChatInput::default();
+    for (i, m) in parsed.messages.into_iter().enumerate() {
+        if !m.tool_calls.is_empty() {
+            return Err(HistoryError::Unsupported(format!(
+                "message {} holds tool calls",
+                i + 1
+            )));
+        }
+        let text = match m.content {
+            None => String::new(),
+            Some(HistoryContent::Text(t)) => t,
+            Some(HistoryContent::Parts(parts)) => {
+                let mut out = Vec::new();
+                for p in parts {
+                    match (p.kind.as_str(), p.text) {
+                        ("text", Some(t)) => out.push(t),
+                        (kind, _) => {
+                            return Err(HistoryError::Unsupported(format!(
+                                "message {} holds a {kind} part",
+                                i + 1
+                            )));
+                        }
+                    }
+                }
+                out.join("\n")
+            }
+        };
+        match m.role.as_str() {
+            "system" | "developer" => super::push_system(&mut input, text),
+            "user" => super::push_turn(&mut input, Role::User, text),
+            "assistant" => super::push_turn(&mut input, Role::Assistant, text),
+            other => {
+                return Err(HistoryError::Unsupported(format!(
+                    "message {} has the role '{other}'",
+                    i + 1
+                )));
+            }
+        }
+    }
+    Ok(input)
 }
 
 #[cfg(test)]

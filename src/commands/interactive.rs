@@ -1,0 +1,496 @@
+//! `hcl chat` on a terminal with no prompt: an interactive conversation.
+//!
+//! Each line is a turn, streamed exactly as `hcl stream` does and logged as
+//! a normal record with the conversation's id and the turn number; every
+//! turn is sent in one Helicone session. Line editing and history come from
+//! rustyline (the history file sits beside the request log, 0600). A
+//! trailing `\` continues a line; a bracketed paste arrives whole. Ctrl-C
+//! cancels the reply in flight (or clears the line), Ctrl-D or `/exit`
+//! leaves. Slash commands change the settings of the following turns.
+
+use std::path::{Path, PathBuf};
+
+use rustyline::error::ReadlineError;
+
+use crate::cli::{ChatArgs, RequestArgs};
+use crate::conversation::{self, Conversation, Transcript, TranscriptTurn};
+use crate::error::{Error, ExitStatus, Result};
+use crate::log::{self, Record};
+use crate::output::Printer;
+use crate::provider;
+use crate::settings::{self, Config, Env, ResolveContext};
+use crate::wire::{ChatInput, Message, Role};
+
+use super::chat::{self, TurnPlan};
+
+const HELP: &str = "\
+Type a message and press Enter; end a line with \\ to continue it on the next.
+Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
+  /model NAME        the model of the next turns
+  /provider NAME     the provider of the next turns (the history is converted)
+  /system TEXT       the system prompt (/system alone removes it)
+  /property K=V      send Helicone-Property-K: V with the next turns
+  /cache on|off      Helicone's cache for the next turns
+  /retry             send the last prompt again (its answer is replaced)
+  /clear             start a new conversation (a new Helicone session)
+  /save FILE         write the transcript as Markdown
+  /id                the conversation id and its Helicone session id
+  /help              this list
+  /exit              leave";
+
+const COMMANDS: &str =
+    "/model, /provider, /system, /property, /cache, /retry, /clear, /save, /id, /help, /exit";
+
+/// The conversation as it goes.
+struct Session<'a> {
+    args: &'a ChatArgs,
+    /// The request flags, as slash commands changed them.
+    request: RequestArgs,
+    config: &'a Config,
+    env: Env<'a>,
+    printer: &'a Printer,
+    runtime: tokio::runtime::Runtime,
+    id: String,
+    /// The number of the last turn sent (failed ones count).
+    turn: u32,
+    name: Option<String>,
+    /// System prompt and every answered turn.
+    history: ChatInput,
+    /// The last prompt sent, for /retry; `answered` when its answer is the
+    /// last message of `history`.
+    last_prompt: Option<String>,
+    answered: bool,
+    transcript: Vec<TranscriptTurn>,
+}
+
+pub fn run(
+    args: &ChatArgs,
+    earlier: Option<Conversation>,
+    config: &Config,
+    env: Env<'_>,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let runtime = super::runtime()?;
+    // From here on Ctrl-C never ends the session: between replies it does
+    // nothing, during one it cancels it.
+    keep_sigint(&runtime);
+    let mut request = args.request.clone();
+    let mut session = Session {
+        args,
+        request: RequestArgs::default(),
+        config,
+        env,
+        printer,
+        runtime,
+        id: String::new(),
+        turn: 0,
+        name: args.request.session_name.clone(),
+        history: ChatInput::default(),
+        last_prompt: None,
+        answered: false,
+        transcript: Vec::new(),
+    };
+    match earlier {
+        Some(conv) => {
+            chat::adopt_provider(&mut request, &conv, printer);
+            session.id = conv.id.clone();
+            session.turn = conv.last_turn;
+            session.name = session.name.or(conv.name.clone());
+            session.answered = true;
+            session.history = conv.history;
+            printer.note(&format!(
+                "continuing conversation {} after turn {} ({} messages); /help lists the commands, Ctrl-D leaves",
+                session.id,
+                session.turn,
+                session.history.messages.len()
+            ));
+        }
+        None => {
+            session.id = args
+                .request
+                .session
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            printer.note(&format!(
+                "conversation {}: /help lists the commands, Ctrl-D leaves",
+                session.id
+            ));
+        }
+    }
+    session.request = request;
+
+    let mut editor = new_editor()?;
+    let history_file = history_path(env).ok();
+    if let Some(path) = &history_file {
+        match prepare_history_file(path) {
+            Ok(()) => {
+                let _ = editor.load_history(path);
+            }
+            Err(e) => printer.warn(&format!(
+                "cannot use the line history {}: {e}",
+                path.display()
+            )),
+        }
+    }
+
+    loop {
+        let input = match read_input(&mut editor) {
+            Ok(Some(text)) => text,
+            Ok(None) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                return Err(Error::io(
+                    "cannot read from the terminal",
+                    std::io::Error::other(e.to_string()),
+                ));
+            }
+        };
+        if input.trim().is_empty() {
+            continue;
+        }
+        let _ = editor.add_history_entry(input.as_str());
+        if let Some(path) = &history_file {
+            let _ = editor.append_history(path);
+        }
+        let prompt = if let Some(cmd) = input.trim_start().strip_prefix('/') {
+            match session.command(cmd.trim_end()) {
+                Step::Continue => continue,
+                Step::Exit => break,
+                Step::Send(p) => p,
+            }
+        } else {
+            input
+        };
+        session.send(prompt);
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// What a slash command leads to.
+enum Step {
+    Continue,
+    Exit,
+    Send(String),
+}
+
+impl Session<'_> {
+    fn command(&mut self, line: &str) -> Step {
+        let p = self.printer;
+        let (name, arg) = match line.split_once(char::is_whitespace) {
+            Some((n, a)) => (n, a.trim()),
+            None => (line, ""),
+        };
+        match name {
+            "exit" | "quit" => return Step::Exit,
+            "help" | "?" => p.report(HELP),
+            "id" => p.report(&format!(
+                "conversation: {}\nHelicone-Session-Id: {}\nHelicone-Session-Name: {}\nturns sent: {}",
+                self.id,
+                self.id,
+                self.name.as_deref().unwrap_or("(from the first prompt)"),
+                self.turn
+            )),
+            "model" if !arg.is_empty() => {
+                self.request.model = Some(arg.to_string());
+                p.note(&format!("model: {arg}"));
+            }
+            "provider" if !arg.is_empty() => {
+                if provider::find(arg).is_none() {
+                    p.error(&format!(
+                        "unknown provider '{arg}'; known: {}",
+                        provider::PROVIDERS
+                            .iter()
+                            .map(|p| p.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                } else {
+                    self.request.provider = Some(arg.to_string());
+                    // The model of one provider rarely exists at another.
+                    self.request.model = None;
+                    p.note(&format!(
+                        "provider: {arg} with its default model (/model NAME to choose); the history is converted"
+                    ));
+                }
+            }
+            "system" => {
+                if arg.is_empty() {
+                    self.request.system = None;
+                    self.history.system = None;
+                    p.note("no system prompt");
+                } else {
+                    self.request.system = Some(arg.to_string());
+                    p.note("system prompt set");
+                }
+            }
+            "property" if !arg.is_empty() => match crate::helicone::parse_property(arg) {
+                Ok((k, v)) => {
+                    self.request
+                        .properties
+                        .retain(|old| !old.split('=').next().unwrap_or("").trim().eq_ignore_ascii_case(&k));
+                    self.request.properties.push(format!("{k}={v}"));
+                    p.note(&format!("Helicone-Property-{k}: {v}"));
+                }
+                Err(e) => p.error(&e.to_string()),
+            },
+            "cache" if arg == "on" || arg == "off" => {
+                self.request.cache = arg == "on";
+                p.note(&format!("Helicone cache {arg}"));
+            }
+            "retry" => {
+                let Some(prompt) = self.last_prompt.clone() else {
+                    p.error("nothing to retry yet: no prompt was sent in this conversation");
+                    return Step::Continue;
+                };
+                if self.answered {
+                    // Drop the last answer and its prompt; they are sent again.
+                    self.history.messages.pop();
+                    if self
+                        .history
+                        .messages
+                        .last()
+                        .is_some_and(|m| m.role == Role::User)
+                    {
+                        self.history.messages.pop();
+                    }
+                    self.answered = false;
+                }
+                return Step::Send(prompt);
+            }
+            "clear" => {
+                self.id = uuid::Uuid::new_v4().to_string();
+                self.turn = 0;
+                self.name = self.args.request.session_name.clone();
+                self.history = ChatInput::default();
+                self.transcript.clear();
+                self.last_prompt = None;
+                self.answered = false;
+                p.note(&format!("new conversation {}", self.id));
+            }
+            "save" if !arg.is_empty() => self.save(Path::new(arg)),
+            "model" | "provider" | "property" | "save" => p.error(&format!(
+                "/{name} needs an argument; /help shows how to use it"
+            )),
+            "cache" => p.error("/cache takes on or off"),
+            other => p.error(&format!(
+                "unknown command /{other}; the commands are {COMMANDS} (a message starting with / needs a space first)"
+            )),
+        }
+        Step::Continue
+    }
+
+    /// Send one turn, streamed; keep its answer in the history when it came.
+    fn send(&mut self, prompt: String) {
+        let p = self.printer;
+        let mut input = self.history.clone();
+        input.messages.push(Message {
+            role: Role::User,
+            content: prompt.clone(),
+        });
+        let resolved = settings::resolve(
+            &self.request,
+            ResolveContext {
+                env: self.env,
+                config: self.config,
+                input,
+                stream: true,
+                offline: false,
+            },
+        );
+        let mut s = match resolved {
+            Ok(s) => s,
+            Err(e) => {
+                p.error(&e.to_string());
+                return;
+            }
+        };
+        for w in &s.warnings {
+            p.warn(w);
+        }
+        self.turn += 1;
+        let name = self
+            .name
+            .get_or_insert_with(|| {
+                conversation::name_from_prompt(
+                    self.history
+                        .messages
+                        .first()
+                        .map_or(prompt.as_str(), |m| m.content.as_str()),
+                )
+            })
+            .clone();
+        let plan = TurnPlan {
+            id: self.id.clone(),
+            turn: self.turn,
+            name,
+        };
+        chat::apply_turn(
+            &mut s,
+            &plan,
+            self.request.session_path.as_deref(),
+            self.args.conversation.max_history_tokens,
+            p,
+        );
+        let prepared = s.prepare();
+        let mut record: Option<Record> = None;
+        let result = super::stream::send_on(
+            &self.runtime,
+            &s,
+            &prepared,
+            false,
+            self.args.show_thinking,
+            p,
+            &mut record,
+        );
+        self.last_prompt = Some(prompt.clone());
+        let answer = record.as_ref().map(|r| r.response.text.clone());
+        let error = match result {
+            Ok(_) => None,
+            Err(Error::Interrupted) => Some("interrupted".to_string()),
+            Err(e) => {
+                p.error(&e.to_string());
+                Some(e.to_string())
+            }
+        };
+        self.transcript.push(TranscriptTurn {
+            turn: self.turn,
+            provider: s.provider.name.to_string(),
+            model: s.model.clone(),
+            ts: record.as_ref().map(|r| r.ts.clone()).unwrap_or_default(),
+            user: prompt,
+            assistant: answer.clone().filter(|a| error.is_none() || !a.is_empty()),
+            error: error.clone(),
+        });
+        if error.is_none() {
+            // The history sent (within --max-history-tokens) and its answer.
+            self.history = s.input;
+            self.history.messages.push(Message {
+                role: Role::Assistant,
+                content: answer.unwrap_or_default(),
+            });
+            self.answered = true;
+        } else {
+            self.answered = false;
+            p.note("the prompt is not part of the conversation; /retry sends it again");
+        }
+    }
+
+    fn save(&self, path: &Path) {
+        let t = Transcript {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            system: self
+                .request
+                .system
+                .clone()
+                .or_else(|| self.history.system.clone()),
+            turns: self.transcript.clone(),
+        };
+        match std::fs::write(path, t.markdown()) {
+            Ok(()) => self.printer.note(&format!(
+                "saved {} turn{} to {}",
+                t.turns.len(),
+                if t.turns.len() == 1 { "" } else { "s" },
+                path.display()
+            )),
+            Err(e) => self
+                .printer
+                .error(&format!("cannot write {}: {e}", path.display())),
+        }
+    }
+}
+
+/// One message: a line, continued while it ends with `\`. `Ok(None)` when
+/// Ctrl-C cleared the line.
+fn read_input(
+    editor: &mut rustyline::DefaultEditor,
+) -> std::result::Result<Option<String>, ReadlineError> {
+    let mut text = String::new();
+    let mut prompt = "> ";
+    loop {
+        match editor.readline(prompt) {
+            Ok(line) => {
+                if let Some(head) = line.strip_suffix('\\') {
+                    text.push_str(head);
+                    text.push('\n');
+                    prompt = ". ";
+                    continue;
+                }
+                text.push_str(&line);
+                return Ok(Some(text));
+            }
+            Err(ReadlineError::Interrupted) => return Ok(None),
+            // Ctrl-D inside a continued message sends what there is.
+            Err(ReadlineError::Eof) if !text.is_empty() => return Ok(Some(text)),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn new_editor() -> Result<rustyline::DefaultEditor> {
+    let config = rustyline::Config::builder()
+        .auto_add_history(false)
+        .history_ignore_space(true)
+        .bracketed_paste(true)
+        .max_history_size(1000)
+        .map_err(|e| {
+            Error::io(
+                "cannot set up line editing",
+                std::io::Error::other(e.to_string()),
+            )
+        })?
+        .build();
+    rustyline::DefaultEditor::with_config(config).map_err(|e| {
+        Error::io(
+            "cannot set up line editing",
+            std::io::Error::other(e.to_string()),
+        )
+    })
+}
+
+/// `history.txt` beside the request log.
+fn history_path(env: Env<'_>) -> Result<PathBuf> {
+    let log = log::default_path(env)?;
+    Ok(log
+        .parent()
+        .map_or_else(|| PathBuf::from("history.txt"), |d| d.join("history.txt")))
+}
+
+/// Create the history file 0600 (with its directory) if it is missing, and
+/// make an existing one 0600: what was typed may hold secrets.
+fn prepare_history_file(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        opts.mode(0o600);
+        let file = opts.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    opts.open(path)?;
+    Ok(())
+}
+
+/// Install the Ctrl-C handler for the whole session, so that a Ctrl-C
+/// between two replies does not end the process.
+fn keep_sigint(runtime: &tokio::runtime::Runtime) {
+    #[cfg(unix)]
+    {
+        let _guard = runtime.enter();
+        if let Ok(signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        {
+            // Kept for the life of the process: the handler stays installed.
+            std::mem::forget(signal);
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = runtime;
+    }
+}
