@@ -151,11 +151,6 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -l connect-timeout -d 'C
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed mid-stream, in seconds [default: 60]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cacert -d 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured' -r -F
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l batch -d 'Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line' -r -F
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -s j -l concurrency -d 'Requests in flight at once [default: 8]' -r
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l rps -d 'Start at most R requests per second (retries included)' -r
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-retries -d 'Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2]' -r
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l resume -d 'Skip input lines whose `id` already succeeded in an earlier results file' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l conversation -d 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-history-tokens -d 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
@@ -169,10 +164,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -l json -d 'Print one JS
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l no-log -d 'Don\'t append to the request log'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s v -l verbose -d 'Helicone response metadata on stderr'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s q -l quiet -d 'Nothing but the answer'
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l stream -d 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l show-thinking -d 'When streaming, show the model\'s reasoning (thinking) on stderr as it arrives'
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l unordered -d 'Write each result as it completes instead of in input order'
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l fail-fast -d 'Stop launching requests at the first failure'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l show-thinking -d 'Show the model\'s reasoning (thinking) on stderr as it arrives'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s c -l continue -d 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s V -l version -d 'Print version'

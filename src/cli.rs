@@ -42,12 +42,12 @@ Ctrl-D or /exit leaves, and /help lists the slash commands.",
     /// Send one chat request and print the answer token by token as it arrives.
     #[command(
         long_about = "Send one chat request with streaming on and print each token the moment it \
-arrives; the same as `hcl chat --stream`. It takes every flag of `hcl chat`. On a terminal a \
+arrives; the same as `hcl chat --stream`. It takes the request flags of `hcl chat`. On a terminal a \
 spinner shows until the first token. Ctrl-C stops the stream, keeps what arrived (printed and \
 logged) and exits 130; a dropped connection or a silence longer than --idle-timeout exits 3.",
         after_help = docs::examples_help("stream")
     )]
-    Stream(Box<ChatArgs>),
+    Stream(Box<StreamArgs>),
     /// Show the provider table: routing, wire format and where each key was found.
     #[command(after_help = docs::examples_help("providers"))]
     Providers(ProvidersArgs),
@@ -100,6 +100,39 @@ pub struct ChatArgs {
 
     #[command(flatten)]
     pub conversation: ConversationArgs,
+}
+
+/// `hcl stream`: the flags of `hcl chat` that make sense for one streamed
+/// request (no `--stream`, no batch flags).
+#[derive(Debug, Args)]
+pub struct StreamArgs {
+    /// The prompt. With none, or with `-`, the prompt is read from stdin (with none on a terminal: an interactive conversation).
+    #[arg(value_name = "PROMPT")]
+    pub prompt: Vec<String>,
+
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// Show the model's reasoning (thinking) on stderr as it arrives.
+    #[arg(long, help_heading = "Output")]
+    pub show_thinking: bool,
+
+    #[command(flatten)]
+    pub conversation: ConversationArgs,
+}
+
+impl StreamArgs {
+    /// The same request as `hcl chat --stream`.
+    pub fn to_chat(&self) -> ChatArgs {
+        ChatArgs {
+            prompt: self.prompt.clone(),
+            request: self.request.clone(),
+            stream: true,
+            show_thinking: self.show_thinking,
+            batch: BatchArgs::default(),
+            conversation: self.conversation.clone(),
+        }
+    }
 }
 
 /// Conversations: `-c`, `--conversation ID`, `--max-history-tokens`.
