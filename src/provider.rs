@@ -18,6 +18,12 @@ pub enum WireFormat {
 }
 
 impl WireFormat {
+    pub const ALL: [WireFormat; 3] = [
+        WireFormat::OpenAi,
+        WireFormat::Anthropic,
+        WireFormat::Gemini,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             WireFormat::OpenAi => "openai",

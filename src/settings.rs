@@ -600,14 +600,14 @@ fn format_from_arg(f: FormatArg) -> WireFormat {
 }
 
 fn parse_format(s: &str) -> Result<WireFormat> {
-    match s.to_ascii_lowercase().as_str() {
-        "openai" => Ok(WireFormat::OpenAi),
-        "anthropic" => Ok(WireFormat::Anthropic),
-        "gemini" => Ok(WireFormat::Gemini),
-        other => Err(Error::usage(format!(
-            "format '{other}' in the config file is not openai, anthropic or gemini"
-        ))),
-    }
+    WireFormat::ALL
+        .into_iter()
+        .find(|f| f.name().eq_ignore_ascii_case(s))
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "format '{s}' under [providers.gateway] in the config file is not openai, anthropic or gemini"
+            ))
+        })
 }
 
 fn helicone_flags_given(a: &RequestArgs) -> bool {
@@ -974,6 +974,43 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("hcl auth set openai"), "{err}");
+    }
+
+    #[test]
+    fn gateway_route_and_format_from_the_config_file() {
+        let env = env_of(&[]);
+        let resolve_with = |toml_text: &str| {
+            let config: Config = toml::from_str(toml_text).unwrap();
+            let args = RequestArgs {
+                provider: Some("gateway".into()),
+                ..Default::default()
+            };
+            resolve(
+                &args,
+                ResolveContext {
+                    env: &env,
+                    config: &config,
+                    input: ChatInput::default(),
+                    stream: false,
+                    offline: true,
+                },
+            )
+        };
+        let s = resolve_with(
+            "[providers.gateway]\ntarget_url = \"https://api.anthropic.com\"\nformat = \"Anthropic\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.format, WireFormat::Anthropic);
+        assert_eq!(
+            s.route.upstream.as_deref(),
+            Some("https://api.anthropic.com")
+        );
+        let err = resolve_with(
+            "[providers.gateway]\ntarget_url = \"https://x.example\"\nformat = \"soap\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("'soap'"), "{err}");
     }
 
     #[test]
