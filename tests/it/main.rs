@@ -1,5 +1,5 @@
 //! The integration-test crate of `hcl`.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
