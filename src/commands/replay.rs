@@ -177,6 +177,9 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
     let runtime = super::runtime()?;
     let total = plans.len() as u64 * u64::from(args.repeat);
     let progress = printer.progress_steps(total);
+    // Ctrl-C stops launching and cuts the replays in flight short; they are
+    // logged as interrupted, and the report covers what was done.
+    let (interrupt, interrupted) = tokio::sync::watch::channel(false);
     let run = Run {
         client: &client,
         log_path,
@@ -185,15 +188,21 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         hits: Cell::new(0),
         misses: Cell::new(0),
         printer,
+        interrupted,
     };
-    let rows = runtime.block_on(async {
+    let mut rows = runtime.block_on(async {
+        let watch_ctrl_c = async {
+            super::ctrl_c().await;
+            let _ = interrupt.send(true);
+            std::future::pending::<()>().await;
+        };
         tokio::select! {
-            rows = run.all(&plans, args.concurrency as usize) => Ok(rows),
-            () = super::ctrl_c() => Err(Error::Interrupted),
+            rows = run.all(&plans, args.concurrency as usize) => rows,
+            () = watch_ctrl_c => Vec::new(),
         }
     });
     printer.finish_progress();
-    let mut rows = rows?;
+    let was_interrupted = *run.interrupted.borrow();
     judge(&mut rows, args.expect, args.repeat);
     let totals = totals(&rows, args.expect);
 
@@ -210,6 +219,15 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         printer.line(&summary_line(&totals))?;
     }
 
+    if was_interrupted {
+        printer.note(&format!(
+            "interrupted: {} replays done; those in flight were logged as interrupted",
+            rows.iter()
+                .filter(|r| r.error.as_deref() != Some("interrupted"))
+                .count()
+        ));
+        return Err(Error::Interrupted);
+    }
     if let Some(row) = rows.iter().find(|r| r.exit.is_some()) {
         let failed = rows.iter().filter(|r| r.exit.is_some()).count();
         printer.error(&format!(
@@ -568,10 +586,12 @@ async fn send_one(
     format: WireFormat,
     stream: bool,
     peer: &str,
+    interrupted: &tokio::sync::watch::Receiver<bool>,
 ) -> Outcome {
     if stream {
         // Streamed records replay as streams: the same request, decoded as
-        // it arrives, so the text can be compared with the original.
+        // it arrives, so the text can be compared with the original; an
+        // interruption keeps what arrived.
         exchange::execute_stream(
             client,
             req,
@@ -579,11 +599,24 @@ async fn send_one(
             format,
             peer,
             &mut |_| Ok(()),
-            std::future::pending(),
+            until_interrupted(interrupted.clone()),
         )
         .await
     } else {
-        exchange::execute(client, req, creds, format, peer).await
+        tokio::select! {
+            outcome = exchange::execute(client, req, creds, format, peer) => outcome,
+            () = until_interrupted(interrupted.clone()) => Outcome {
+                error: Some(Error::Interrupted),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// Resolves once Ctrl-C was pressed (never, if the run ends first).
+async fn until_interrupted(mut rx: tokio::sync::watch::Receiver<bool>) {
+    if rx.wait_for(|v| *v).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 
@@ -596,6 +629,8 @@ struct Run<'a> {
     hits: Cell<usize>,
     misses: Cell<usize>,
     printer: &'a Printer,
+    /// Set at Ctrl-C: no new replay starts, those in flight stop.
+    interrupted: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Run<'_> {
@@ -614,6 +649,9 @@ impl Run<'_> {
     async fn one(&self, p: &Plan<'_>) -> Vec<Row> {
         let mut rows = Vec::with_capacity(self.repeat as usize);
         for attempt in 1..=self.repeat {
+            if *self.interrupted.borrow() {
+                break;
+            }
             let id = uuid::Uuid::new_v4().to_string();
             let mut req = p.req.clone();
             if let Some(i) = p.id_index {
@@ -626,6 +664,7 @@ impl Run<'_> {
                 p.format,
                 p.original.stream,
                 &p.peer,
+                &self.interrupted,
             )
             .await;
             let row = self.finish(p, attempt, id, &req, outcome);

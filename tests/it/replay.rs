@@ -460,3 +460,51 @@ fn an_x_api_key_change_still_hits_and_the_warning_says_why() {
         "{err}"
     );
 }
+
+/// Ctrl-C mid-replay: the replays in flight stop and are logged as
+/// interrupted, the report covers what was done, and the exit is 130.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_logs_the_replays_in_flight_and_exits_130() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    chat(&hcl, &["first"]);
+    chat(&hcl, &["second"]);
+    for _ in 0..2 {
+        gw.push_script(Script::DelayThen(
+            Duration::from_secs(10),
+            Box::new(Script::Respond {
+                status: 200,
+                headers: vec![],
+                body: "{}".into(),
+            }),
+        ));
+    }
+    let before = gw.requests().len();
+    let child = hcl
+        .std_cmd()
+        .args(["replay", "--all", "-j", "2"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while gw.requests().len() < before + 2 && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "Ctrl-C does not wait for the answers"
+    );
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    let recs = hcl.records();
+    let replays: Vec<&Value> = recs.iter().filter(|r| !r["replay_of"].is_null()).collect();
+    assert_eq!(replays.len(), 2, "both replays in flight are logged");
+    assert!(replays.iter().all(|r| r["error"] == "interrupted"));
+}
