@@ -617,7 +617,16 @@ mod tests {
             WireFormat::Anthropic,
             WireFormat::Gemini,
         ] {
-            let body = wire::build_body(format, "m", &input, true, true);
+            let body = wire::build_body(
+                format,
+                "m",
+                &input,
+                true,
+                wire::Dialect {
+                    stream_usage: true,
+                    max_completion_tokens: true,
+                },
+            );
             let back = wire::parse_history(format, &body).unwrap();
             assert_eq!(back.system, input.system, "{format:?}");
             assert_eq!(back.messages, input.messages, "{format:?}");

@@ -154,6 +154,9 @@ pub struct Provider {
     pub default_model: Option<&'static str>,
     /// Accepts `stream_options.include_usage`.
     pub stream_usage: bool,
+    /// Takes the output limit as `max_completion_tokens` (OpenAI's current
+    /// name, required by its reasoning models) rather than `max_tokens`.
+    pub max_completion_tokens: bool,
     pub about: &'static str,
 }
 
@@ -182,6 +185,14 @@ impl Provider {
         }
     }
 
+    /// What this row's OpenAI-compatible host accepts.
+    pub fn dialect(&self) -> crate::wire::Dialect {
+        crate::wire::Dialect {
+            stream_usage: self.stream_usage,
+            max_completion_tokens: self.max_completion_tokens,
+        }
+    }
+
     pub fn uses_provider_key(&self) -> bool {
         self.key_style != KeyStyle::HeliconeBearer
     }
@@ -201,6 +212,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("gpt-4o-mini"),
         stream_usage: true,
+        max_completion_tokens: true,
         about: "OpenAI",
     },
     Provider {
@@ -214,6 +226,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::AzureApiBase,
         default_model: None,
         stream_usage: true,
+        max_completion_tokens: true,
         about: "Azure OpenAI (--model is the deployment)",
     },
     Provider {
@@ -227,6 +240,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("claude-3-5-haiku-latest"),
         stream_usage: false,
+        max_completion_tokens: false,
         about: "Anthropic Messages",
     },
     Provider {
@@ -240,6 +254,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::TargetUrl("https://generativelanguage.googleapis.com"),
         default_model: Some("gemini-2.0-flash"),
         stream_usage: false,
+        max_completion_tokens: false,
         about: "Google Gemini API (AI Studio)",
     },
     Provider {
@@ -255,6 +270,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::VertexTarget,
         default_model: Some("gemini-2.0-flash"),
         stream_usage: false,
+        max_completion_tokens: false,
         about: "Google Vertex AI (VERTEX_PROJECT, VERTEX_LOCATION)",
     },
     Provider {
@@ -268,6 +284,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("llama-3.3-70b-versatile"),
         stream_usage: true,
+        max_completion_tokens: false,
         about: "Groq",
     },
     Provider {
@@ -281,6 +298,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("meta-llama/Llama-3.3-70B-Instruct-Turbo"),
         stream_usage: true,
+        max_completion_tokens: false,
         about: "Together AI",
     },
     Provider {
@@ -294,6 +312,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("openai/gpt-4o-mini"),
         stream_usage: true,
+        max_completion_tokens: false,
         about: "OpenRouter",
     },
     Provider {
@@ -307,6 +326,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("mistral-small-latest"),
         stream_usage: false,
+        max_completion_tokens: false,
         about: "Mistral AI",
     },
     Provider {
@@ -320,6 +340,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("accounts/fireworks/models/llama-v3p1-8b-instruct"),
         stream_usage: true,
+        max_completion_tokens: false,
         about: "Fireworks AI",
     },
     Provider {
@@ -333,6 +354,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("sonar"),
         stream_usage: false,
+        max_completion_tokens: false,
         about: "Perplexity",
     },
     Provider {
@@ -346,6 +368,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("deepseek-chat"),
         stream_usage: true,
+        max_completion_tokens: false,
         about: "DeepSeek",
     },
     Provider {
@@ -359,6 +382,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("grok-3-mini"),
         stream_usage: true,
+        max_completion_tokens: false,
         about: "xAI (Grok)",
     },
     Provider {
@@ -372,6 +396,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("meta-llama/Meta-Llama-3.1-8B-Instruct"),
         stream_usage: true,
+        max_completion_tokens: false,
         about: "DeepInfra",
     },
     Provider {
@@ -385,6 +410,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("llama3.1-8b"),
         stream_usage: true,
+        max_completion_tokens: false,
         about: "Cerebras",
     },
     Provider {
@@ -398,6 +424,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::TargetUrlFlag,
         default_model: None,
         stream_usage: true,
+        max_completion_tokens: false,
         about: "Any upstream: --target-url ORIGIN --format openai|anthropic|gemini",
     },
     Provider {
@@ -411,6 +438,7 @@ pub static PROVIDERS: &[Provider] = &[
         routing: Routing::Host,
         default_model: Some("gpt-4o-mini/openai"),
         stream_usage: true,
+        max_completion_tokens: false,
         about: "Helicone AI Gateway (model/provider strings, Helicone key only)",
     },
 ];

@@ -152,7 +152,7 @@ pub fn prepare(spec: &Spec<'_>) -> PreparedRequest {
         spec.model,
         spec.input,
         spec.stream,
-        provider.stream_usage,
+        provider.dialect(),
     );
     let url = format!(
         "{}{}",

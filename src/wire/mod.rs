@@ -76,6 +76,16 @@ pub struct Completion {
     pub blocked: Option<String>,
 }
 
+/// What an OpenAI-compatible host accepts beyond the common core; from the
+/// provider table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dialect {
+    /// `stream_options.include_usage`.
+    pub stream_usage: bool,
+    /// `max_completion_tokens` rather than `max_tokens`.
+    pub max_completion_tokens: bool,
+}
+
 /// Serialize a request body for `format`. The text returned is exactly what
 /// is sent, logged and replayed.
 pub fn build_body(
@@ -83,11 +93,11 @@ pub fn build_body(
     model: &str,
     input: &ChatInput,
     stream: bool,
-    stream_usage: bool,
+    dialect: Dialect,
 ) -> String {
     let result = match format {
         WireFormat::OpenAi => {
-            serde_json::to_string(&openai::request(model, input, stream, stream_usage))
+            serde_json::to_string(&openai::request(model, input, stream, dialect))
         }
         WireFormat::Anthropic => serde_json::to_string(&anthropic::request(model, input, stream)),
         WireFormat::Gemini => serde_json::to_string(&gemini::request(input)),

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::stream::StreamEvent;
-use super::{ChatInput, Completion, HistoryError, Role, ToolCall, Usage};
+use super::{ChatInput, Completion, Dialect, HistoryError, Role, ToolCall, Usage};
 
 #[derive(Debug, Serialize)]
 pub struct Request<'a> {
@@ -12,6 +12,10 @@ pub struct Request<'a> {
     pub messages: Vec<ReqMessage<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
+    /// OpenAI's current name for the limit; its reasoning models refuse
+    /// `max_tokens`. Rows that accept it send this instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_completion_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -31,12 +35,7 @@ pub struct StreamOptions {
     pub include_usage: bool,
 }
 
-pub fn request<'a>(
-    model: &'a str,
-    input: &'a ChatInput,
-    stream: bool,
-    stream_usage: bool,
-) -> Request<'a> {
+pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool, d: Dialect) -> Request<'a> {
     let mut messages = Vec::with_capacity(input.messages.len() + 1);
     if let Some(system) = &input.system {
         messages.push(ReqMessage {
@@ -56,10 +55,11 @@ pub fn request<'a>(
     Request {
         model,
         messages,
-        max_tokens: input.max_tokens,
+        max_tokens: input.max_tokens.filter(|_| !d.max_completion_tokens),
+        max_completion_tokens: input.max_tokens.filter(|_| d.max_completion_tokens),
         temperature: input.temperature,
         stream,
-        stream_options: (stream && stream_usage).then_some(StreamOptions {
+        stream_options: (stream && d.stream_usage).then_some(StreamOptions {
             include_usage: true,
         }),
     }
@@ -389,11 +389,22 @@ mod tests {
             max_tokens: Some(5),
             temperature: None,
         };
-        let body = serde_json::to_string(&request("m", &input, true, true)).unwrap();
+        let compat = Dialect {
+            stream_usage: true,
+            max_completion_tokens: false,
+        };
+        let body = serde_json::to_string(&request("m", &input, true, compat)).unwrap();
         assert_eq!(
             body,
             r#"{"model":"m","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi"}],"max_tokens":5,"stream":true,"stream_options":{"include_usage":true}}"#
         );
+        let openai = Dialect {
+            stream_usage: false,
+            max_completion_tokens: true,
+        };
+        let body = serde_json::to_string(&request("m", &input, false, openai)).unwrap();
+        assert!(body.contains(r#""max_completion_tokens":5"#), "{body}");
+        assert!(!body.contains(r#""max_tokens""#), "{body}");
     }
 
     #[test]

@@ -148,7 +148,7 @@ fn line_fields_override_the_flags() {
     assert_eq!(a.path, "/v1/chat/completions");
     let body = a.json();
     assert_eq!(body["model"], "gpt-4.1");
-    assert_eq!(body["max_tokens"], 7);
+    assert_eq!(body["max_completion_tokens"], 7);
     assert_eq!(body["temperature"], 0.5);
     assert_eq!(body["messages"][0]["content"], "be brief");
     assert_eq!(a.header("helicone-user-id"), Some("u-1"));

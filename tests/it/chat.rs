@@ -72,7 +72,15 @@ fn system_prompt_and_generation_parameters_per_format() {
     let b = gw.last_request().json();
     assert_eq!(b["messages"][0]["role"], "system");
     assert_eq!(b["messages"][0]["content"], "Be terse");
-    assert_eq!(b["max_tokens"], 50);
+    // OpenAI's own rows use its current name, which its reasoning models require.
+    assert_eq!(b["max_completion_tokens"], 50);
+    assert!(b.get("max_tokens").is_none());
+    hcl.cmd()
+        .args(["chat", "-P", "groq"])
+        .args(args)
+        .assert()
+        .success();
+    assert_eq!(gw.last_request().json()["max_tokens"], 50);
     assert_eq!(b["temperature"], 0.2);
     hcl.cmd()
         .args(["chat", "-P", "anthropic"])
