@@ -1,6 +1,7 @@
 //! Sending a [`PreparedRequest`]: the reqwest client (rustls, HTTP/2, proxy
 //! variables, timeouts), timing, and naming the network layer that failed.
 
+use std::net::IpAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -71,14 +72,10 @@ impl ProxyConfig {
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_ascii_lowercase();
-        self.no_proxy.iter().any(|entry| {
-            if entry == "*" {
-                return true;
-            }
-            let entry = entry.split(':').next().unwrap_or(entry);
-            let bare = entry.trim_start_matches('.');
-            host == bare || host.ends_with(&format!(".{bare}"))
-        })
+        let ip = host.parse::<IpAddr>().ok();
+        self.no_proxy
+            .iter()
+            .any(|entry| no_proxy_matches(entry, &host, ip))
     }
 
     /// The proxy URL for a request URL, if one applies.
@@ -93,6 +90,49 @@ impl ProxyConfig {
             _ => None,
         };
         by_scheme.or_else(|| self.all.clone())
+    }
+}
+
+/// One `NO_PROXY` entry: `*`, an IP address, a CIDR range (`10.0.0.0/8`,
+/// `fd00::/8`), or a domain (`example.com` and `.example.com` both match the
+/// domain and its subdomains), with an optional `:port`.
+fn no_proxy_matches(entry: &str, host: &str, ip: Option<IpAddr>) -> bool {
+    if entry == "*" {
+        return true;
+    }
+    if let Some((net, bits)) = entry.split_once('/') {
+        return match (net.parse::<IpAddr>(), bits.parse::<u32>(), ip) {
+            (Ok(net), Ok(bits), Some(ip)) => in_cidr(ip, net, bits),
+            _ => false,
+        };
+    }
+    let unbracketed = entry.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(entry_ip) = unbracketed.parse::<IpAddr>() {
+        return Some(entry_ip) == ip;
+    }
+    let name = match entry.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => entry,
+    };
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(entry_ip) = name.parse::<IpAddr>() {
+        return Some(entry_ip) == ip;
+    }
+    let bare = name.trim_start_matches("*.").trim_start_matches('.');
+    !bare.is_empty() && (host == bare || host.ends_with(&format!(".{bare}")))
+}
+
+fn in_cidr(ip: IpAddr, net: IpAddr, bits: u32) -> bool {
+    match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) if bits <= 32 => {
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) if bits <= 128 => {
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
     }
 }
 
@@ -362,5 +402,24 @@ mod tests {
         assert_eq!(p.for_url(&u("https://internal.example/")), None);
         assert_eq!(p.for_url(&u("https://10.0.0.1/")), None);
         assert_eq!(p.for_url(&u("http://plain.example/")), None);
+        let env = |k: &str| match k {
+            "ALL_PROXY" => Some("socks5://proxy:1080".to_string()),
+            "NO_PROXY" => {
+                Some("10.0.0.0/8, fd00::/8, ::1, *.corp.example, api.local:8443".to_string())
+            }
+            _ => None,
+        };
+        let p = ProxyConfig::from_env(&env);
+        assert_eq!(p.for_url(&u("https://10.20.30.40/")), None);
+        assert!(p.for_url(&u("https://11.0.0.1/")).is_some());
+        assert_eq!(p.for_url(&u("https://[fd12::1]/")), None);
+        assert_eq!(p.for_url(&u("https://[::1]:8080/")), None);
+        assert!(p.for_url(&u("https://[fe80::1]/")).is_some());
+        assert_eq!(p.for_url(&u("https://git.corp.example/")), None);
+        assert_eq!(p.for_url(&u("https://api.local/")), None);
+        assert_eq!(
+            p.for_url(&u("http://anything.example/")).as_deref(),
+            Some("socks5://proxy:1080")
+        );
     }
 }
