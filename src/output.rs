@@ -228,6 +228,12 @@ impl Printer {
         }
     }
 
+    pub fn warn_all(&self, warnings: &[String]) {
+        for w in warnings {
+            self.warn(w);
+        }
+    }
+
     pub fn note(&self, msg: &str) {
         if !self.quiet.get() {
             self.err_line("note:", "1;36", msg);

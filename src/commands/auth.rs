@@ -222,10 +222,7 @@ struct KeyringState {
 }
 
 fn status(args: &AuthStatusArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
-    let (config, warnings) = settings::load_config(env)?;
-    for w in &warnings {
-        printer.warn(w);
-    }
+    let config = super::load_config(env, printer)?;
     let keyring = keystore::for_env(env);
     let keys: Vec<StatusRow> = key_names()
         .iter()
@@ -337,10 +334,7 @@ struct RestError {
 }
 
 fn check(args: &AuthCheckArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
-    let (config, warnings) = settings::load_config(env)?;
-    for w in &warnings {
-        printer.warn(w);
-    }
+    let config = super::load_config(env, printer)?;
     let keyring = keystore::for_env(env);
     let key = settings::helicone_key(env, &config, keyring).ok_or_else(|| {
         Error::usage(

@@ -60,10 +60,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
     let concurrency = b.concurrency.unwrap_or(DEFAULT_CONCURRENCY);
     let max_retries = b.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
     check_flags(concurrency, b.rps, max_retries)?;
-    let (config, warnings) = settings::load_config(env)?;
-    for w in &warnings {
-        printer.warn(w);
-    }
+    let config = super::load_config(env, printer)?;
     let batch_id = batch_id(r)?;
 
     // The flags alone must resolve: a missing key or a bad flag is a usage

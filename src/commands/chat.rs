@@ -101,10 +101,7 @@ pub fn run_with(
             "--show-thinking applies to streamed answers only (hcl stream, hcl chat --stream)",
         );
     }
-    let (config, warnings) = settings::load_config(env)?;
-    for w in &warnings {
-        printer.warn(w);
-    }
+    let config = super::load_config(env, printer)?;
     let c = &args.conversation;
     let continuing = c.continue_last || c.conversation.is_some();
     if continuing && r.session.is_some() {
@@ -148,9 +145,7 @@ pub fn run_with(
             offline,
         },
     )?;
-    for w in &settings.warnings {
-        printer.warn(w);
-    }
+    printer.warn_all(&settings.warnings);
     let turn = match &earlier {
         Some(conv) => TurnPlan {
             id: conv.id.clone(),
@@ -222,9 +217,7 @@ pub fn load_conversation(
         None => Which::Latest,
     };
     let (conv, warnings) = conversation::load(&path, which)?;
-    for w in &warnings {
-        printer.warn(w);
-    }
+    printer.warn_all(&warnings);
     Ok(conv)
 }
 

@@ -80,10 +80,7 @@ fn from_config<T: ToString>(v: Option<T>) -> (Option<String>, &'static str) {
 
 fn show(args: &ConfigShowArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     let path = settings::config_path(env).ok_or_else(no_config_dir)?;
-    let (config, warnings) = settings::load_config(env)?;
-    for w in &warnings {
-        printer.warn(w);
-    }
+    let config = super::load_config(env, printer)?;
     let mut rows = Vec::new();
     let path_source = if env("HCL_CONFIG").is_some_and(|v| !v.is_empty()) {
         "env (HCL_CONFIG)"

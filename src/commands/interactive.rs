@@ -304,9 +304,7 @@ impl Session<'_> {
                 return;
             }
         };
-        for w in &s.warnings {
-            p.warn(w);
-        }
+        p.warn_all(&s.warnings);
         self.turn += 1;
         let name = self
             .name

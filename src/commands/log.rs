@@ -158,9 +158,7 @@ fn show(args: &LogShowArgs, path: &Path, printer: &Printer) -> Result<ExitStatus
 /// `log show --conversation ID`: the transcript, Markdown or JSON.
 fn show_conversation(id: &str, json: bool, path: &Path, printer: &Printer) -> Result<ExitStatus> {
     let (t, warnings) = conversation::transcript(path, conversation::Which::Id(id))?;
-    for w in &warnings {
-        printer.warn(w);
-    }
+    printer.warn_all(&warnings);
     if json {
         printer.json_pretty(&t)?;
     } else {
@@ -179,9 +177,7 @@ fn conversations(
         return Err(Error::usage("--last must be at least 1"));
     }
     let (mut rows, warnings) = conversation::list(path)?;
-    for w in &warnings {
-        printer.warn(w);
-    }
+    printer.warn_all(&warnings);
     if !args.all {
         let n = args.last.unwrap_or(20);
         let extra = rows.len().saturating_sub(n);

@@ -34,3 +34,14 @@ pub fn runtime() -> crate::error::Result<tokio::runtime::Runtime> {
         .build()
         .map_err(|e| crate::error::Error::io("cannot start the async runtime", e))
 }
+
+/// The config file, with its warnings (such as a readable file holding
+/// keys) said once on stderr.
+pub fn load_config(
+    env: crate::settings::Env<'_>,
+    printer: &crate::output::Printer,
+) -> crate::error::Result<crate::settings::Config> {
+    let (config, warnings) = crate::settings::load_config(env)?;
+    printer.warn_all(&warnings);
+    Ok(config)
+}

@@ -23,10 +23,7 @@ struct Row {
 }
 
 pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
-    let (config, warnings) = settings::load_config(env)?;
-    for w in &warnings {
-        printer.warn(w);
-    }
+    let config = super::load_config(env, printer)?;
     let rows: Vec<Row> = PROVIDERS
         .iter()
         .map(|p| {

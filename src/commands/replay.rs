@@ -117,10 +117,7 @@ struct Report<'a> {
 
 pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     printer.set_verbosity(args.quiet, false);
-    let (config, warnings) = settings::load_config(env)?;
-    for w in &warnings {
-        printer.warn(w);
-    }
+    let config = super::load_config(env, printer)?;
     let timeout =
         settings::positive_secs("--timeout", args.timeout, crate::transport::DEFAULT_TIMEOUT)?;
     let mut extra = Vec::new();
