@@ -311,15 +311,7 @@ pub fn ensure_usable(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use crate::settings::env_of;
 
     #[test]
     fn hcl_no_keyring_switches_it_off() {
