@@ -90,17 +90,21 @@ pub struct Spec<'a> {
 }
 
 /// Header names whose values are secrets when a user passes them with `-H`.
+/// That is every header the provider table sends a key in, plus Helicone's
+/// and a proxy's.
 pub fn is_secret_header(name: &str) -> bool {
-    [
-        "authorization",
-        "helicone-auth",
-        "x-api-key",
-        "api-key",
-        "x-goog-api-key",
-        "proxy-authorization",
+    let key_headers = [
+        KeyStyle::Bearer,
+        KeyStyle::XApiKey,
+        KeyStyle::ApiKey,
+        KeyStyle::XGoogApiKey,
     ]
-    .iter()
-    .any(|n| name.eq_ignore_ascii_case(n))
+    .into_iter()
+    .filter_map(|k| k.header(WireFormat::OpenAi).map(|(h, _)| h));
+    ["helicone-auth", "proxy-authorization"]
+        .into_iter()
+        .chain(key_headers)
+        .any(|n| name.eq_ignore_ascii_case(n))
 }
 
 fn encode_segment(s: &str) -> String {
@@ -407,6 +411,21 @@ mod tests {
         assert!(!curl.contains("sk-live-secret"));
         let masked = req.masked_headers(&creds);
         assert!(masked.iter().all(|(_, v)| !v.contains("sk-live-secret")));
+    }
+
+    #[test]
+    fn secret_headers_cover_every_key_header() {
+        for h in [
+            "Authorization",
+            "x-api-key",
+            "API-KEY",
+            "x-goog-api-key",
+            "Helicone-Auth",
+            "Proxy-Authorization",
+        ] {
+            assert!(is_secret_header(h), "{h}");
+        }
+        assert!(!is_secret_header("Helicone-Property-App"));
     }
 
     #[test]
