@@ -1,0 +1,73 @@
+//! hcl: issue and replay LLM requests through the Helicone gateway.
+//!
+//! The crate is a library with a thin binary (`src/main.rs`) so that the
+//! fuzz targets and benchmarks can reach the decoders and parsers directly.
+//! Every module stays private: the program's entry point is [`main`].
+
+mod cachekey;
+mod cli;
+mod commands;
+mod conversation;
+mod docs;
+mod error;
+mod exchange;
+mod helicone;
+mod keystore;
+mod log;
+mod output;
+mod provider;
+mod request;
+mod secrets;
+mod select;
+mod settings;
+mod sse;
+mod transport;
+mod wire;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, ExitStatus};
+use crate::output::Printer;
+
+/// Parse the command line, run the command, map the result to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout, usage errors to stderr.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                ExitStatus::Usage.code()
+            } else {
+                0
+            });
+        }
+    };
+    let env = commands::process_env;
+    let printer = Printer::new(env("NO_COLOR").is_some_and(|v| !v.is_empty()));
+    let result = match &cli.command {
+        Command::Chat(args) => commands::chat::run(args, &env, &printer),
+        Command::Stream(args) => commands::chat::run_with(&args.to_chat(), true, &env, &printer),
+        Command::Providers(args) => commands::providers::run(args, &env, &printer),
+        Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
+        Command::Completions(args) => commands::completions::run(args, &printer),
+        Command::GenerateDocs(args) => commands::completions::generate_docs(args, &printer),
+        Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
+        Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
+        Command::Replay(args) => commands::replay::run(args, &env, &printer),
+    };
+    let status = match result {
+        Ok(status) => status,
+        Err(Error::BrokenPipe) => ExitStatus::Success,
+        Err(e) => {
+            if !matches!(e, Error::Interrupted) {
+                printer.error(&e.to_string());
+            }
+            e.exit_status()
+        }
+    };
+    ExitCode::from(status.code())
+}
