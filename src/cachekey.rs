@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::log::{HeaderList, Record};
+use crate::headers::HeaderList;
 use crate::request::{Credentials, SecretRole, SecretSlot};
 use crate::secrets;
 
@@ -106,21 +106,6 @@ impl CacheKey {
         }
         key
     }
-
-    /// The parts of a logged record: its own `cache_key`, or, for a record
-    /// written before hcl kept one, the parts derived from the logged request.
-    pub fn of(r: &Record) -> CacheKey {
-        if r.cache_key != CacheKey::default() {
-            return r.cache_key.clone();
-        }
-        CacheKey::compute(
-            &r.request.url,
-            r.request.body.get(),
-            &r.request.headers.0,
-            &r.request.secret_headers,
-            &Credentials::default(),
-        )
-    }
 }
 
 fn host_of(url: &str) -> String {
@@ -197,14 +182,9 @@ pub fn differences(orig: &CacheKey, orig_url: &str, now: &CacheKey, now_url: &st
     out
 }
 
-fn header<'a>(h: &'a HeaderList, name: &str) -> Option<&'a str> {
-    h.0.iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
 fn is_true(h: &HeaderList, name: &str) -> bool {
-    header(h, name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    h.get(name)
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 /// Whether a logged request asked Helicone to store its answer.
@@ -216,7 +196,7 @@ pub fn saves_to_cache(h: &HeaderList) -> bool {
 pub fn ttl_secs(h: &HeaderList) -> u64 {
     let mut max_age = None;
     let mut s_maxage = None;
-    for part in header(h, "cache-control").unwrap_or_default().split(',') {
+    for part in h.get("cache-control").unwrap_or_default().split(',') {
         let part = part.trim().to_ascii_lowercase();
         if let Some(v) = part.strip_prefix("s-maxage=") {
             s_maxage = v.trim().parse::<u64>().ok();
@@ -234,19 +214,31 @@ fn ago(d: Duration) -> String {
     humantime::format_duration(Duration::from_secs(d.as_secs())).to_string()
 }
 
+/// What explaining a MISS needs of the original exchange.
+pub struct Original<'a> {
+    /// Its cache-key parts.
+    pub key: CacheKey,
+    pub url: &'a str,
+    pub headers: &'a HeaderList,
+    /// Its answer's status; `None`: no answer.
+    pub status: Option<u16>,
+    /// When it was sent (RFC 3339).
+    pub ts: &'a str,
+}
+
 /// Why a replay of `original` missed. `now_key` and `now_url` are what the
 /// replay sent; `helicone_key_ok` says whether the Helicone key has the
 /// shape Helicone accepts.
 pub fn explain_miss(
-    original: &Record,
+    original: &Original<'_>,
     now_key: &CacheKey,
     now_url: &str,
     helicone_key_ok: bool,
     now: SystemTime,
 ) -> Vec<String> {
-    let orig_key = CacheKey::of(original);
-    let mut why = differences(&orig_key, &original.request.url, now_key, now_url);
-    let headers = &original.request.headers;
+    let orig_key = &original.key;
+    let mut why = differences(orig_key, original.url, now_key, now_url);
+    let headers = original.headers;
     if !saves_to_cache(headers) {
         why.retain(|w| !w.contains("helicone-cache-enabled was added"));
         why.insert(
@@ -258,7 +250,7 @@ pub fn explain_miss(
         return why;
     }
     let mut causes = Vec::new();
-    match original.response.status {
+    match original.status {
         Some(200) => {}
         Some(s) => causes.push(format!(
             "the original was never stored: it answered {s}, and Helicone stores only 200 answers"
@@ -274,7 +266,7 @@ pub fn explain_miss(
         ));
     }
     let ttl = ttl_secs(headers);
-    let age = humantime::parse_rfc3339_weak(&original.ts)
+    let age = humantime::parse_rfc3339_weak(original.ts)
         .ok()
         .and_then(|t| now.duration_since(t).ok());
     if ttl < crate::helicone::MIN_USEFUL_CACHE_TTL {
@@ -306,8 +298,6 @@ pub fn explain_miss(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log::{RequestRecord, ResponseRecord};
-    use serde_json::value::RawValue;
 
     fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -391,45 +381,24 @@ mod tests {
         assert!(differences(&a, url, &a, url).is_empty());
     }
 
-    fn record(status: Option<u16>, h: Vec<(String, String)>, ts: &str) -> Record {
-        let url = "https://oai.helicone.ai/v1/chat/completions";
-        let cache_key = key(url, "{}", &h);
-        Record {
-            v: crate::log::SCHEMA_VERSION,
-            id: "id".into(),
-            ts: ts.into(),
-            provider: "openai".into(),
-            model: "m".into(),
-            stream: false,
-            request: RequestRecord {
-                method: "POST".into(),
-                url: url.into(),
-                headers: HeaderList(h),
-                secret_headers: slots(),
-                body: RawValue::from_string("{}".into()).unwrap(),
-            },
-            response: ResponseRecord {
-                status,
-                ..Default::default()
-            },
-            helicone: Default::default(),
-            cache_key,
-            latency_ms: None,
-            ttft_ms: None,
-            error: None,
-            replay_of: None,
-            batch: None,
-            attempt: None,
-            conversation: None,
-            turn: None,
+    const URL: &str = "https://oai.helicone.ai/v1/chat/completions";
+
+    fn original<'a>(status: Option<u16>, h: &'a HeaderList, ts: &'a str) -> Original<'a> {
+        Original {
+            key: key(URL, "{}", &h.0),
+            url: URL,
+            headers: h,
+            status,
+            ts,
         }
     }
 
     #[test]
     fn likely_causes_when_nothing_differs() {
         let now = humantime::parse_rfc3339("2026-01-10T00:00:00Z").unwrap();
-        let r = record(Some(500), base(), "2026-01-01T00:00:00Z");
-        let why = explain_miss(&r, &r.cache_key, &r.request.url, true, now);
+        let h = HeaderList(base());
+        let r = original(Some(500), &h, "2026-01-01T00:00:00Z");
+        let why = explain_miss(&r, &r.key, URL, true, now);
         assert!(why[0].contains("answered 500"), "{why:?}");
         assert!(why[1].contains("bucket of 3"), "{why:?}");
         assert!(why[2].contains("TTL has passed"), "{why:?}");
@@ -437,11 +406,12 @@ mod tests {
 
         let mut h = base();
         h.retain(|(n, _)| !n.starts_with("Helicone-Cache"));
-        let r = record(Some(200), h, "2026-01-09T23:59:50Z");
-        let mut sent = r.cache_key.clone();
+        let h = HeaderList(h);
+        let r = original(Some(200), &h, "2026-01-09T23:59:50Z");
+        let mut sent = r.key.clone();
         sent.headers
             .insert("helicone-cache-enabled".into(), "sha256:x".into());
-        let why = explain_miss(&r, &sent, &r.request.url, false, now);
+        let why = explain_miss(&r, &sent, URL, false, now);
         assert_eq!(why.len(), 1, "{why:?}");
         assert!(why[0].contains("caching off"), "{why:?}");
     }

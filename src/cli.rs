@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::{docs, provider};
+use crate::examples::examples_help;
+use crate::provider;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,7 +17,7 @@ use crate::{docs, provider};
     long_about = "hcl sends chat requests to any supported LLM provider through Helicone's proxy, \
 with every Helicone feature as a flag, logs every exchange locally, and replays logged requests \
 to prove that Helicone's cache answers.",
-    after_help = docs::examples_help(""),
+    after_help = examples_help(""),
     propagate_version = true,
     max_term_width = 100
 )]
@@ -36,7 +37,7 @@ logged with its conversation id and turn number. -c continues the latest convers
 --conversation ID a given one: the history is rebuilt from the log and sent again. On a terminal \
 with no prompt, hcl chat is an interactive conversation: replies stream, Ctrl-C cancels a reply, \
 Ctrl-D or /exit leaves, and /help lists the slash commands.",
-        after_help = docs::examples_help("chat")
+        after_help = examples_help("chat")
     )]
     Chat(Box<ChatArgs>),
     /// Send one chat request and print the answer token by token as it arrives.
@@ -45,14 +46,14 @@ Ctrl-D or /exit leaves, and /help lists the slash commands.",
 arrives; the same as `hcl chat --stream`. It takes the request flags of `hcl chat`. On a terminal a \
 spinner shows until the first token. Ctrl-C stops the stream, keeps what arrived (printed and \
 logged) and exits 130; a dropped connection or a silence longer than --idle-timeout exits 3.",
-        after_help = docs::examples_help("stream")
+        after_help = examples_help("stream")
     )]
     Stream(Box<StreamArgs>),
     /// Show the provider table: routing, wire format and where each key was found.
-    #[command(after_help = docs::examples_help("providers"))]
+    #[command(after_help = examples_help("providers"))]
     Providers(ProvidersArgs),
     /// Read the local request log.
-    #[command(subcommand, after_help = docs::examples_help("log"))]
+    #[command(subcommand, after_help = examples_help("log"))]
     Log(LogCommand),
     /// Re-send logged requests and report, for each, whether Helicone's cache answered.
     #[command(
@@ -61,17 +62,17 @@ headers, with fresh keys and a new Helicone-Request-Id) and report, for each, wh
 cache answered (HIT or MISS) and, for a MISS, which part of the cache key changed or what else \
 is the likely cause. With no id and no selector, the last logged request is replayed. \
 Exit status: 0 all replayed; 6 --expect not met; 1-5 as for chat when a replay failed.",
-        after_help = docs::examples_help("replay")
+        after_help = examples_help("replay")
     )]
     Replay(Box<ReplayArgs>),
     /// Keys in the OS keyring, where each key was found, and a Helicone key check.
-    #[command(subcommand, after_help = docs::examples_help("auth"))]
+    #[command(subcommand, after_help = examples_help("auth"))]
     Auth(AuthCommand),
     /// The config file: its path and the effective settings.
-    #[command(subcommand, after_help = docs::examples_help("config"))]
+    #[command(subcommand, after_help = examples_help("config"))]
     Config(ConfigCommand),
     /// Print a shell completion script.
-    #[command(after_help = docs::examples_help("completions"))]
+    #[command(after_help = examples_help("completions"))]
     Completions(CompletionsArgs),
     /// Write the man pages and completion scripts from the CLI definition.
     #[command(hide = true)]
@@ -388,19 +389,19 @@ pub struct ProvidersArgs {
 #[derive(Debug, Subcommand)]
 pub enum LogCommand {
     /// List logged exchanges, newest last.
-    #[command(after_help = docs::examples_help("log list"))]
+    #[command(after_help = examples_help("log list"))]
     List(LogListArgs),
     /// Print one record as pretty JSON (an id or a unique prefix of one).
-    #[command(after_help = docs::examples_help("log show"))]
+    #[command(after_help = examples_help("log show"))]
     Show(LogShowArgs),
     /// Print the log file's path.
-    #[command(after_help = docs::examples_help("log path"))]
+    #[command(after_help = examples_help("log path"))]
     Path,
     /// Write logged exchanges to a file other tools open (every record unless narrowed).
-    #[command(after_help = docs::examples_help("log export"))]
+    #[command(after_help = examples_help("log export"))]
     Export(LogExportArgs),
     /// List conversations: id, turns, first prompt, providers, model and last activity.
-    #[command(after_help = docs::examples_help("log conversations"))]
+    #[command(after_help = examples_help("log conversations"))]
     Conversations(LogConversationsArgs),
 }
 
@@ -561,16 +562,16 @@ pub enum AuthCommand {
     /// taken from the command line. The keyring is the Secret Service (GNOME Keyring, KWallet)
     /// on Linux, the Keychain on macOS and the Credential Manager on Windows. Where there is
     /// none (CI, SSH), use the environment variable or the config file.
-    #[command(after_help = docs::examples_help("auth set"))]
+    #[command(after_help = examples_help("auth set"))]
     Set(AuthSetArgs),
     /// Delete a key from the OS keyring.
-    #[command(after_help = docs::examples_help("auth delete"))]
+    #[command(after_help = examples_help("auth delete"))]
     Delete(AuthNameArgs),
     /// Show where each key was found (env, keyring, config or none), as a fingerprint.
     ///
     /// Keys are looked up in the environment, then the OS keyring, then the config file.
     /// HCL_NO_KEYRING=1 skips the keyring.
-    #[command(after_help = docs::examples_help("auth status"))]
+    #[command(after_help = examples_help("auth status"))]
     Status(AuthStatusArgs),
     /// Verify the Helicone key with one cheap call to Helicone's REST API.
     ///
@@ -579,7 +580,7 @@ pub enum AuthCommand {
     /// https://eu.api.helicone.ai for sk-helicone-eu- keys; HCL_HELICONE_API_BASE (or api_base
     /// under [helicone] in the config file) overrides it. Exit status: 0 ok, 5 invalid key or no
     /// permission, 3 network error, 2 no key.
-    #[command(after_help = docs::examples_help("auth check"))]
+    #[command(after_help = examples_help("auth check"))]
     Check(AuthCheckArgs),
 }
 
@@ -621,10 +622,10 @@ pub struct AuthCheckArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the config file's path (HCL_CONFIG, else the platform's config directory).
-    #[command(after_help = docs::examples_help("config path"))]
+    #[command(after_help = examples_help("config path"))]
     Path,
     /// Print the effective settings and where each came from; keys as fingerprints.
-    #[command(after_help = docs::examples_help("config show"))]
+    #[command(after_help = examples_help("config show"))]
     Show(ConfigShowArgs),
 }
 

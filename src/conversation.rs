@@ -13,9 +13,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::log::{self, Record};
-use crate::provider::{self, WireFormat};
 use crate::select;
-use crate::wire::{self, ChatInput, HistoryError, Message, Role};
+use crate::wire::{self, ChatInput, HistoryError, Message, Role, WireFormat};
 
 /// The longest `Helicone-Session-Name` hcl derives from a prompt.
 pub const MAX_NAME_CHARS: usize = 60;
@@ -152,29 +151,19 @@ fn resolve_id(seen: &[Seen], which: Which<'_>) -> Result<String> {
     }
 }
 
-/// The wire format a logged record was sent in.
-pub fn record_format(r: &Record) -> Option<WireFormat> {
-    let p = provider::find(&r.provider)?;
-    if let Some(f) = p.format {
-        return Some(f);
-    }
-    // The generic gateway: the format shows in the path.
-    let url = &r.request.url;
-    Some(
-        if url.contains(":generateContent") || url.contains(":streamGenerateContent") {
-            WireFormat::Gemini
-        } else if url.contains("/v1/messages") {
-            WireFormat::Anthropic
-        } else {
-            WireFormat::OpenAi
-        },
-    )
+/// The wire format a logged record was sent in, as its record says.
+fn record_format(r: &Record) -> std::result::Result<WireFormat, HistoryError> {
+    r.format.ok_or_else(|| {
+        HistoryError::Unreadable(format!(
+            "its record names no wire format and an unknown provider '{}'",
+            r.provider
+        ))
+    })
 }
 
 /// The history a record sent, plus its answer.
 fn history_of(r: &Record) -> std::result::Result<ChatInput, HistoryError> {
-    let format = record_format(r)
-        .ok_or_else(|| HistoryError::Unreadable(format!("unknown provider '{}'", r.provider)))?;
+    let format = record_format(r)?;
     let mut input = wire::parse_history(format, r.request.body.get())?;
     if !r.response.tool_calls.is_empty() {
         return Err(HistoryError::Unsupported(
@@ -186,15 +175,6 @@ fn history_of(r: &Record) -> std::result::Result<ChatInput, HistoryError> {
         content: r.response.text.clone(),
     });
     Ok(input)
-}
-
-fn header<'a>(r: &'a Record, name: &str) -> Option<&'a str> {
-    r.request
-        .headers
-        .0
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
 }
 
 fn turn_label(s: &Seen) -> String {
@@ -227,7 +207,11 @@ pub fn load(path: &Path, which: Which<'_>) -> Result<(Conversation, Vec<String>)
             Ok(r) => r,
         };
         if name.is_none() {
-            name = header(r, "Helicone-Session-Name").map(str::to_string);
+            name = r
+                .request
+                .headers
+                .get("Helicone-Session-Name")
+                .map(str::to_string);
         }
         if !select::is_ok(r) {
             warnings.push(format!(
@@ -430,12 +414,10 @@ pub fn transcript(path: &Path, which: Which<'_>) -> Result<(Transcript, Vec<Stri
                 continue;
             }
         };
-        if let Some(n) = header(r, "Helicone-Session-Name") {
+        if let Some(n) = r.request.headers.get("Helicone-Session-Name") {
             out.name = Some(n.to_string());
         }
-        let sent = record_format(r)
-            .ok_or_else(|| HistoryError::Unreadable(format!("unknown provider '{}'", r.provider)))
-            .and_then(|f| wire::parse_history(f, r.request.body.get()));
+        let sent = record_format(r).and_then(|f| wire::parse_history(f, r.request.body.get()));
         let sent = match sent {
             Ok(h) => h,
             Err(reason) => {
@@ -514,14 +496,18 @@ pub fn list(path: &Path) -> Result<(Vec<Summary>, Vec<String>)> {
                 id: s.conversation.clone(),
                 name: None,
                 turns: 0,
-                first_prompt: crate::commands::log::preview(r),
+                first_prompt: wire::prompt_preview(r.request.body.get()),
                 providers: Vec::new(),
                 model: String::new(),
                 last_activity: String::new(),
             });
         entry.turns = entry.turns.max(s.turn.unwrap_or(0));
         if entry.name.is_none() {
-            entry.name = header(r, "Helicone-Session-Name").map(str::to_string);
+            entry.name = r
+                .request
+                .headers
+                .get("Helicone-Session-Name")
+                .map(str::to_string);
         }
         if !entry.providers.contains(&r.provider) {
             entry.providers.push(r.provider.clone());

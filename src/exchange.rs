@@ -10,10 +10,12 @@ use crate::cachekey::CacheKey;
 use crate::error::{Error, NetLayer, Result};
 use crate::helicone::{self, HeliconeMeta, RateLimitMeta};
 use crate::log::{self, HeaderList, Record, RequestRecord, ResponseRecord};
-use crate::provider::WireFormat;
+use crate::provider;
 use crate::request::{Credentials, PreparedRequest};
+use crate::secrets::HELICONE_KEY_VAR;
 use crate::sse::{SseDecoder, SseError, SseEvent};
 use crate::transport::Client;
+use crate::wire::WireFormat;
 use crate::wire::stream::{self, Delta, StreamEvent};
 use crate::wire::{self, Completion, ToolCall, Usage};
 
@@ -456,7 +458,7 @@ pub fn status_error(peer: &str, status: u16, meta: &HeliconeMeta, body: &[u8]) -
     };
     if let Some(hint) = hint(status, &message) {
         message.push_str("; ");
-        message.push_str(hint);
+        message.push_str(&hint);
     }
     Error::Api {
         provider: peer.to_string(),
@@ -465,17 +467,18 @@ pub fn status_error(peer: &str, status: u16, meta: &HeliconeMeta, body: &[u8]) -
     }
 }
 
-fn hint(status: u16, message: &str) -> Option<&'static str> {
+fn hint(status: u16, message: &str) -> Option<String> {
     if message.contains("Missing target base url") {
-        Some("give the upstream with --target-url ORIGIN")
+        Some("give the upstream with --target-url ORIGIN".to_string())
     } else if message.contains("Invalid API base") {
-        Some(
-            "Helicone proxies only to approved domains; check AZURE_OPENAI_ENDPOINT or --target-url",
-        )
+        Some(format!(
+            "Helicone proxies only to approved domains; check {}",
+            provider::origin_sources().join(" or ")
+        ))
     } else if message.contains("Invalid Helicone API key") {
-        Some("check HELICONE_API_KEY")
+        Some(format!("check {HELICONE_KEY_VAR}"))
     } else if status == 401 || status == 403 {
-        Some("check the provider key")
+        Some("check the provider key".to_string())
     } else {
         None
     }
@@ -504,6 +507,7 @@ pub struct RecordContext<'a> {
     pub id: &'a str,
     pub provider: &'a str,
     pub model: &'a str,
+    pub format: WireFormat,
     pub stream: bool,
     pub replay_of: Option<String>,
 }
@@ -530,6 +534,7 @@ pub fn build_record(
         ts: now_rfc3339(),
         provider: ctx.provider.to_string(),
         model: ctx.model.to_string(),
+        format: Some(ctx.format),
         stream: ctx.stream,
         request: RequestRecord {
             method: req.method.to_string(),

@@ -447,8 +447,9 @@ pub fn is_logged_response_header(name: &str) -> bool {
         || n == "retry-after"
         || n == "retry-after-ms"
         || n == "content-type"
-        || n.starts_with("x-ratelimit-")
-        || n.starts_with("anthropic-ratelimit-")
+        || crate::wire::RATE_LIMIT_HEADER_PREFIXES
+            .iter()
+            .any(|p| n.starts_with(p))
 }
 
 /// Helicone's REST API (spec §5), US region.

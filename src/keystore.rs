@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::secrets::Secret;
+pub use crate::secrets::{KeyStore, Lookup};
 
 /// The keyring service name under which hcl stores keys.
 pub const SERVICE: &str = "hcl";
@@ -30,33 +31,6 @@ pub const TIMEOUT: Duration = Duration::from_secs(3);
 /// The longest `auth set`/`auth delete` wait when a person is at the
 /// terminal: long enough to answer the keyring's unlock dialog.
 pub const INTERACTIVE_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// What a keyring lookup found.
-#[derive(Debug, Clone)]
-pub enum Lookup {
-    Found(Secret),
-    Missing,
-    /// The keyring could not be asked; [`KeyStore::unavailable`] says why.
-    Unavailable,
-}
-
-impl Lookup {
-    pub fn found(self) -> Option<Secret> {
-        match self {
-            Lookup::Found(s) => Some(s),
-            Lookup::Missing | Lookup::Unavailable => None,
-        }
-    }
-}
-
-/// Somewhere keys may be stored by name. The OS keyring in the program; a
-/// map in tests.
-pub trait KeyStore: Send + Sync {
-    fn get(&self, name: &str) -> Lookup;
-
-    /// `None` when the store can be used; otherwise why not.
-    fn unavailable(&self) -> Option<String>;
-}
 
 /// A store that is switched off or absent: every lookup finds nothing.
 pub struct NoKeyring(pub String);

@@ -9,52 +9,20 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use serde::de::{MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::cachekey::CacheKey;
+use crate::cachekey::{CacheKey, Original};
 use crate::error::{Error, Result};
+pub use crate::headers::HeaderList;
 use crate::helicone::HeliconeMeta;
+use crate::provider;
 use crate::request::SecretSlot;
-use crate::wire::{ToolCall, Usage};
+use crate::wire::{ToolCall, Usage, WireFormat};
 
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// Headers in their original order, serialized as a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HeaderList(pub Vec<(String, String)>);
-
-impl Serialize for HeaderList {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for HeaderList {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = HeaderList;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object of header names to values")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<HeaderList, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = m.next_entry::<String, String>()? {
-                    out.push((k, v));
-                }
-                Ok(HeaderList(out))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
+/// 2: every record names its wire format (`format`). Version 1 records are
+/// still read: their format comes from their provider row.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequestRecord {
@@ -93,6 +61,10 @@ pub struct Record {
     pub ts: String,
     pub provider: String,
     pub model: String,
+    /// The wire format the request was sent in (schema 2). Reading a
+    /// schema 1 record fills it in: see [`parse_line`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<WireFormat>,
     pub stream: bool,
     /// The conversation this exchange is a turn of (`hcl chat -c`,
     /// interactive mode); also sent as `Helicone-Session-Id`.
@@ -121,6 +93,35 @@ pub struct Record {
     /// Which attempt this was (1-based), for requests sent by a batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<u32>,
+}
+
+impl Record {
+    /// The parts of Helicone's cache key this request had: its own
+    /// `cache_key`, or, for a record written before hcl kept one, the parts
+    /// derived from the logged request.
+    pub fn cache_key_parts(&self) -> CacheKey {
+        if self.cache_key != CacheKey::default() {
+            return self.cache_key.clone();
+        }
+        CacheKey::compute(
+            &self.request.url,
+            self.request.body.get(),
+            &self.request.headers.0,
+            &self.request.secret_headers,
+            &crate::request::Credentials::default(),
+        )
+    }
+
+    /// What explaining a MISS of a replay of this record needs.
+    pub fn as_original(&self) -> Original<'_> {
+        Original {
+            key: self.cache_key_parts(),
+            url: &self.request.url,
+            headers: &self.request.headers,
+            status: self.response.status,
+            ts: &self.ts,
+        }
+    }
 }
 
 /// Open the log for appending, creating it (and its directory) with mode 0600.
@@ -383,7 +384,13 @@ pub fn parse_line(line: &[u8]) -> std::result::Result<Record, String> {
             "written by a newer hcl (schema v{}; this hcl reads v{SCHEMA_VERSION}); upgrade hcl to read it",
             r.v
         )),
-        Ok(r) => Ok(r),
+        Ok(mut r) => {
+            if r.format.is_none() {
+                r.format =
+                    provider::find(&r.provider).and_then(|p| p.format_of_url(&r.request.url));
+            }
+            Ok(r)
+        }
         Err(e) => match serde_json::from_slice::<VersionProbe>(line) {
             Ok(p) if p.v > SCHEMA_VERSION => Err(format!(
                 "written by a newer hcl (schema v{}; this hcl reads v{SCHEMA_VERSION}); upgrade hcl to read it",
@@ -450,6 +457,7 @@ mod tests {
             ts: "2026-01-01T00:00:00Z".into(),
             provider: "openai".into(),
             model: "m".into(),
+            format: Some(WireFormat::OpenAi),
             stream: false,
             request: RequestRecord {
                 method: "POST".into(),
@@ -487,6 +495,40 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn schema_1_records_read_with_their_format() {
+        let v1 = |provider: &str, url: &str| {
+            let mut r = record("a");
+            r.v = 1;
+            r.format = None;
+            r.provider = provider.into();
+            r.request.url = url.into();
+            let line = serde_json::to_vec(&r).unwrap();
+            assert!(!String::from_utf8_lossy(&line).contains("\"format\""));
+            parse_line(&line).unwrap().format
+        };
+        assert_eq!(
+            v1("anthropic", "http://127.0.0.1:1/v1/messages"),
+            Some(WireFormat::Anthropic)
+        );
+        assert_eq!(
+            v1(
+                "gateway",
+                "https://gateway.helicone.ai/v1beta/models/g:streamGenerateContent?alt=sse"
+            ),
+            Some(WireFormat::Gemini)
+        );
+        assert_eq!(
+            v1("gateway", "https://gateway.helicone.ai/prefix/v1/messages"),
+            Some(WireFormat::Anthropic)
+        );
+        assert_eq!(v1("nope", "https://x/v1/messages"), None);
+        // Schema 2 writes its format, and it is read back as written.
+        let line = serde_json::to_vec(&record("b")).unwrap();
+        assert!(String::from_utf8_lossy(&line).contains("\"format\":\"openai\""));
+        assert_eq!(parse_line(&line).unwrap().format, Some(WireFormat::OpenAi));
     }
 
     #[test]

@@ -7,9 +7,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::helicone::HeliconeOptions;
-use crate::provider::{KeyStyle, Provider, Routing, WireFormat};
-use crate::secrets::{FoundKey, Secret};
-use crate::wire::{self, ChatInput};
+use crate::provider::route::Values;
+use crate::provider::{KeyStyle, Provider};
+use crate::secrets::{FoundKey, HELICONE_KEY_VAR, Secret};
+use crate::wire::{self, ChatInput, WireFormat};
 
 /// Which key fills a secret header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,12 +69,11 @@ pub struct Route {
     /// Scheme, host and optional path prefix; the API path is appended.
     pub base: String,
     pub direct: bool,
-    /// The upstream origin named in the routing header (gateway, Gemini,
-    /// Vertex, Azure), if the row has one.
+    /// The upstream origin named in the routing header, if the row has one.
     pub upstream: Option<String>,
-    pub vertex_project: Option<String>,
-    pub vertex_location: Option<String>,
-    pub api_version: Option<String>,
+    /// The row's route parameters (Vertex project and location, Azure
+    /// endpoint and API version, the gateway's target and format).
+    pub params: Values,
 }
 
 /// Everything [`prepare`] needs.
@@ -93,60 +93,16 @@ pub struct Spec<'a> {
 /// That is every header the provider table sends a key in, plus Helicone's
 /// and a proxy's.
 pub fn is_secret_header(name: &str) -> bool {
-    let key_headers = [
-        KeyStyle::Bearer,
-        KeyStyle::XApiKey,
-        KeyStyle::ApiKey,
-        KeyStyle::XGoogApiKey,
-    ]
-    .into_iter()
-    .filter_map(|k| k.header(WireFormat::OpenAi).map(|(h, _)| h));
     ["helicone-auth", "proxy-authorization"]
         .into_iter()
-        .chain(key_headers)
+        .chain(KeyStyle::HEADER_NAMES)
         .any(|n| name.eq_ignore_ascii_case(n))
-}
-
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The API path for this request, with its variables filled in.
 pub fn api_path(spec: &Spec<'_>) -> String {
-    let template = spec.provider.path_template(spec.format);
-    let model = match spec.format {
-        // Google documents model names both bare and as `models/NAME`.
-        WireFormat::Gemini => spec.model.strip_prefix("models/").unwrap_or(spec.model),
-        _ => spec.model,
-    };
-    let mut path = template
-        .replace("{model}", &encode_segment(model))
-        .replace(
-            "{project}",
-            &encode_segment(spec.route.vertex_project.as_deref().unwrap_or("")),
-        )
-        .replace(
-            "{location}",
-            &encode_segment(spec.route.vertex_location.as_deref().unwrap_or("")),
-        )
-        .replace(
-            "{api_version}",
-            &encode_segment(spec.route.api_version.as_deref().unwrap_or("")),
-        );
-    if spec.stream && spec.format == WireFormat::Gemini {
-        path = path.replacen(":generateContent", ":streamGenerateContent", 1);
-        path.push(if path.contains('?') { '&' } else { '?' });
-        path.push_str("alt=sse");
-    }
-    path
+    spec.provider
+        .api_path(spec.format, spec.model, &spec.route.params, spec.stream)
 }
 
 pub fn prepare(spec: &Spec<'_>) -> PreparedRequest {
@@ -226,15 +182,6 @@ pub fn prepare(spec: &Spec<'_>) -> PreparedRequest {
     }
 }
 
-/// The routing header's upstream origin for a row, when it is fixed.
-pub fn fixed_upstream(provider: &Provider, location: Option<&str>) -> Option<String> {
-    match provider.routing {
-        Routing::TargetUrl(origin) => Some(origin.to_string()),
-        Routing::VertexTarget => location.map(|l| format!("https://{l}-aiplatform.googleapis.com")),
-        Routing::Host | Routing::TargetUrlFlag | Routing::AzureApiBase => None,
-    }
-}
-
 impl PreparedRequest {
     /// Headers with every secret shown as a fingerprint: for `--dry-run`,
     /// `--verbose` and the log.
@@ -291,7 +238,7 @@ impl PreparedRequest {
                         .get(*role)
                         .and_then(|k| k.source.env_var().map(str::to_string))
                         .unwrap_or_else(|| match role {
-                            SecretRole::Helicone => "HELICONE_API_KEY".to_string(),
+                            SecretRole::Helicone => HELICONE_KEY_VAR.to_string(),
                             SecretRole::Provider => provider_var.unwrap_or("API_KEY").to_string(),
                         });
                     // Double quotes so the shell expands the variable.

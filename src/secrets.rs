@@ -5,7 +5,10 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use crate::keystore::KeyStore;
+/// The keyring entry name of the Helicone key.
+pub const HELICONE_KEY_NAME: &str = "helicone";
+/// The environment variable of the Helicone key.
+pub const HELICONE_KEY_VAR: &str = "HELICONE_API_KEY";
 
 /// An API key. It never prints: `Debug` and `Display` show a fingerprint.
 /// The only way to the value is [`Secret::expose`], used when a request is
@@ -49,6 +52,33 @@ pub fn fingerprint(bytes: &[u8]) -> String {
         out.push_str(&format!("{b:02x}"));
     }
     out
+}
+
+/// What a keyring lookup found.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    Found(Secret),
+    Missing,
+    /// The keyring could not be asked; [`KeyStore::unavailable`] says why.
+    Unavailable,
+}
+
+impl Lookup {
+    pub fn found(self) -> Option<Secret> {
+        match self {
+            Lookup::Found(s) => Some(s),
+            Lookup::Missing | Lookup::Unavailable => None,
+        }
+    }
+}
+
+/// Somewhere keys may be stored by name. The OS keyring in the program; a
+/// map in tests.
+pub trait KeyStore: Send + Sync {
+    fn get(&self, name: &str) -> Lookup;
+
+    /// `None` when the store can be used; otherwise why not.
+    fn unavailable(&self) -> Option<String>;
 }
 
 /// Where a key was found.
@@ -161,7 +191,7 @@ pub fn looks_like_helicone_key(key: &str) -> bool {
 #[cfg(test)]
 pub mod tests {
     use super::*;
-    use crate::keystore::{Lookup, NoKeyring};
+    use crate::keystore::NoKeyring;
 
     #[test]
     fn debug_and_display_never_show_the_key() {

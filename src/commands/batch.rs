@@ -76,11 +76,11 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
     if input.as_os_str() == "-" && std::io::stdin().is_terminal() {
         printer.note("reading batch lines from the terminal; end them with Ctrl-D");
     }
-    let log_writer = match &default.log_path {
+    let log_writer = match &default.target.log_path {
         Some(path) => Some(LogWriter::start(path)?),
         None => None,
     };
-    let client = Client::new(default.net.clone(), default.proxy.clone())?;
+    let client = Client::new(default.target.net.clone(), default.target.proxy.clone())?;
 
     // One thread: measured against two workers at -j 64 on 2 cores, it is
     // within 6% of the throughput with less CPU and memory (bench/RESULTS.md).
@@ -233,7 +233,7 @@ impl<'a> Templates<'a> {
         let resolved = self.resolve(provider, model);
         if let Ok(s) = &resolved {
             if key == (None, None) {
-                self.default_provider = Some(s.provider.name);
+                self.default_provider = Some(s.target.provider.name);
             }
             for w in &s.warnings {
                 if self.warned.insert(w.clone()) {
@@ -922,7 +922,7 @@ fn backoff(attempt: u32) -> Duration {
 
 async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut job: Job) -> Done {
     let t = job.template.clone();
-    let peer = exchange::peer_label(t.provider.name, t.route.direct);
+    let peer = exchange::peer_label(t.target.provider.name, t.target.route.direct);
     let mut attempt = 0u32;
     loop {
         attempt += 1;
@@ -945,17 +945,17 @@ async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut job: Job) 
         let record_id = uuid::Uuid::new_v4().to_string();
         job.helicone.request_id = record_id.clone();
         let prepared = request::prepare(&request::Spec {
-            provider: t.provider,
-            format: t.format,
-            model: &t.model,
+            provider: t.target.provider,
+            format: t.target.format,
+            model: &t.target.model,
             input: &job.input,
             stream: false,
-            route: &t.route,
-            helicone: (!t.route.direct).then_some(&job.helicone),
+            route: &t.target.route,
+            helicone: (!t.target.route.direct).then_some(&job.helicone),
             extra_headers: &t.extra_headers,
         });
         let mut outcome = tokio::select! {
-            o = exchange::execute(&sh.client, &prepared, &t.creds, t.format, &peer) => o,
+            o = exchange::execute(&sh.client, &prepared, &t.target.creds, t.target.format, &peer) => o,
             _ = sh.cancelled() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
         };
         let retry = outcome.error.as_ref().is_some_and(retryable)
@@ -968,12 +968,13 @@ async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut job: Job) 
         drop(permit);
         let ctx = RecordContext {
             id: &record_id,
-            provider: t.provider.name,
-            model: &t.model,
+            provider: t.target.provider.name,
+            model: &t.target.model,
+            format: t.target.format,
             stream: false,
             replay_of: None,
         };
-        let logged = match exchange::build_record(&ctx, &prepared, &t.creds, &outcome) {
+        let logged = match exchange::build_record(&ctx, &prepared, &t.target.creds, &outcome) {
             Ok(mut record) => {
                 record.batch = Some(sh.batch_id.clone());
                 record.attempt = Some(attempt);
@@ -1009,7 +1010,7 @@ async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut job: Job) 
         return Done::Result(Box::new(ResultLine {
             line,
             id,
-            log_id: (logged && t.log_path.is_some()).then_some(record_id),
+            log_id: (logged && t.target.log_path.is_some()).then_some(record_id),
             status: outcome.status,
             text,
             usage,

@@ -2,16 +2,17 @@
 
 use std::io::{IsTerminal, Read};
 
-use crate::cli::{ChatArgs, ConversationArgs, RequestArgs};
-use crate::conversation::{self, Conversation, TurnId, Which};
+use crate::cli::ChatArgs;
+use crate::conversation;
 use crate::error::{Error, ExitStatus, Result};
+
+use super::turn;
 use crate::exchange::{self, Outcome, RecordContext, Summary};
-use crate::log::{self, Record};
 use crate::output::Printer;
 use crate::request::PreparedRequest;
 use crate::settings::{self, Env, RequestSettings, ResolveContext};
 use crate::transport::Client;
-use crate::wire::{ChatInput, Message, Role};
+use crate::wire::{ChatInput, Completion, FinishReason, Message, Role, WireFormat};
 
 /// The prompt from the arguments, with stdin standing in for a `-` argument
 /// or for no arguments at all.
@@ -112,7 +113,7 @@ pub fn run_with(
     let offline = r.dry_run || r.curl;
     let interactive = args.prompt.is_empty() && std::io::stdin().is_terminal() && !offline;
     let earlier = if continuing {
-        Some(load_conversation(c, env, printer)?)
+        Some(turn::load_conversation(c, env, printer)?)
     } else {
         None
     };
@@ -128,7 +129,7 @@ pub fn run_with(
     let mut request_args = r.clone();
     let mut input = ChatInput::default();
     if let Some(conv) = &earlier {
-        adopt_provider(&mut request_args, conv, printer);
+        turn::adopt_provider(&mut request_args, conv, printer);
         input = conv.history.clone();
     }
     input.messages.push(Message {
@@ -147,7 +148,7 @@ pub fn run_with(
     )?;
     printer.warn_all(&settings.warnings);
     let turn = match &earlier {
-        Some(conv) => TurnPlan {
+        Some(conv) => turn::TurnPlan {
             id: conv.id.clone(),
             turn: conv.last_turn + 1,
             name: r
@@ -163,7 +164,7 @@ pub fn run_with(
                     )
                 }),
         },
-        None => TurnPlan {
+        None => turn::TurnPlan {
             id: r
                 .session
                 .clone()
@@ -175,7 +176,7 @@ pub fn run_with(
                 .unwrap_or_else(|| conversation::name_from_prompt(&prompt)),
         },
     };
-    apply_turn(
+    turn::apply_turn(
         &mut settings,
         &turn,
         r.session_path.as_deref(),
@@ -188,12 +189,13 @@ pub fn run_with(
         return Ok(ExitStatus::Success);
     }
     if r.curl {
-        printer.line(&prepared.to_curl(&settings.creds, settings.provider.key_var()))?;
+        printer
+            .line(&prepared.to_curl(&settings.target.creds, settings.target.provider.key_var()))?;
         return Ok(ExitStatus::Success);
     }
     if printer.is_verbose() {
         printer.verbose(&format!("> {} {}", prepared.method, prepared.url));
-        for (k, v) in prepared.masked_headers(&settings.creds) {
+        for (k, v) in prepared.masked_headers(&settings.target.creds) {
             printer.verbose(&format!("> {k}: {v}"));
         }
     }
@@ -204,102 +206,10 @@ pub fn run_with(
     finish(&settings, &prepared, outcome, r.json, printer)
 }
 
-/// The conversation `-c` / `--conversation ID` names, rebuilt from the log;
-/// what was passed over is said on stderr.
-pub fn load_conversation(
-    c: &ConversationArgs,
-    env: Env<'_>,
-    printer: &Printer,
-) -> Result<Conversation> {
-    let path = log::default_path(env)?;
-    let which = match &c.conversation {
-        Some(id) => Which::Id(id),
-        None => Which::Latest,
-    };
-    let (conv, warnings) = conversation::load(&path, which)?;
-    printer.warn_all(&warnings);
-    Ok(conv)
-}
-
-/// A continued conversation keeps the provider and model of its last turn
-/// unless -P or -m say otherwise; a switch of provider converts the history.
-pub fn adopt_provider(r: &mut RequestArgs, conv: &Conversation, printer: &Printer) {
-    match &r.provider {
-        None => {
-            r.provider = Some(conv.provider.clone());
-            if r.model.is_none() {
-                r.model = Some(conv.model.clone());
-            }
-        }
-        Some(p) if *p != conv.provider => printer.note(&format!(
-            "conversation {} continues on {p} (it was on {}); its history is converted",
-            conversation::short(&conv.id),
-            conv.provider
-        )),
-        Some(_) => {
-            if r.model.is_none() {
-                r.model = Some(conv.model.clone());
-            }
-        }
-    }
-}
-
-/// Which conversation turn a request is.
-pub struct TurnPlan {
-    pub id: String,
-    pub turn: u32,
-    /// The `Helicone-Session-Name`.
-    pub name: String,
-}
-
-/// Make `s` a turn of a conversation: the Helicone session headers, the
-/// log record's conversation and turn, and the history within
-/// `max_history_tokens` (the oldest turns dropped, with a note).
-pub fn apply_turn(
-    s: &mut RequestSettings,
-    plan: &TurnPlan,
-    session_path: Option<&str>,
-    max_history_tokens: Option<u64>,
-    printer: &Printer,
-) {
-    if let Some(max) = max_history_tokens {
-        let before = conversation::estimate_tokens(&s.input);
-        let dropped = conversation::trim_history(&mut s.input, max);
-        let after = conversation::estimate_tokens(&s.input);
-        if dropped > 0 {
-            printer.note(&format!(
-                "dropped the {dropped} oldest turn{} of the history (about {before} → {after} tokens) to stay within --max-history-tokens {max}",
-                if dropped == 1 { "" } else { "s" }
-            ));
-        }
-        if after > max {
-            printer.note(&format!(
-                "the request is still about {after} tokens, over --max-history-tokens {max}: the system prompt and the newest prompt are never dropped"
-            ));
-        }
-    }
-    s.helicone.session_id = Some(plan.id.clone());
-    s.helicone.session_path =
-        Some(session_path.map_or_else(|| format!("/turn-{}", plan.turn), str::to_string));
-    s.helicone.session_name = Some(plan.name.clone());
-    s.conversation = Some(TurnId {
-        id: plan.id.clone(),
-        turn: plan.turn,
-    });
-}
-
-/// Stamp a log record with the conversation turn it is.
-pub fn mark_turn(record: &mut Record, s: &RequestSettings) {
-    if let Some(t) = &s.conversation {
-        record.conversation = Some(t.id.clone());
-        record.turn = Some(t.turn);
-    }
-}
-
 /// `--dry-run`: the exact request, every secret as a fingerprint.
 pub fn print_dry_run(req: &PreparedRequest, s: &RequestSettings, printer: &Printer) -> Result<()> {
     let mut out = format!("{} {}\n", req.method, req.url);
-    for (k, v) in req.masked_headers(&s.creds) {
+    for (k, v) in req.masked_headers(&s.target.creds) {
         out.push_str(&format!("{k}: {v}\n"));
     }
     out.push('\n');
@@ -309,12 +219,12 @@ pub fn print_dry_run(req: &PreparedRequest, s: &RequestSettings, printer: &Print
 
 /// Send on a fresh single-threaded runtime, racing Ctrl-C.
 fn send(s: &RequestSettings, req: &PreparedRequest) -> Result<Outcome> {
-    let client = Client::new(s.net.clone(), s.proxy.clone())?;
+    let client = Client::new(s.target.net.clone(), s.target.proxy.clone())?;
     let runtime = super::runtime()?;
-    let peer = exchange::peer_label(s.provider.name, s.route.direct);
+    let peer = exchange::peer_label(s.target.provider.name, s.target.route.direct);
     Ok(runtime.block_on(async {
         tokio::select! {
-            outcome = exchange::execute(&client, req, &s.creds, s.format, &peer) => outcome,
+            outcome = exchange::execute(&client, req, &s.target.creds, s.target.format, &peer) => outcome,
             () = super::ctrl_c() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
         }
     }))
@@ -330,24 +240,21 @@ pub fn finish(
 ) -> Result<ExitStatus> {
     let ctx = RecordContext {
         id: &s.record_id,
-        provider: s.provider.name,
-        model: &s.model,
+        provider: s.target.provider.name,
+        model: &s.target.model,
+        format: s.target.format,
         stream: s.stream,
         replay_of: None,
     };
-    let mut record = exchange::build_record(&ctx, req, &s.creds, &outcome)?;
-    mark_turn(&mut record, s);
-    if let Some(path) = &s.log_path
-        && let Err(e) = log::append(path, &record)
-    {
-        printer.warn(&format!("{e}; the exchange was not logged"));
-    }
-    print_verbose(&record, s, printer);
+    let mut record = exchange::build_record(&ctx, req, &s.target.creds, &outcome)?;
+    turn::mark_turn(&mut record, s);
+    turn::log_exchange(s, &record, printer);
+    turn::print_verbose(&record, s, printer);
     let error = outcome.error.take();
     if json {
         printer.json(&Summary::of(&record))?;
     } else if let Some(c) = &outcome.completion {
-        print_completion(&record, c, printer)?;
+        print_completion(s.target.format, c, printer)?;
     }
     match error {
         None => Ok(ExitStatus::Success),
@@ -355,7 +262,7 @@ pub fn finish(
     }
 }
 
-fn print_completion(record: &Record, c: &crate::wire::Completion, printer: &Printer) -> Result<()> {
+fn print_completion(format: WireFormat, c: &Completion, printer: &Printer) -> Result<()> {
     if let Some(refusal) = &c.refusal {
         printer.warn("the model refused to answer");
         if c.text.is_empty() {
@@ -371,68 +278,8 @@ fn print_completion(record: &Record, c: &crate::wire::Completion, printer: &Prin
         }
         return Ok(());
     }
-    if record
-        .response
-        .finish_reason
-        .as_deref()
-        .is_some_and(|f| f == "length" || f == "max_tokens" || f == "MAX_TOKENS")
-    {
+    if c.finish_reason.as_deref().map(|f| format.finish_reason(f)) == Some(FinishReason::Length) {
         printer.warn("the answer was cut off at the token limit; raise --max-tokens for more");
     }
     printer.answer(&c.text)
-}
-
-pub fn print_verbose(r: &Record, s: &RequestSettings, printer: &Printer) {
-    if !printer.is_verbose() {
-        return;
-    }
-    let h = &r.helicone;
-    let Some(status) = r.response.status else {
-        printer.verbose("< no response");
-        return;
-    };
-    printer.verbose(&format!(
-        "< status {status}, latency {}",
-        r.latency_ms.map_or("-".into(), |ms| format!("{ms} ms")),
-    ));
-    printer.verbose(&format!(
-        "helicone-id: {}",
-        h.id.as_deref().unwrap_or("(none)")
-    ));
-    if let Some(c) = &h.cache {
-        let bucket = h
-            .bucket_idx
-            .map(|b| format!(", bucket {b}"))
-            .unwrap_or_default();
-        let saved = h
-            .cache_latency_ms
-            .map(|ms| format!(", original latency {ms} ms"))
-            .unwrap_or_default();
-        printer.verbose(&format!("cache: {c}{bucket}{saved}"));
-    } else if !s.route.direct {
-        printer.verbose("cache: off");
-    }
-    if !h.rate_limit.is_empty() {
-        printer.verbose(&format!("rate limit: {}", h.rate_limit_summary()));
-    }
-    if let Some(g) = &h.gateway_provider {
-        printer.verbose(&format!(
-            "gateway: provider {g}, model {}, mode {}",
-            h.gateway_model.as_deref().unwrap_or("?"),
-            h.gateway_mode.as_deref().unwrap_or("?")
-        ));
-    }
-    let u = &r.response.usage;
-    if u.total.is_some() {
-        printer.verbose(&format!(
-            "usage: {} in, {} out, {} total",
-            u.input.map_or("?".into(), |n| n.to_string()),
-            u.output.map_or("?".into(), |n| n.to_string()),
-            u.total.map_or("?".into(), |n| n.to_string())
-        ));
-    }
-    match &s.log_path {
-        Some(p) => printer.verbose(&format!("logged: {} in {}", r.id, p.display())),
-        None => printer.verbose("logged: no (--no-log)"),
-    }
 }

@@ -9,8 +9,9 @@ use crate::error::{Error, ExitStatus, Result};
 use crate::keystore;
 use crate::log;
 use crate::output::{self, Printer};
-use crate::provider::{PROVIDERS, Provider, Routing};
-use crate::settings::{self, Config, DEFAULT_AZURE_API_VERSION, Env};
+use crate::provider::route::Values;
+use crate::provider::{PROVIDERS, Provider};
+use crate::settings::{self, Config, Env};
 
 pub fn run(cmd: &ConfigCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     match cmd {
@@ -52,25 +53,6 @@ fn row(setting: impl Into<String>, value: Option<String>, source: impl Into<Stri
     }
 }
 
-/// A value from the environment, else the config file, else a default.
-fn layered(
-    env: Env<'_>,
-    var: &str,
-    config: Option<&String>,
-    default: Option<&str>,
-) -> (Option<String>, String) {
-    if let Some(v) = env(var).filter(|v| !v.trim().is_empty()) {
-        return (Some(v), format!("env ({var})"));
-    }
-    if let Some(v) = config {
-        return (Some(v.clone()), "config".to_string());
-    }
-    match default {
-        Some(d) => (Some(d.to_string()), "default".to_string()),
-        None => (None, "unset".to_string()),
-    }
-}
-
 fn from_config<T: ToString>(v: Option<T>) -> (Option<String>, &'static str) {
     match v {
         Some(v) => (Some(v.to_string()), "config"),
@@ -105,7 +87,10 @@ fn show(args: &ConfigShowArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
     let keyring = keystore::for_env(env);
 
     // Request defaults.
-    let default_provider = config.provider.clone().unwrap_or_else(|| "openai".into());
+    let default_provider = config
+        .provider
+        .clone()
+        .unwrap_or_else(|| crate::provider::DEFAULT.into());
     rows.push(row(
         "provider",
         Some(default_provider.clone()),
@@ -204,15 +189,14 @@ fn key_row(setting: &str, key: Option<&crate::secrets::FoundKey>) -> Row {
 }
 
 fn provider_rows(
-    p: &Provider,
+    p: &'static Provider,
     is_default: bool,
     env: Env<'_>,
     config: &Config,
     rows: &mut Vec<Row>,
 ) {
     let pconf = config.provider_config(p.name);
-    let base_var = format!("HCL_BASE_URL_{}", p.env_suffix());
-    let base_from_env = env(&base_var).is_some_and(|v| !v.trim().is_empty());
+    let base_from_env = env(&p.base_url_var()).is_some_and(|v| !v.trim().is_empty());
     let key = p
         .uses_provider_key()
         .then(|| settings::provider_key(p, env, config))
@@ -221,13 +205,24 @@ fn provider_rows(
         return;
     }
     let prefix = format!("providers.{}", p.name);
-    let (v, s) = layered(
-        env,
-        &base_var,
-        pconf.and_then(|c| c.base_url.as_ref()),
-        Some(p.helicone_base),
-    );
-    rows.push(row(format!("{prefix}.base_url"), v, s));
+    let mut values = Values::default();
+    let mut params = Vec::new();
+    for param in p.params {
+        let found = settings::param_value(param, None, env, pconf);
+        if let Some((v, _)) = &found {
+            values.set(param.name, v.clone());
+        }
+        params.push(match found {
+            Some((v, source)) => row(format!("{prefix}.{}", param.name), Some(v), source.label()),
+            None => row(format!("{prefix}.{}", param.name), None, "unset"),
+        });
+    }
+    let (base, source) = settings::base_url(p, None, env, config, &values);
+    rows.push(row(
+        format!("{prefix}.base_url"),
+        Some(base),
+        source.label(),
+    ));
     let (v, s) = match pconf.and_then(|c| c.model.clone()) {
         Some(m) => (Some(m), "config"),
         None => match p.default_model {
@@ -239,45 +234,5 @@ fn provider_rows(
     if p.uses_provider_key() {
         rows.push(key_row(&format!("{prefix}.api_key"), key.as_ref()));
     }
-    match p.routing {
-        Routing::AzureApiBase => {
-            let (v, s) = layered(
-                env,
-                "AZURE_OPENAI_ENDPOINT",
-                pconf.and_then(|c| c.endpoint.as_ref()),
-                None,
-            );
-            rows.push(row(format!("{prefix}.endpoint"), v, s));
-            let (v, s) = layered(
-                env,
-                "AZURE_OPENAI_API_VERSION",
-                pconf.and_then(|c| c.api_version.as_ref()),
-                Some(DEFAULT_AZURE_API_VERSION),
-            );
-            rows.push(row(format!("{prefix}.api_version"), v, s));
-        }
-        Routing::VertexTarget => {
-            let (v, s) = layered(
-                env,
-                "VERTEX_PROJECT",
-                pconf.and_then(|c| c.project.as_ref()),
-                None,
-            );
-            rows.push(row(format!("{prefix}.project"), v, s));
-            let (v, s) = layered(
-                env,
-                "VERTEX_LOCATION",
-                pconf.and_then(|c| c.location.as_ref()),
-                None,
-            );
-            rows.push(row(format!("{prefix}.location"), v, s));
-        }
-        Routing::TargetUrlFlag => {
-            let (v, s) = from_config(pconf.and_then(|c| c.target_url.as_ref()));
-            rows.push(row(format!("{prefix}.target_url"), v, s));
-            let (v, s) = from_config(pconf.and_then(|c| c.format.as_ref()));
-            rows.push(row(format!("{prefix}.format"), v, s));
-        }
-        Routing::Host | Routing::TargetUrl(_) => {}
-    }
+    rows.extend(params);
 }

@@ -18,10 +18,10 @@ use crate::error::{Error, ExitStatus, Result};
 use crate::log::{self, Record};
 use crate::output::Printer;
 use crate::provider;
-use crate::settings::{self, Config, Env, ResolveContext};
+use crate::settings::{Config, Env, Resolver};
 use crate::wire::{ChatInput, Message, Role};
 
-use super::chat::{self, TurnPlan};
+use super::turn::{self, TurnPlan};
 
 const HELP: &str = "\
 Type a message and press Enter; end a line with \\ to continue it on the next.
@@ -46,8 +46,9 @@ struct Session<'a> {
     args: &'a ChatArgs,
     /// The request flags, as slash commands changed them.
     request: RequestArgs,
-    config: &'a Config,
-    env: Env<'a>,
+    /// Every turn's request goes through it: keys are read once, and each
+    /// warning is said once.
+    resolver: Resolver<'a>,
     printer: &'a Printer,
     runtime: tokio::runtime::Runtime,
     id: String,
@@ -78,8 +79,7 @@ pub fn run(
     let mut session = Session {
         args,
         request: RequestArgs::default(),
-        config,
-        env,
+        resolver: Resolver::new(env, config, false),
         printer,
         runtime,
         id: String::new(),
@@ -92,7 +92,7 @@ pub fn run(
     };
     match earlier {
         Some(conv) => {
-            chat::adopt_provider(&mut request, &conv, printer);
+            turn::adopt_provider(&mut request, &conv, printer);
             session.id = conv.id.clone();
             session.turn = conv.last_turn;
             session.name = session.name.or(conv.name.clone());
@@ -287,16 +287,7 @@ impl Session<'_> {
             role: Role::User,
             content: prompt.clone(),
         });
-        let resolved = settings::resolve(
-            &self.request,
-            ResolveContext {
-                env: self.env,
-                config: self.config,
-                input,
-                stream: true,
-                offline: false,
-            },
-        );
+        let resolved = self.resolver.resolve(&self.request, input, true);
         let mut s = match resolved {
             Ok(s) => s,
             Err(e) => {
@@ -322,7 +313,7 @@ impl Session<'_> {
             turn: self.turn,
             name,
         };
-        chat::apply_turn(
+        turn::apply_turn(
             &mut s,
             &plan,
             self.request.session_path.as_deref(),
@@ -352,8 +343,8 @@ impl Session<'_> {
         };
         self.transcript.push(TranscriptTurn {
             turn: self.turn,
-            provider: s.provider.name.to_string(),
-            model: s.model.clone(),
+            provider: s.target.provider.name.to_string(),
+            model: s.target.model.clone(),
             ts: record.as_ref().map(|r| r.ts.clone()).unwrap_or_default(),
             user: prompt,
             assistant: answer.clone().filter(|a| error.is_none() || !a.is_empty()),

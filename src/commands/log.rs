@@ -12,6 +12,7 @@ use crate::log::{self, Record};
 use crate::output::{self, Printer};
 use crate::select::{self, Selection};
 use crate::settings::Env;
+use crate::wire;
 
 pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     let path = log::default_path(env)?;
@@ -65,7 +66,7 @@ fn list(args: &LogListArgs, path: &Path, printer: &Printer) -> Result<ExitStatus
             status_cell(r),
             r.helicone.cache.clone().unwrap_or_else(|| "-".into()),
             r.latency_ms.map_or("-".into(), |ms| format!("{ms} ms")),
-            preview(r),
+            wire::prompt_preview(r.request.body.get()),
         ]);
     }
     printer.table(&table)?;
@@ -79,56 +80,6 @@ fn status_cell(r: &Record) -> String {
         (None, Some(_)) => "error".into(),
         (None, None) => "-".into(),
     }
-}
-
-/// The last user message of a logged body, shortened.
-pub fn preview(r: &Record) -> String {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        #[serde(default)]
-        messages: Vec<Msg>,
-        #[serde(default)]
-        contents: Vec<Msg>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Msg {
-        #[serde(default)]
-        role: String,
-        #[serde(default)]
-        content: serde_json::Value,
-        #[serde(default)]
-        parts: Vec<Part>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Part {
-        #[serde(default)]
-        text: String,
-    }
-    let Ok(body) = serde_json::from_str::<Body>(r.request.body.get()) else {
-        return String::new();
-    };
-    let text = body
-        .messages
-        .iter()
-        .chain(body.contents.iter())
-        .rev()
-        .find(|m| m.role == "user")
-        .map(|m| match &m.content {
-            serde_json::Value::String(s) => s.clone(),
-            _ => m
-                .parts
-                .iter()
-                .map(|p| p.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        })
-        .unwrap_or_default();
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = one_line.chars().take(40).collect();
-    if one_line.chars().count() > 40 {
-        out.push('…');
-    }
-    out
 }
 
 fn show(args: &LogShowArgs, path: &Path, printer: &Printer) -> Result<ExitStatus> {

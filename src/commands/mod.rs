@@ -11,6 +11,7 @@ pub mod log;
 pub mod providers;
 pub mod replay;
 pub mod stream;
+pub mod turn;
 
 /// Reads the real process environment.
 pub fn process_env(name: &str) -> Option<String> {

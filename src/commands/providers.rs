@@ -5,13 +5,17 @@ use serde::Serialize;
 use crate::cli::ProvidersArgs;
 use crate::error::{ExitStatus, Result};
 use crate::output::{self, Printer};
-use crate::provider::{KeyStyle, PROVIDERS, Routing};
+use crate::provider::PROVIDERS;
+use crate::provider::route::Values;
+use crate::secrets::HELICONE_KEY_VAR;
 use crate::settings::{self, Env};
 
 #[derive(Serialize)]
 struct Row {
     name: &'static str,
-    format: &'static str,
+    format: String,
+    #[serde(skip)]
+    model_shown: String,
     helicone_base: String,
     routing_header: Option<String>,
     key_header: String,
@@ -28,33 +32,10 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
         .iter()
         .map(|p| {
             let found = settings::provider_key(p, env, &config);
-            let var = format!("HCL_BASE_URL_{}", p.env_suffix());
-            let base = env(&var)
-                .filter(|v| !v.is_empty())
-                .or_else(|| {
-                    config
-                        .provider_config(p.name)
-                        .and_then(|c| c.base_url.clone())
-                })
-                .unwrap_or_else(|| p.helicone_base.to_string());
-            let routing_header = p.routing.header_name().map(|h| match p.routing {
-                Routing::TargetUrl(origin) => format!("{h}: {origin}"),
-                Routing::VertexTarget => {
-                    format!("{h}: https://$VERTEX_LOCATION-aiplatform.googleapis.com")
-                }
-                Routing::TargetUrlFlag => format!("{h}: --target-url"),
-                Routing::AzureApiBase => format!("{h}: $AZURE_OPENAI_ENDPOINT"),
-                Routing::Host => h.to_string(),
-            });
-            let format_name = p.format.map_or("--format", |f| f.name());
-            let key_header = match p.key_style {
-                KeyStyle::FormatDefault => "per --format".to_string(),
-                KeyStyle::HeliconeBearer => "Authorization: Bearer $HELICONE_API_KEY".to_string(),
-                style => style
-                    .header(p.format.unwrap_or(crate::provider::WireFormat::OpenAi))
-                    .map(|(h, prefix)| format!("{h}: {prefix}…"))
-                    .unwrap_or_default(),
-            };
+            let (base, _) = settings::base_url(p, None, env, &config, &Values::default());
+            let routing_header = p.routing_shown();
+            let format_name = p.format_shown();
+            let key_header = p.key_header_shown();
             Row {
                 name: p.name,
                 format: format_name,
@@ -64,13 +45,18 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
                 key_variables: if p.uses_provider_key() {
                     p.key_env.to_vec()
                 } else {
-                    vec!["HELICONE_API_KEY"]
+                    vec![HELICONE_KEY_VAR]
                 },
                 key_source: found
                     .as_ref()
                     .map_or("none".to_string(), |k| k.source.label()),
                 key_fingerprint: found.map(|k| k.secret.fingerprint()),
                 default_model: p.default_model,
+                model_shown: match (p.default_model, p.format) {
+                    (Some(m), _) => m.to_string(),
+                    (None, None) => format!("per {}", p.format_shown()),
+                    (None, Some(_)) => "(--model required)".to_string(),
+                },
                 about: p.about,
             }
         })
@@ -91,7 +77,7 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
     for r in &rows {
         table.add_row(vec![
             r.name.to_string(),
-            r.format.to_string(),
+            r.format.clone(),
             r.helicone_base.clone(),
             r.routing_header.clone().unwrap_or_else(|| "—".into()),
             r.key_variables.join(" / "),
@@ -99,13 +85,7 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
                 Some(fp) => format!("{} {fp}", r.key_source),
                 None => "none".to_string(),
             },
-            r.default_model
-                .unwrap_or(if r.format == "--format" {
-                    "per --format"
-                } else {
-                    "(--model required)"
-                })
-                .to_string(),
+            r.model_shown.clone(),
         ]);
     }
     printer.table(&table)?;

@@ -18,12 +18,13 @@ use crate::exchange::{self, Outcome, RecordContext};
 use crate::helicone;
 use crate::log::{self, Record};
 use crate::output::{self, Printer, Progress};
-use crate::provider::{self, Provider, WireFormat};
+use crate::provider::{self, Provider};
 use crate::request::{self, Credentials, Header, HeaderValue, PreparedRequest, SecretRole};
 use crate::secrets::{self, FoundKey};
 use crate::select::{self, Selection};
 use crate::settings::{self, Config, Env};
 use crate::transport::{Client, NetOptions, ProxyConfig};
+use crate::wire::WireFormat;
 
 /// The property that ties a replay to the record it replays. Properties are
 /// not part of Helicone's cache key.
@@ -694,6 +695,7 @@ impl Run<'_> {
             id: &id,
             provider: &o.provider,
             model: &o.model,
+            format: p.format,
             stream: o.stream,
             replay_of: Some(o.id.clone()),
         };
@@ -716,9 +718,13 @@ impl Run<'_> {
             (None, None) => Cache::Off,
         };
         let why = match (&outcome.error, cache) {
-            (_, Cache::Miss) => {
-                cachekey::explain_miss(o, &now_key, &req.url, p.helicone_key_ok, SystemTime::now())
-            }
+            (_, Cache::Miss) => cachekey::explain_miss(
+                &o.as_original(),
+                &now_key,
+                &req.url,
+                p.helicone_key_ok,
+                SystemTime::now(),
+            ),
             _ => Vec::new(),
         };
         let latency_ms = outcome.latency.map(|d| d.as_millis() as u64);

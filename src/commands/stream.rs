@@ -9,13 +9,13 @@ use std::time::Duration;
 use crate::cli::ChatArgs;
 use crate::error::{Error, ExitStatus, Result};
 use crate::exchange::{self, Outcome, RecordContext, Summary};
-use crate::log::{self, Record};
+use crate::log::Record;
 use crate::output::Printer;
 use crate::request::PreparedRequest;
 use crate::settings::RequestSettings;
 use crate::transport::Client;
-use crate::wire::Completion;
 use crate::wire::stream::Delta;
+use crate::wire::{Completion, FinishReason, WireFormat};
 
 /// Send a prepared streaming request, print it as it arrives, log it.
 pub fn send(
@@ -47,8 +47,8 @@ pub fn send_on(
     printer: &Printer,
     record: &mut Option<Record>,
 ) -> Result<ExitStatus> {
-    let client = Client::new(s.net.clone(), s.proxy.clone())?;
-    let peer = exchange::peer_label(s.provider.name, s.route.direct);
+    let client = Client::new(s.target.net.clone(), s.target.proxy.clone())?;
+    let peer = exchange::peer_label(s.target.provider.name, s.target.route.direct);
     let mut view = View {
         printer,
         json,
@@ -62,8 +62,8 @@ pub fn send_on(
     let outcome = runtime.block_on(exchange::execute_stream(
         &client,
         req,
-        &s.creds,
-        s.format,
+        &s.target.creds,
+        s.target.format,
         &peer,
         &mut |d| view.delta(d),
         super::ctrl_c(),
@@ -129,7 +129,7 @@ impl View<'_> {
 
     /// End the answer with a newline, and show what was not streamed: tool
     /// calls, a refusal given only as a stop reason, a cut-off warning.
-    fn end(&mut self, completion: Option<&Completion>) -> Result<()> {
+    fn end(&mut self, format: WireFormat, completion: Option<&Completion>) -> Result<()> {
         let p = self.printer;
         // A stream cut short by an error event has not flushed its last read.
         p.stream_flush()?;
@@ -156,9 +156,7 @@ impl View<'_> {
         for t in &c.tool_calls {
             p.answer(&format!("tool call: {}({})", t.name, t.arguments))?;
         }
-        if c.finish_reason
-            .as_deref()
-            .is_some_and(|f| f == "length" || f == "max_tokens" || f == "MAX_TOKENS")
+        if c.finish_reason.as_deref().map(|f| format.finish_reason(f)) == Some(FinishReason::Length)
         {
             p.warn("the answer was cut off at the token limit; raise --max-tokens for more");
         }
@@ -176,30 +174,22 @@ fn finish(
     let printer = view.printer;
     let ctx = RecordContext {
         id: &s.record_id,
-        provider: s.provider.name,
-        model: &s.model,
+        provider: s.target.provider.name,
+        model: &s.target.model,
+        format: s.target.format,
         stream: true,
         replay_of: None,
     };
-    let mut record = exchange::build_record(&ctx, req, &s.creds, &outcome)?;
-    super::chat::mark_turn(&mut record, s);
-    let logged = match &s.log_path {
-        Some(path) => match log::append(path, &record) {
-            Ok(()) => true,
-            Err(e) => {
-                printer.warn(&format!("{e}; the exchange was not logged"));
-                false
-            }
-        },
-        None => false,
-    };
+    let mut record = exchange::build_record(&ctx, req, &s.target.creds, &outcome)?;
+    super::turn::mark_turn(&mut record, s);
+    let logged = super::turn::log_exchange(s, &record, printer);
     let error = outcome.error.take();
     // A closed stdout ends quietly: nothing more is written to it.
     let stdout_open = !matches!(error, Some(Error::BrokenPipe));
     if stdout_open && !view.json {
-        view.end(outcome.completion.as_ref())?;
+        view.end(s.target.format, outcome.completion.as_ref())?;
     }
-    super::chat::print_verbose(&record, s, printer);
+    super::turn::print_verbose(&record, s, printer);
     print_stream_verbose(&outcome, printer);
     if view.json && stdout_open {
         printer.json(&Summary::of(&record))?;

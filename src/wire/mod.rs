@@ -2,13 +2,14 @@
 //! to one internal vocabulary (text, usage, finish reason, tool calls, error).
 
 pub mod anthropic;
+mod format;
 pub mod gemini;
 pub mod openai;
 pub mod stream;
 
 use serde::{Deserialize, Serialize};
 
-use crate::provider::WireFormat;
+pub use format::{FinishReason, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -175,6 +176,57 @@ pub fn error_message(body: &[u8]) -> Option<String> {
         }
     }
     parsed.message.or(parsed.helicone_message)
+}
+
+/// The last user message of a request body of any format, on one line and
+/// cut to 40 characters: for listing logged requests.
+pub fn prompt_preview(body: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        #[serde(default)]
+        messages: Vec<Msg>,
+        #[serde(default)]
+        contents: Vec<Msg>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Msg {
+        #[serde(default)]
+        role: String,
+        #[serde(default)]
+        content: serde_json::Value,
+        #[serde(default)]
+        parts: Vec<Part>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Part {
+        #[serde(default)]
+        text: String,
+    }
+    let Ok(body) = serde_json::from_str::<Body>(body) else {
+        return String::new();
+    };
+    let text = body
+        .messages
+        .iter()
+        .chain(body.contents.iter())
+        .rev()
+        .find(|m| m.role == "user")
+        .map(|m| match &m.content {
+            serde_json::Value::String(s) => s.clone(),
+            _ => m
+                .parts
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
+        .unwrap_or_default();
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = one_line.chars().take(40).collect();
+    if one_line.chars().count() > 40 {
+        out.push('…');
+    }
+    out
 }
 
 /// Why a logged body could not be read back as a conversation.

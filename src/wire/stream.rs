@@ -5,8 +5,7 @@
 //! `gemini::StreamState`); [`Parser`] picks the right one, and [`Assembler`]
 //! folds the events into the same [`Completion`] a non-streamed answer gives.
 
-use super::{Completion, ToolCall, Usage, anthropic, gemini, openai};
-use crate::provider::WireFormat;
+use super::{Completion, ToolCall, Usage, WireFormat, anthropic, gemini, openai};
 
 /// One step of a streamed answer, the same for every wire format.
 #[derive(Debug, Clone, PartialEq, Eq)]

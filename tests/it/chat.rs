@@ -213,6 +213,7 @@ fn the_log_file_is_private_and_no_log_skips_it() {
         "ts",
         "provider",
         "model",
+        "format",
         "stream",
         "request",
         "response",
@@ -224,7 +225,8 @@ fn the_log_file_is_private_and_no_log_skips_it() {
     ] {
         assert!(rec.get(field).is_some(), "record field {field}");
     }
-    assert_eq!(rec["v"], 1);
+    assert_eq!(rec["v"], 2);
+    assert_eq!(rec["format"], "openai");
     assert_eq!(rec["stream"], false);
     assert!(
         rec["request"]["headers"]["Authorization"]

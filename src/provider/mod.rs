@@ -3,69 +3,9 @@
 //! all read this one table. A provider that speaks an existing wire format is
 //! one more row.
 
-use serde::Serialize;
+pub mod route;
 
-/// The three request/response dialects hcl speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WireFormat {
-    /// OpenAI chat completions (and every OpenAI-compatible host).
-    OpenAi,
-    /// Anthropic Messages.
-    Anthropic,
-    /// Google generateContent (Gemini API and Vertex AI).
-    Gemini,
-}
-
-impl WireFormat {
-    pub const ALL: [WireFormat; 3] = [
-        WireFormat::OpenAi,
-        WireFormat::Anthropic,
-        WireFormat::Gemini,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            WireFormat::OpenAi => "openai",
-            WireFormat::Anthropic => "anthropic",
-            WireFormat::Gemini => "gemini",
-        }
-    }
-
-    /// The API path used when a row does not name its own.
-    fn default_path(self) -> &'static str {
-        match self {
-            WireFormat::OpenAi => "/v1/chat/completions",
-            WireFormat::Anthropic => "/v1/messages",
-            WireFormat::Gemini => "/v1beta/models/{model}:generateContent",
-        }
-    }
-
-    fn default_key_style(self) -> KeyStyle {
-        match self {
-            WireFormat::OpenAi => KeyStyle::Bearer,
-            WireFormat::Anthropic => KeyStyle::XApiKey,
-            WireFormat::Gemini => KeyStyle::XGoogApiKey,
-        }
-    }
-
-    /// Headers every request in this format carries.
-    pub fn fixed_headers(self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            WireFormat::Anthropic => &[("anthropic-version", "2023-06-01")],
-            WireFormat::OpenAi | WireFormat::Gemini => &[],
-        }
-    }
-
-    /// A default model for the `gateway` row, which has none of its own.
-    fn default_model(self) -> &'static str {
-        match self {
-            WireFormat::OpenAi => "gpt-4o-mini",
-            WireFormat::Anthropic => "claude-3-5-haiku-latest",
-            WireFormat::Gemini => "gemini-2.0-flash",
-        }
-    }
-}
+use crate::wire::WireFormat;
 
 /// How the provider key travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,41 +25,47 @@ pub enum KeyStyle {
 }
 
 impl KeyStyle {
+    /// Every header a provider key can travel in, for telling a secret
+    /// header given with `-H` from a plain one.
+    pub const HEADER_NAMES: [&'static str; 4] =
+        ["Authorization", "x-api-key", "api-key", "x-goog-api-key"];
+
     /// Header name and value prefix.
     pub fn header(self, format: WireFormat) -> Option<(&'static str, &'static str)> {
+        self.fixed_header().or(Some(format.key_header()))
+    }
+
+    /// Header name and value prefix, when they do not depend on the format.
+    pub fn fixed_header(self) -> Option<(&'static str, &'static str)> {
         match self {
             KeyStyle::Bearer | KeyStyle::HeliconeBearer => Some(("Authorization", "Bearer ")),
             KeyStyle::XApiKey => Some(("x-api-key", "")),
             KeyStyle::ApiKey => Some(("api-key", "")),
             KeyStyle::XGoogApiKey => Some(("x-goog-api-key", "")),
-            KeyStyle::FormatDefault => format.default_key_style().header(format),
+            KeyStyle::FormatDefault => None,
         }
     }
 }
 
-/// Which Helicone routing header a row needs.
+/// How Helicone learns where to forward a row's requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Routing {
     /// The Helicone host implies the upstream.
     Host,
-    /// `Helicone-Target-Url` with a fixed origin.
-    TargetUrl(&'static str),
-    /// `Helicone-Target-Url: https://{location}-aiplatform.googleapis.com` (Vertex).
-    VertexTarget,
-    /// `Helicone-Target-Url` from `--target-url` (the `gateway` row).
-    TargetUrlFlag,
-    /// `Helicone-OpenAI-Api-Base` from `AZURE_OPENAI_ENDPOINT` (Azure).
-    AzureApiBase,
+    /// A header names the upstream origin. Its value is a template over the
+    /// row's route parameters: a fixed origin, or one built from a parameter
+    /// (`https://{location}-aiplatform.googleapis.com`, `{endpoint}`).
+    Header {
+        name: &'static str,
+        value: &'static str,
+    },
 }
 
 impl Routing {
     pub fn header_name(self) -> Option<&'static str> {
         match self {
             Routing::Host => None,
-            Routing::TargetUrl(_) | Routing::VertexTarget | Routing::TargetUrlFlag => {
-                Some("Helicone-Target-Url")
-            }
-            Routing::AzureApiBase => Some("Helicone-OpenAI-Api-Base"),
+            Routing::Header { name, .. } => Some(name),
         }
     }
 }
@@ -128,28 +74,66 @@ impl Routing {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direct {
     Origin(&'static str),
-    /// Same origin as the routing header (Vertex, Azure, gateway).
-    FromRouting,
-    /// There is nothing to bypass (`ai-gateway` is Helicone itself).
-    Unsupported,
+    /// The origin the routing header names (Gemini, Vertex, Azure, gateway).
+    Upstream,
+    /// `--direct` cannot work for this row; the reason, for the message.
+    Unsupported(&'static str),
+}
+
+/// A value a row's route needs beyond the model: a cloud project, a region,
+/// a resource endpoint, an API version, an upstream and its format. It is
+/// substituted for `{name}` in the row's path, base and routing header. It
+/// comes from its flag, else its environment variables in order, else
+/// `name` under `[providers.ROW]` in the config file, else its default.
+#[derive(Debug)]
+pub struct Param {
+    /// The placeholder and the config key.
+    pub name: &'static str,
+    /// The command-line flag that gives it, if one does.
+    pub flag: Option<&'static str>,
+    pub env: &'static [&'static str],
+    pub default: Option<&'static str>,
+    pub kind: ParamKind,
+    /// What it is, with an example, for messages: "a Google Cloud region
+    /// such as us-central1".
+    pub about: &'static str,
+}
+
+/// What a route parameter's value must look like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// Any text; it is percent-encoded where it goes into a path.
+    Text,
+    /// Letters, digits and hyphens: a cloud region.
+    Region,
+    /// An http(s) origin. Helicone keeps only the origin of a routing
+    /// header, so a path is dropped with a warning; a host outside
+    /// `approved` (when the list is not empty) draws a warning that Helicone
+    /// will refuse it.
+    Origin { approved: &'static [&'static str] },
+    /// The wire format of a row that speaks any (the generic gateway).
+    Format,
 }
 
 /// One provider row.
 #[derive(Debug)]
 pub struct Provider {
     pub name: &'static str,
-    /// `None`: chosen with `--format` (the `gateway` row).
+    /// `None`: the row's `format` parameter chooses (the `gateway` row).
     pub format: Option<WireFormat>,
-    /// The Helicone base: scheme, host and optional path prefix.
+    /// The Helicone base: scheme, host and optional path prefix. It may use
+    /// the row's parameters.
     pub helicone_base: &'static str,
     pub direct: Direct,
-    /// API path template; `{model}`, `{project}`, `{location}` and
-    /// `{api_version}` are substituted. `None`: the wire format's default.
+    /// API path template: `{model}` and the row's parameters are
+    /// substituted. `None`: the wire format's default.
     pub path: Option<&'static str>,
     pub key_style: KeyStyle,
     /// Environment variables that hold the provider key, in lookup order.
     pub key_env: &'static [&'static str],
     pub routing: Routing,
+    /// The route parameters: see [`Param`].
+    pub params: &'static [Param],
     /// `None`: the model must be given (Azure deployments).
     pub default_model: Option<&'static str>,
     /// Accepts `stream_options.include_usage`.
@@ -160,10 +144,15 @@ pub struct Provider {
     pub about: &'static str,
 }
 
-/// The name used for the `HCL_BASE_URL_<NAME>` variable and config sections.
 impl Provider {
+    /// The name used for the `HCL_BASE_URL_<NAME>` variable.
     pub fn env_suffix(&self) -> String {
         self.name.to_ascii_uppercase().replace('-', "_")
+    }
+
+    /// `HCL_BASE_URL_<NAME>`: the variable that replaces this row's base.
+    pub fn base_url_var(&self) -> String {
+        format!("HCL_BASE_URL_{}", self.env_suffix())
     }
 
     pub fn path_template(&self, format: WireFormat) -> &'static str {
@@ -196,6 +185,15 @@ impl Provider {
     pub fn uses_provider_key(&self) -> bool {
         self.key_style != KeyStyle::HeliconeBearer
     }
+
+    pub fn param(&self, name: &str) -> Option<&'static Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// The parameter a flag gives, on this row.
+    pub fn param_for_flag(&self, flag: &str) -> Option<&'static Param> {
+        self.params.iter().find(|p| p.flag == Some(flag))
+    }
 }
 
 const OPENAI_COMPAT: Option<WireFormat> = Some(WireFormat::OpenAi);
@@ -210,6 +208,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["OPENAI_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("gpt-4o-mini"),
         stream_usage: true,
         max_completion_tokens: true,
@@ -219,11 +218,39 @@ pub static PROVIDERS: &[Provider] = &[
         name: "azure",
         format: OPENAI_COMPAT,
         helicone_base: "https://oai.helicone.ai",
-        direct: Direct::FromRouting,
+        direct: Direct::Upstream,
         path: Some("/openai/deployments/{model}/chat/completions?api-version={api_version}"),
         key_style: KeyStyle::ApiKey,
         key_env: &["AZURE_OPENAI_API_KEY"],
-        routing: Routing::AzureApiBase,
+        routing: Routing::Header {
+            name: "Helicone-OpenAI-Api-Base",
+            value: "{endpoint}",
+        },
+        params: &[
+            Param {
+                name: "endpoint",
+                flag: None,
+                env: &["AZURE_OPENAI_ENDPOINT"],
+                default: None,
+                kind: ParamKind::Origin {
+                    approved: &[
+                        ".openai.azure.com",
+                        ".azure-api.net",
+                        ".cognitiveservices.azure.com",
+                        ".services.ai.azure.com",
+                    ],
+                },
+                about: "the resource origin, https://RESOURCE.openai.azure.com",
+            },
+            Param {
+                name: "api_version",
+                flag: None,
+                env: &["AZURE_OPENAI_API_VERSION"],
+                default: Some("2024-10-21"),
+                kind: ParamKind::Text,
+                about: "the Azure OpenAI API version",
+            },
+        ],
         default_model: None,
         stream_usage: true,
         max_completion_tokens: true,
@@ -238,6 +265,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::XApiKey,
         key_env: &["ANTHROPIC_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("claude-3-5-haiku-latest"),
         stream_usage: false,
         max_completion_tokens: false,
@@ -247,11 +275,15 @@ pub static PROVIDERS: &[Provider] = &[
         name: "gemini",
         format: Some(WireFormat::Gemini),
         helicone_base: "https://gateway.helicone.ai",
-        direct: Direct::FromRouting,
+        direct: Direct::Upstream,
         path: None,
         key_style: KeyStyle::XGoogApiKey,
         key_env: &["GEMINI_API_KEY", "GOOGLE_API_KEY"],
-        routing: Routing::TargetUrl("https://generativelanguage.googleapis.com"),
+        routing: Routing::Header {
+            name: "Helicone-Target-Url",
+            value: "https://generativelanguage.googleapis.com",
+        },
+        params: &[],
         default_model: Some("gemini-2.0-flash"),
         stream_usage: false,
         max_completion_tokens: false,
@@ -261,17 +293,38 @@ pub static PROVIDERS: &[Provider] = &[
         name: "vertex",
         format: Some(WireFormat::Gemini),
         helicone_base: "https://gateway.helicone.ai",
-        direct: Direct::FromRouting,
+        direct: Direct::Upstream,
         path: Some(
             "/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:generateContent",
         ),
         key_style: KeyStyle::Bearer,
         key_env: &["VERTEX_ACCESS_TOKEN"],
-        routing: Routing::VertexTarget,
+        routing: Routing::Header {
+            name: "Helicone-Target-Url",
+            value: "https://{location}-aiplatform.googleapis.com",
+        },
+        params: &[
+            Param {
+                name: "project",
+                flag: None,
+                env: &["VERTEX_PROJECT"],
+                default: None,
+                kind: ParamKind::Text,
+                about: "the Google Cloud project",
+            },
+            Param {
+                name: "location",
+                flag: None,
+                env: &["VERTEX_LOCATION"],
+                default: None,
+                kind: ParamKind::Region,
+                about: "a Google Cloud region such as us-central1",
+            },
+        ],
         default_model: Some("gemini-2.0-flash"),
         stream_usage: false,
         max_completion_tokens: false,
-        about: "Google Vertex AI (VERTEX_PROJECT, VERTEX_LOCATION)",
+        about: "Google Vertex AI",
     },
     Provider {
         name: "groq",
@@ -282,6 +335,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["GROQ_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("llama-3.3-70b-versatile"),
         stream_usage: true,
         max_completion_tokens: false,
@@ -296,6 +350,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["TOGETHER_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("meta-llama/Llama-3.3-70B-Instruct-Turbo"),
         stream_usage: true,
         max_completion_tokens: false,
@@ -310,6 +365,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["OPENROUTER_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("openai/gpt-4o-mini"),
         stream_usage: true,
         max_completion_tokens: false,
@@ -324,6 +380,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["MISTRAL_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("mistral-small-latest"),
         stream_usage: false,
         max_completion_tokens: false,
@@ -338,6 +395,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["FIREWORKS_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("accounts/fireworks/models/llama-v3p1-8b-instruct"),
         stream_usage: true,
         max_completion_tokens: false,
@@ -352,6 +410,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["PERPLEXITY_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("sonar"),
         stream_usage: false,
         max_completion_tokens: false,
@@ -366,6 +425,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["DEEPSEEK_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("deepseek-chat"),
         stream_usage: true,
         max_completion_tokens: false,
@@ -380,6 +440,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["XAI_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("grok-3-mini"),
         stream_usage: true,
         max_completion_tokens: false,
@@ -394,6 +455,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["DEEPINFRA_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("meta-llama/Meta-Llama-3.1-8B-Instruct"),
         stream_usage: true,
         max_completion_tokens: false,
@@ -408,6 +470,7 @@ pub static PROVIDERS: &[Provider] = &[
         key_style: KeyStyle::Bearer,
         key_env: &["CEREBRAS_API_KEY"],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("llama3.1-8b"),
         stream_usage: true,
         max_completion_tokens: false,
@@ -417,11 +480,32 @@ pub static PROVIDERS: &[Provider] = &[
         name: "gateway",
         format: None,
         helicone_base: "https://gateway.helicone.ai",
-        direct: Direct::FromRouting,
+        direct: Direct::Upstream,
         path: None,
         key_style: KeyStyle::FormatDefault,
         key_env: &["HCL_GATEWAY_API_KEY"],
-        routing: Routing::TargetUrlFlag,
+        routing: Routing::Header {
+            name: "Helicone-Target-Url",
+            value: "{target_url}",
+        },
+        params: &[
+            Param {
+                name: "target_url",
+                flag: Some("--target-url"),
+                env: &[],
+                default: None,
+                kind: ParamKind::Origin { approved: &[] },
+                about: "the upstream origin, e.g. https://api.groq.com; Helicone answers 400 without it",
+            },
+            Param {
+                name: "format",
+                flag: Some("--format"),
+                env: &[],
+                default: None,
+                kind: ParamKind::Format,
+                about: "the upstream's wire format, openai|anthropic|gemini",
+            },
+        ],
         default_model: None,
         stream_usage: true,
         max_completion_tokens: false,
@@ -431,11 +515,12 @@ pub static PROVIDERS: &[Provider] = &[
         name: "ai-gateway",
         format: OPENAI_COMPAT,
         helicone_base: "https://ai-gateway.helicone.ai",
-        direct: Direct::Unsupported,
+        direct: Direct::Unsupported("it is Helicone's own gateway: there is nothing to bypass"),
         path: None,
         key_style: KeyStyle::HeliconeBearer,
         key_env: &[],
         routing: Routing::Host,
+        params: &[],
         default_model: Some("gpt-4o-mini/openai"),
         stream_usage: true,
         max_completion_tokens: false,
@@ -445,6 +530,33 @@ pub static PROVIDERS: &[Provider] = &[
 
 pub fn find(name: &str) -> Option<&'static Provider> {
     PROVIDERS.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+}
+
+/// The provider hcl uses when neither a flag nor the config file names one.
+pub const DEFAULT: &str = "openai";
+
+/// How a user gives each upstream origin Helicone checks against its list
+/// of approved hosts (`AZURE_OPENAI_ENDPOINT`, `--target-url`), for hints.
+pub fn origin_sources() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in PROVIDERS {
+        for param in p.params {
+            if matches!(param.kind, ParamKind::Origin { .. }) {
+                let how = param
+                    .flag
+                    .map_or_else(|| param.env.join(" or "), str::to_string);
+                if !how.is_empty() && !out.contains(&how) {
+                    out.push(how);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every row's name, in table order.
+pub fn names() -> Vec<&'static str> {
+    PROVIDERS.iter().map(|p| p.name).collect()
 }
 
 #[cfg(test)]

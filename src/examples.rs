@@ -1,0 +1,294 @@
+//! The worked examples shown at the end of every `--help` and in the man
+//! pages' EXAMPLES sections; the README mirrors them. A leaf module, so the
+//! CLI definition and the docs generator can both read it.
+
+/// Worked examples, by command path. `--help` ends with them and the man
+/// pages' EXAMPLES sections list them; the README mirrors them.
+pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "",
+        &[
+            (
+                "hcl chat \"Say hello\"",
+                "One request through Helicone with the default provider.",
+            ),
+            (
+                "hcl chat -P anthropic --cache -p env=ci \"Summarise: $(cat notes.txt)\"",
+                "Cached, with a custom property.",
+            ),
+            ("hcl providers", "The provider table and the keys found."),
+        ],
+    ),
+    (
+        "chat",
+        &[
+            (
+                "hcl chat \"What is Helicone?\"",
+                "Ask, and print the answer.",
+            ),
+            (
+                "echo \"Explain SSE\" | hcl chat -P anthropic --json",
+                "Prompt from stdin; one JSON object out.",
+            ),
+            (
+                "hcl chat --dry-run -P gemini -p team=search \"hi\"",
+                "Show the exact request, secrets masked; send nothing.",
+            ),
+            (
+                "hcl chat -c \"And in one sentence?\"",
+                "Continue the latest conversation: same Helicone session, history resent.",
+            ),
+            (
+                "hcl chat --session-name triage -P anthropic",
+                "On a terminal: an interactive conversation (/help lists its commands).",
+            ),
+            (
+                "hcl chat --batch evals.jsonl -j 32 --cache > results.jsonl",
+                "Run a JSON Lines file concurrently; one result line per input line.",
+            ),
+        ],
+    ),
+    (
+        "stream",
+        &[
+            (
+                "hcl stream \"Write a haiku about caching\"",
+                "Print the answer token by token as it arrives.",
+            ),
+            (
+                "hcl stream -P anthropic --show-thinking --max-tokens 2000 \"Why is the sky blue?\"",
+                "Show the model's reasoning on stderr while the answer streams to stdout.",
+            ),
+            (
+                "hcl stream -v --cache -P gemini \"hi\" | tee answer.txt",
+                "Cached; time to first token, tokens/s, cache status and Helicone id on stderr.",
+            ),
+        ],
+    ),
+    (
+        "providers",
+        &[
+            (
+                "hcl providers",
+                "Routing, wire format and key source of every provider.",
+            ),
+            (
+                "hcl providers --json | jq '.[] | select(.key_source != \"none\") | .name'",
+                "The providers with a key.",
+            ),
+        ],
+    ),
+    (
+        "log",
+        &[
+            ("hcl log list", "The last 20 exchanges."),
+            (
+                "hcl log show 3f2a | jq .response.usage",
+                "One record, by id prefix.",
+            ),
+        ],
+    ),
+    (
+        "log list",
+        &[
+            ("hcl log list", "The last 20 exchanges."),
+            ("hcl log list -n 50 --json", "The last 50, as JSON Lines."),
+            (
+                "hcl log list --since 1d --provider anthropic --status error",
+                "Yesterday's failed Anthropic requests.",
+            ),
+        ],
+    ),
+    (
+        "log show",
+        &[
+            ("hcl log show 3f2a", "One record as pretty JSON."),
+            ("hcl log show 3f2a | jq .response.usage", "Its token usage."),
+            (
+                "hcl log show --conversation 9c1e > chat.md",
+                "A conversation's transcript as Markdown.",
+            ),
+        ],
+    ),
+    (
+        "log conversations",
+        &[
+            (
+                "hcl log conversations",
+                "Recent conversations: id, turns, first prompt, provider, model.",
+            ),
+            (
+                "hcl log conversations --all --json | jq -r 'select(.turns > 5) | .id'",
+                "Every long conversation's id.",
+            ),
+            (
+                "hcl chat --conversation \"$(hcl log conversations -n 1 --json | jq -r .id)\" \"Go on\"",
+                "Continue a listed conversation.",
+            ),
+        ],
+    ),
+    (
+        "log path",
+        &[
+            ("hcl log path", "Where the log is."),
+            (
+                "tail -f \"$(hcl log path)\"",
+                "Watch exchanges as they are logged.",
+            ),
+        ],
+    ),
+    (
+        "replay",
+        &[
+            (
+                "hcl chat --cache \"Say hi\" && hcl replay --expect hit",
+                "Prove the cache: the replay must be a HIT (exit 6 otherwise).",
+            ),
+            (
+                "hcl replay --since 1h --property env=ci -j 8 --expect hit --junit replay.xml",
+                "A CI check with a JUnit report.",
+            ),
+            (
+                "hcl replay 3f2a --repeat 3 --json",
+                "One record, three sends, as JSON.",
+            ),
+        ],
+    ),
+    (
+        "log export",
+        &[
+            (
+                "hcl log export --har hcl.har",
+                "Every exchange as HAR 1.2, for browser devtools.",
+            ),
+            (
+                "hcl log export --har - --since 1d --provider anthropic | jq '.log.entries | length'",
+                "A day of Anthropic exchanges, to stdout.",
+            ),
+        ],
+    ),
+    (
+        "auth",
+        &[
+            (
+                "hcl auth set helicone",
+                "Store the Helicone key in the OS keyring (hidden prompt).",
+            ),
+            ("hcl auth status", "Where each key was found."),
+            ("hcl auth check", "Ask Helicone whether the key is valid."),
+        ],
+    ),
+    (
+        "auth set",
+        &[
+            ("hcl auth set helicone", "Hidden prompt."),
+            (
+                "pass show openai | hcl auth set openai",
+                "From a pipe; one trailing newline is dropped.",
+            ),
+            (
+                "hcl auth set anthropic < ~/.secrets/anthropic",
+                "From a file.",
+            ),
+        ],
+    ),
+    (
+        "auth delete",
+        &[
+            (
+                "hcl auth delete openai",
+                "Remove the OpenAI key from the keyring.",
+            ),
+            ("hcl auth delete helicone", "Remove the Helicone key."),
+        ],
+    ),
+    (
+        "auth status",
+        &[
+            ("hcl auth status", "A table: name, source, fingerprint."),
+            (
+                "hcl auth status --json | jq '.keys[] | select(.source != \"none\")'",
+                "The keys that were found.",
+            ),
+        ],
+    ),
+    (
+        "auth check",
+        &[
+            (
+                "hcl auth check",
+                "Verify the Helicone key (exit 5 when Helicone refuses it).",
+            ),
+            ("hcl auth check --json", "The verdict as JSON."),
+            (
+                "HCL_HELICONE_API_BASE=https://helicone.internal.example hcl auth check",
+                "A self-hosted Helicone.",
+            ),
+        ],
+    ),
+    (
+        "config",
+        &[
+            ("hcl config path", "Where the config file is."),
+            (
+                "hcl config show",
+                "The effective settings and their sources.",
+            ),
+        ],
+    ),
+    (
+        "config path",
+        &[
+            ("hcl config path", "Where the config file is."),
+            ("$EDITOR \"$(hcl config path)\"", "Edit it."),
+        ],
+    ),
+    (
+        "config show",
+        &[
+            (
+                "hcl config show",
+                "Every effective setting and where it came from.",
+            ),
+            (
+                "hcl config show --json | jq '.[] | select(.source == \"config\")'",
+                "Only what the file sets.",
+            ),
+        ],
+    ),
+    (
+        "completions",
+        &[
+            (
+                "hcl completions bash > ~/.local/share/bash-completion/completions/hcl",
+                "Install bash completion.",
+            ),
+            (
+                "hcl completions zsh > \"${fpath[1]}/_hcl\"",
+                "Install zsh completion.",
+            ),
+            (
+                "hcl completions fish > ~/.config/fish/completions/hcl.fish",
+                "Install fish completion.",
+            ),
+        ],
+    ),
+];
+
+/// The examples of one command path ("" for hcl itself, "log list" …).
+pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
+    EXAMPLES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, e)| *e)
+        .unwrap_or(&[])
+}
+
+/// The `after_help` text of a command: its examples.
+pub fn examples_help(path: &str) -> String {
+    let mut out = String::from("Examples:\n");
+    for (cmd, about) in examples(path) {
+        out.push_str(&format!("  # {about}\n  {cmd}\n"));
+    }
+    out.trim_end().to_string()
+}

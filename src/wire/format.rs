@@ -1,0 +1,189 @@
+//! The wire formats as data: what each one's requests look like on the
+//! wire beyond the body (its default API path, how a stream is asked for,
+//! its key header, fixed headers) and how its stop reasons read. The
+//! provider table builds on these; nothing outside `wire/` and the table
+//! needs to know them.
+
+use serde::{Deserialize, Serialize};
+
+/// The prefixes of the rate-limit headers providers answer with, kept in the
+/// log beside Helicone's own.
+pub const RATE_LIMIT_HEADER_PREFIXES: &[&str] = &["x-ratelimit-", "anthropic-ratelimit-"];
+
+/// The three request/response dialects hcl speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WireFormat {
+    /// OpenAI chat completions (and every OpenAI-compatible host).
+    OpenAi,
+    /// Anthropic Messages.
+    Anthropic,
+    /// Google generateContent (Gemini API and Vertex AI).
+    Gemini,
+}
+
+impl WireFormat {
+    pub const ALL: [WireFormat; 3] = [
+        WireFormat::OpenAi,
+        WireFormat::Anthropic,
+        WireFormat::Gemini,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            WireFormat::OpenAi => "openai",
+            WireFormat::Anthropic => "anthropic",
+            WireFormat::Gemini => "gemini",
+        }
+    }
+
+    /// The format of that name, in any case.
+    pub fn from_name(name: &str) -> Option<WireFormat> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The names, for messages: `openai|anthropic|gemini`.
+    pub fn names(sep: &str) -> String {
+        Self::ALL.map(WireFormat::name).join(sep)
+    }
+
+    /// The API path of a request, for a row that does not name its own.
+    /// `{model}` is substituted.
+    pub fn default_path(self) -> &'static str {
+        match self {
+            WireFormat::OpenAi => "/v1/chat/completions",
+            WireFormat::Anthropic => "/v1/messages",
+            WireFormat::Gemini => "/v1beta/models/{model}:generateContent",
+        }
+    }
+
+    /// The model as it goes into the `{model}` segment of a path. Google
+    /// documents model names both bare and as `models/NAME`.
+    pub fn model_segment(self, model: &str) -> &str {
+        match self {
+            WireFormat::Gemini => model.strip_prefix("models/").unwrap_or(model),
+            WireFormat::OpenAi | WireFormat::Anthropic => model,
+        }
+    }
+
+    /// The path of a streamed request, from the path of a plain one. OpenAI
+    /// and Anthropic ask for a stream in the body; Google has its own method
+    /// and wants server-sent events asked for in the query.
+    pub fn stream_path(self, path: String) -> String {
+        match self {
+            WireFormat::Gemini => {
+                let mut path = path.replacen(":generateContent", ":streamGenerateContent", 1);
+                path.push(if path.contains('?') { '&' } else { '?' });
+                path.push_str("alt=sse");
+                path
+            }
+            WireFormat::OpenAi | WireFormat::Anthropic => path,
+        }
+    }
+
+    /// The header the provider key travels in, and its value prefix, for a
+    /// row that does not say otherwise.
+    pub fn key_header(self) -> (&'static str, &'static str) {
+        match self {
+            WireFormat::OpenAi => ("Authorization", "Bearer "),
+            WireFormat::Anthropic => ("x-api-key", ""),
+            WireFormat::Gemini => ("x-goog-api-key", ""),
+        }
+    }
+
+    /// Headers every request in this format carries.
+    pub fn fixed_headers(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            WireFormat::Anthropic => &[("anthropic-version", "2023-06-01")],
+            WireFormat::OpenAi | WireFormat::Gemini => &[],
+        }
+    }
+
+    /// A model for a row that has none of its own (the generic gateway).
+    pub fn default_model(self) -> &'static str {
+        match self {
+            WireFormat::OpenAi => "gpt-4o-mini",
+            WireFormat::Anthropic => "claude-3-5-haiku-latest",
+            WireFormat::Gemini => "gemini-2.0-flash",
+        }
+    }
+
+    /// A logged finish or stop reason in this format's words, normalised.
+    pub fn finish_reason(self, raw: &str) -> FinishReason {
+        match (self, raw) {
+            (WireFormat::OpenAi, "stop")
+            | (WireFormat::Anthropic, "end_turn" | "stop_sequence")
+            | (WireFormat::Gemini, "STOP") => FinishReason::Stop,
+            (WireFormat::OpenAi, "length")
+            | (WireFormat::Anthropic, "max_tokens")
+            | (WireFormat::Gemini, "MAX_TOKENS") => FinishReason::Length,
+            (WireFormat::OpenAi, "tool_calls" | "function_call")
+            | (WireFormat::Anthropic, "tool_use") => FinishReason::ToolUse,
+            (WireFormat::OpenAi, "content_filter")
+            | (
+                WireFormat::Gemini,
+                "SAFETY" | "RECITATION" | "BLOCKLIST" | "PROHIBITED_CONTENT" | "SPII",
+            ) => FinishReason::Filtered,
+            (WireFormat::Anthropic, "refusal") => FinishReason::Refusal,
+            _ => FinishReason::Other,
+        }
+    }
+}
+
+/// Why an answer ended, the same for every format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinishReason {
+    /// The model finished, or hit a stop sequence.
+    Stop,
+    /// The output token limit cut it off.
+    Length,
+    /// It stopped to call a tool.
+    ToolUse,
+    /// A safety filter withheld or cut it.
+    Filtered,
+    /// The model declined.
+    Refusal,
+    /// Anything else the provider says.
+    Other,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_limit_reads_the_same_in_every_format() {
+        for (format, raw) in [
+            (WireFormat::OpenAi, "length"),
+            (WireFormat::Anthropic, "max_tokens"),
+            (WireFormat::Gemini, "MAX_TOKENS"),
+        ] {
+            assert_eq!(format.finish_reason(raw), FinishReason::Length, "{raw}");
+            for other in WireFormat::ALL.into_iter().filter(|f| *f != format) {
+                assert_ne!(other.finish_reason(raw), FinishReason::Length, "{raw}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for f in WireFormat::ALL {
+            assert_eq!(WireFormat::from_name(&f.name().to_uppercase()), Some(f));
+        }
+        assert_eq!(WireFormat::from_name("soap"), None);
+    }
+
+    #[test]
+    fn stream_paths() {
+        assert_eq!(
+            WireFormat::Gemini.stream_path("/v1beta/models/g:generateContent".into()),
+            "/v1beta/models/g:streamGenerateContent?alt=sse"
+        );
+        assert_eq!(
+            WireFormat::OpenAi.stream_path("/v1/chat/completions?x=1".into()),
+            "/v1/chat/completions?x=1"
+        );
+    }
+}
