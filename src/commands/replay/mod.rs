@@ -8,12 +8,13 @@ mod report;
 mod send;
 
 use std::cell::Cell;
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 use crate::cli::ReplayArgs;
 use crate::error::{Error, ExitStatus, Result};
 use crate::helicone;
-use crate::log;
+use crate::log::{self, Record};
 use crate::output::Printer;
 use crate::select::{self, Selection};
 use crate::settings::{self, Env};
@@ -21,7 +22,7 @@ use crate::transport::{Client, NetOptions, ProxyConfig};
 
 use junit::write_junit;
 use plan::{Keys, Notes, plan};
-use report::{Report, judge, print_table, summary_line, totals};
+use report::{Report, Row, Totals, judge, print_table, summary_line, totals};
 use send::Run;
 
 pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
@@ -39,22 +40,7 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         .map(|b| settings::check_base_url("--base-url", b))
         .transpose()?;
 
-    let path = log::default_path(env)?;
-    let now = SystemTime::now();
-    let mut sel = Selection::from_args(&args.select, &args.ids, None, now)?;
-    // With no id, count or filter: the last request.
-    if args.ids.is_empty() && args.select.last.is_none() && !args.select.all && !sel.has_filters() {
-        sel.limit = Some(1);
-    }
-    sel.originals_only = args.ids.is_empty() && !args.include_replays;
-    let (records, skipped) = select::select(&path, &sel)?;
-    select::warn_skipped(&path, &skipped, printer);
-    if records.is_empty() {
-        return Err(Error::usage(format!(
-            "no logged request matches the selection in {}; see `hcl log list`",
-            path.display()
-        )));
-    }
+    let (path, records) = select_records(args, env, printer)?;
 
     // Plan everything before sending anything: a missing key or an
     // unreplayable record stops the run with nothing sent.
@@ -112,19 +98,59 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
     judge(&mut rows, args.expect, args.repeat);
     let totals = totals(&rows, args.expect);
 
+    write_report(args, &rows, &totals, printer)?;
+    exit_status(&rows, &totals, was_interrupted, printer)
+}
+
+/// The logged requests to replay, and the log they came from.
+fn select_records(
+    args: &ReplayArgs,
+    env: Env<'_>,
+    printer: &Printer,
+) -> Result<(PathBuf, Vec<Record>)> {
+    let path = log::default_path(env)?;
+    let now = SystemTime::now();
+    let mut sel = Selection::from_args(&args.select, &args.ids, None, now)?;
+    // With no id, count or filter: the last request.
+    if args.ids.is_empty() && args.select.last.is_none() && !args.select.all && !sel.has_filters() {
+        sel.limit = Some(1);
+    }
+    sel.originals_only = args.ids.is_empty() && !args.include_replays;
+    let (records, skipped) = select::select(&path, &sel)?;
+    select::warn_skipped(&path, &skipped, printer);
+    if records.is_empty() {
+        return Err(Error::usage(format!(
+            "no logged request matches the selection in {}; see `hcl log list`",
+            path.display()
+        )));
+    }
+    Ok((path, records))
+}
+
+/// The report: `--junit`, then JSON or the table and summary line.
+fn write_report(args: &ReplayArgs, rows: &[Row], totals: &Totals, printer: &Printer) -> Result<()> {
     if let Some(file) = &args.junit {
-        write_junit(file, &rows, &totals)?;
+        write_junit(file, rows, totals)?;
     }
     if args.json {
         printer.json(&Report {
-            replays: &rows,
-            summary: &totals,
+            replays: rows,
+            summary: totals,
         })?;
     } else {
-        print_table(&rows, args.repeat > 1, printer)?;
-        printer.line(&summary_line(&totals))?;
+        print_table(rows, args.repeat > 1, printer)?;
+        printer.line(&summary_line(totals))?;
     }
+    Ok(())
+}
 
+/// How the run ends: interrupted, a failed replay, a missed expectation, or success.
+fn exit_status(
+    rows: &[Row],
+    totals: &Totals,
+    was_interrupted: bool,
+    printer: &Printer,
+) -> Result<ExitStatus> {
     if was_interrupted {
         printer.note(&format!(
             "interrupted: {} replays done; those in flight were logged as interrupted",
