@@ -13,13 +13,6 @@ use super::{Param, ParamKind, Provider};
 pub struct Values(Vec<(&'static str, String)>);
 
 impl Values {
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
     pub fn set(&mut self, name: &'static str, value: String) {
         match self.0.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = value,
@@ -296,6 +289,15 @@ mod tests {
         let url = "http://127.0.0.1:9/prefix/openai/v1/chat/completions";
         let start = groq.api_path_start(WireFormat::OpenAi, url).unwrap();
         assert_eq!(&url[start..], "/openai/v1/chat/completions");
+        let gemini = find("gemini").unwrap();
+        let url = "https://gateway.helicone.ai/v1beta/models/x:generateContent";
+        let start = gemini.api_path_start(WireFormat::Gemini, url).unwrap();
+        assert_eq!(&url[..start], "https://gateway.helicone.ai");
+        let gateway = find("gateway").unwrap();
+        let url = "http://127.0.0.1:9/gateway/v1/messages";
+        assert_eq!(gateway.format_of_url(url), Some(WireFormat::Anthropic));
+        let start = gateway.api_path_start(WireFormat::Anthropic, url).unwrap();
+        assert_eq!(&url[..start], "http://127.0.0.1:9/gateway");
     }
 
     #[test]

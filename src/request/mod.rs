@@ -4,6 +4,8 @@
 //! the request is sent, masked when it is shown or logged, and written as
 //! `$ENV_VAR` references by `--curl`.
 
+pub mod logged;
+
 use serde::{Deserialize, Serialize};
 
 use crate::helicone::HeliconeOptions;

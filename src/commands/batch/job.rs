@@ -1,0 +1,207 @@
+//! From a parsed line to a job: the line's fields laid over the flags, and
+//! the result resolved through the same steps as `hcl chat` (one
+//! [`Resolver`] for the run, so keys are read and each target is checked
+//! once however many lines name it).
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::BATCH_PROPERTY;
+use super::input::LineSpec;
+use crate::cli::RequestArgs;
+use crate::error::{Error, Result};
+use crate::helicone;
+use crate::output::Printer;
+use crate::settings::{Config, Env, RequestSettings, Resolver, Target};
+use crate::wire::{ChatInput, Message, Role};
+
+/// `-p Hcl-Batch=NAME` names the batch; otherwise it gets a fresh UUID.
+pub(super) fn batch_id(r: &RequestArgs) -> Result<String> {
+    let mut id = None;
+    for p in &r.properties {
+        let (k, v) = helicone::parse_property(p)?;
+        if k.eq_ignore_ascii_case(BATCH_PROPERTY) {
+            if v.trim().is_empty() {
+                return Err(Error::usage(format!(
+                    "--property {BATCH_PROPERTY}= is empty; give the batch a name, or drop it for a generated id"
+                )));
+            }
+            id = Some(v);
+        }
+    }
+    Ok(id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()))
+}
+
+fn is_batch_property(name: &str) -> bool {
+    name.trim().eq_ignore_ascii_case(BATCH_PROPERTY)
+}
+
+/// One line, ready to send.
+pub(super) struct Job {
+    pub(super) settings: RequestSettings,
+}
+
+/// Turns lines into jobs.
+pub(super) struct Lines<'a> {
+    /// The flags: every line's defaults.
+    args: RequestArgs,
+    resolver: Resolver<'a>,
+    /// The provider the flags resolve to: a line naming it keeps the flags'
+    /// model.
+    flags_provider: &'static str,
+}
+
+impl<'a> Lines<'a> {
+    /// Resolve the flags alone, so that a missing key or a bad flag is a
+    /// usage error before anything is sent; the target they give is the
+    /// run's default (its log, network options and proxy).
+    pub(super) fn new(
+        args: &RequestArgs,
+        env: Env<'a>,
+        config: &'a Config,
+        batch_id: &str,
+        printer: &Printer,
+    ) -> Result<(Lines<'a>, Arc<Target>)> {
+        let mut args = args.clone();
+        // The batch property is hcl's own: every request carries the batch id.
+        args.properties
+            .retain(|p| !p.split('=').next().is_some_and(is_batch_property));
+        args.properties.push(format!("{BATCH_PROPERTY}={batch_id}"));
+        let mut resolver = Resolver::new(env, config, false);
+        let flags = resolver.resolve(&args, ChatInput::default(), false)?;
+        printer.warn_all(&flags.warnings);
+        let lines = Lines {
+            args,
+            resolver,
+            flags_provider: flags.target.provider.name,
+        };
+        Ok((lines, flags.target))
+    }
+
+    /// The job of one line, or why the line is bad.
+    pub(super) fn build(
+        &mut self,
+        spec: LineSpec,
+        printer: &Printer,
+    ) -> std::result::Result<Job, String> {
+        let (system, messages) = line_messages(&spec)?;
+        let mut args = self.args.clone();
+        if let Some(p) = &spec.provider
+            && !p.eq_ignore_ascii_case(self.flags_provider)
+        {
+            args.provider = Some(p.clone());
+            // The flags' model belongs to the flags' provider.
+            args.model = None;
+        }
+        if spec.model.is_some() {
+            args.model.clone_from(&spec.model);
+        }
+        if system.is_some() {
+            args.system = system;
+        }
+        args.max_tokens = spec.max_tokens.or(args.max_tokens);
+        args.temperature = spec.temperature.or(args.temperature);
+        args.user = spec.user.clone().or(args.user);
+        args.session = spec.session.clone().or(args.session);
+        if let Some(c) = spec.cache {
+            args.cache = c;
+        }
+        for (k, v) in spec.properties.iter().flatten() {
+            args.properties.push(line_property(k, v)?);
+        }
+        let input = ChatInput {
+            messages,
+            ..ChatInput::default()
+        };
+        let mut settings = self
+            .resolver
+            .resolve(&args, input, false)
+            .map_err(|e| e.to_string())?;
+        // A line's `"cache": false` turns off a cache the config file turns on.
+        if spec.cache == Some(false) {
+            settings.helicone.cache = false;
+        }
+        printer.warn_all(&settings.warnings);
+        Ok(Job { settings })
+    }
+}
+
+/// A line's property as `-p` takes it.
+fn line_property(k: &str, v: &Value) -> std::result::Result<String, String> {
+    let v = match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => {
+            return Err(format!(
+                "property '{k}' must be a string, number or boolean"
+            ));
+        }
+    };
+    if is_batch_property(k) {
+        return Err(format!(
+            "property '{k}' is set by hcl to the batch id; name the batch with -p {BATCH_PROPERTY}=NAME instead"
+        ));
+    }
+    if k.contains('=') {
+        return Err(format!("property name '{k}' must not contain '='"));
+    }
+    Ok(format!("{k}={v}"))
+}
+
+/// The system prompt and the turns of a line: its prompt, or its messages
+/// (whose system messages join the system prompt).
+fn line_messages(spec: &LineSpec) -> std::result::Result<(Option<String>, Vec<Message>), String> {
+    let mut system = spec.system.clone();
+    let messages = match (&spec.prompt, &spec.messages) {
+        (Some(_), Some(_)) => return Err("give either prompt or messages, not both".to_string()),
+        (None, None) => return Err("the line has neither prompt nor messages".to_string()),
+        (Some(p), None) => {
+            if p.trim().is_empty() {
+                return Err("the prompt is empty".to_string());
+            }
+            vec![Message {
+                role: Role::User,
+                content: p.clone(),
+            }]
+        }
+        (None, Some(msgs)) => {
+            let mut out = Vec::with_capacity(msgs.len());
+            let mut system_parts = Vec::new();
+            for (i, m) in msgs.iter().enumerate() {
+                let role = match m.role.as_str() {
+                    "user" => Role::User,
+                    "assistant" => Role::Assistant,
+                    "system" | "developer" => {
+                        system_parts.push(m.content.clone());
+                        continue;
+                    }
+                    other => {
+                        return Err(format!(
+                            "messages[{i}] has role '{other}'; use user, assistant or system"
+                        ));
+                    }
+                };
+                out.push(Message {
+                    role,
+                    content: m.content.clone(),
+                });
+            }
+            if !system_parts.is_empty() {
+                if system.is_some() {
+                    return Err(
+                        "the system prompt is given twice: in system and as a system message"
+                            .to_string(),
+                    );
+                }
+                system = Some(system_parts.join("\n\n"));
+            }
+            if out.is_empty() {
+                return Err("messages holds no user or assistant message".to_string());
+            }
+            out
+        }
+    };
+    Ok((system, messages))
+}

@@ -1,0 +1,50 @@
+//! The log writer: one thread, one open file, one record per write.
+
+use std::path::Path;
+
+use tokio::sync::mpsc;
+
+use crate::error::{Error, Result};
+use crate::log::{self, Record};
+use crate::output::Printer;
+
+pub(super) struct LogWriter {
+    pub(super) sender: mpsc::Sender<Record>,
+    thread: std::thread::JoinHandle<(u64, Option<String>)>,
+}
+
+impl LogWriter {
+    pub(super) fn start(path: &Path) -> Result<LogWriter> {
+        let mut writer = log::Writer::open(path)
+            .map_err(|e| Error::usage(format!("{e}; fix the path (HCL_LOG) or pass --no-log")))?;
+        let (sender, mut rx) = mpsc::channel::<Record>(1024);
+        let thread = std::thread::Builder::new()
+            .name("hcl-batch-log".into())
+            .spawn(move || {
+                let mut failed = 0u64;
+                let mut first = None;
+                while let Some(record) = rx.blocking_recv() {
+                    if let Err(e) = writer.append(&record) {
+                        failed += 1;
+                        first.get_or_insert_with(|| e.to_string());
+                    }
+                }
+                (failed, first)
+            })
+            .map_err(|e| Error::io("cannot start the log writer", e))?;
+        Ok(LogWriter { sender, thread })
+    }
+
+    /// Wait for every record to be written; report records that were not.
+    pub(super) fn finish(self, printer: &Printer) {
+        drop(self.sender);
+        match self.thread.join() {
+            Ok((0, _)) => {}
+            Ok((n, first)) => printer.warn(&format!(
+                "{n} exchanges were not logged: {}",
+                first.unwrap_or_default()
+            )),
+            Err(_) => printer.warn("the log writer stopped; some exchanges were not logged"),
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! `hcl replay`: re-send logged requests exactly as they were sent and
+//! report, per request, whether Helicone's cache answered; for a MISS, say
+//! which part of the cache key changed, or what else is the likely cause.
+
+mod junit;
+mod plan;
+mod report;
+mod send;
+
+use std::cell::Cell;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use crate::cli::ReplayArgs;
+use crate::error::{Error, ExitStatus, Result};
+use crate::helicone;
+use crate::log::{self, Record};
+use crate::output::Printer;
+use crate::select::{self, Selection};
+use crate::settings::{self, Env, Keys};
+use crate::transport::{Client, NetOptions, ProxyConfig};
+
+use junit::write_junit;
+use plan::{Notes, Planner};
+use report::{Report, Row, Totals, judge, print_table, summary_line, totals};
+use send::Run;
+
+pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
+    printer.set_verbosity(args.quiet, false);
+    let config = super::load_config(env, printer)?;
+    let timeout =
+        settings::positive_secs("--timeout", args.timeout, crate::transport::DEFAULT_TIMEOUT)?;
+    let mut extra = Vec::new();
+    for h in &args.headers {
+        extra.push(helicone::parse_header(h)?);
+    }
+    let base_url = args
+        .base_url
+        .as_deref()
+        .map(|b| settings::check_base_url("--base-url", b))
+        .transpose()?;
+
+    let (path, records) = select_records(args, env, printer)?;
+
+    // Plan everything before sending anything: a missing key or an
+    // unreplayable record stops the run with nothing sent.
+    let mut planner = Planner {
+        args,
+        extra,
+        base_url,
+        env,
+        config: &config,
+        keys: Keys::from_env(env, &config),
+        notes: Notes::default(),
+    };
+    let mut plans = Vec::with_capacity(records.len());
+    for r in &records {
+        plans.push(planner.plan(r)?);
+    }
+    planner.notes.print(printer);
+
+    let net = NetOptions {
+        timeout,
+        ..Default::default()
+    };
+    let client = Client::new(net, ProxyConfig::from_env(env))?;
+    let log_path = (!args.no_log).then_some(path.as_path());
+    let runtime = super::runtime()?;
+    let total = plans.len() as u64 * u64::from(args.repeat);
+    let progress = printer.progress_steps(total);
+    // Ctrl-C stops launching and cuts the replays in flight short; they are
+    // logged as interrupted, and the report covers what was done.
+    let (interrupt, interrupted) = tokio::sync::watch::channel(false);
+    let run = Run {
+        client: &client,
+        log_path,
+        repeat: args.repeat,
+        progress: &progress,
+        hits: Cell::new(0),
+        misses: Cell::new(0),
+        printer,
+        interrupted,
+    };
+    let mut rows = runtime.block_on(async {
+        let watch_ctrl_c = async {
+            super::ctrl_c().await;
+            let _ = interrupt.send(true);
+            std::future::pending::<()>().await;
+        };
+        tokio::select! {
+            rows = run.all(&plans, args.concurrency as usize) => rows,
+            () = watch_ctrl_c => Vec::new(),
+        }
+    });
+    printer.finish_progress();
+    let was_interrupted = *run.interrupted.borrow();
+    judge(&mut rows, args.expect, args.repeat);
+    let totals = totals(&rows, args.expect);
+
+    write_report(args, &rows, &totals, printer)?;
+    exit_status(&rows, &totals, was_interrupted, printer)
+}
+
+/// The logged requests to replay, and the log they came from.
+fn select_records(
+    args: &ReplayArgs,
+    env: Env<'_>,
+    printer: &Printer,
+) -> Result<(PathBuf, Vec<Record>)> {
+    let path = log::default_path(env)?;
+    let now = SystemTime::now();
+    let mut sel = Selection::from_args(&args.select, &args.ids, None, now)?;
+    // With no id, count or filter: the last request.
+    if args.ids.is_empty() && args.select.last.is_none() && !args.select.all && !sel.has_filters() {
+        sel.limit = Some(1);
+    }
+    sel.originals_only = args.ids.is_empty() && !args.include_replays;
+    let (records, skipped) = select::select(&path, &sel)?;
+    select::warn_skipped(&path, &skipped, printer);
+    if records.is_empty() {
+        return Err(Error::usage(format!(
+            "no logged request matches the selection in {}; see `hcl log list`",
+            path.display()
+        )));
+    }
+    Ok((path, records))
+}
+
+/// The report: `--junit`, then JSON or the table and summary line.
+fn write_report(args: &ReplayArgs, rows: &[Row], totals: &Totals, printer: &Printer) -> Result<()> {
+    if let Some(file) = &args.junit {
+        write_junit(file, rows, totals)?;
+    }
+    if args.json {
+        printer.json(&Report {
+            replays: rows,
+            summary: totals,
+        })?;
+    } else {
+        print_table(rows, args.repeat > 1, printer)?;
+        printer.line(&summary_line(totals))?;
+    }
+    Ok(())
+}
+
+/// How the run ends: interrupted, a failed replay, a missed expectation, or success.
+fn exit_status(
+    rows: &[Row],
+    totals: &Totals,
+    was_interrupted: bool,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    if was_interrupted {
+        printer.note(&format!(
+            "interrupted: {} replays done; those in flight were logged as interrupted",
+            rows.iter()
+                .filter(|r| r.error.as_deref() != Some("interrupted"))
+                .count()
+        ));
+        return Err(Error::Interrupted);
+    }
+    if let Some(row) = rows.iter().find(|r| r.exit.is_some()) {
+        let failed = rows.iter().filter(|r| r.exit.is_some()).count();
+        printer.error(&format!(
+            "{failed} of {} replays failed; the first: {}",
+            rows.len(),
+            row.error.as_deref().unwrap_or("unknown error")
+        ));
+        return Ok(row.exit.unwrap_or(ExitStatus::Failure));
+    }
+    if totals.expectation_failures > 0 {
+        printer.error(&format!(
+            "{} of {} judged replays were not a {}; see the report",
+            totals.expectation_failures,
+            rows.iter().filter(|r| r.met_expectation.is_some()).count(),
+            totals.expect.unwrap_or("?")
+        ));
+        return Ok(ExitStatus::Expectation);
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}

@@ -1,0 +1,203 @@
+//! Sending the plans: each `--repeat` times, `--concurrency` at a time,
+//! logged, and turned into report rows; Ctrl-C cuts the run short.
+
+use std::cell::Cell;
+use std::path::Path;
+use std::time::SystemTime;
+
+use futures_util::StreamExt;
+
+use super::plan::Plan;
+use super::report::{Cache, Row};
+use super::short;
+use crate::cachekey::{self, CacheKey};
+use crate::error::Error;
+use crate::exchange::{self, Outcome, RecordContext};
+use crate::log;
+use crate::output::{Printer, Progress};
+use crate::request::{Credentials, HeaderValue, PreparedRequest};
+use crate::select;
+use crate::transport::Client;
+use crate::wire::WireFormat;
+
+/// Send one request. Every replay goes through here.
+async fn send_one(
+    client: &Client,
+    req: &PreparedRequest,
+    creds: &Credentials,
+    format: WireFormat,
+    stream: bool,
+    peer: &str,
+    interrupted: &tokio::sync::watch::Receiver<bool>,
+) -> Outcome {
+    if stream {
+        // Streamed records replay as streams: the same request, decoded as
+        // it arrives, so the text can be compared with the original; an
+        // interruption keeps what arrived.
+        exchange::execute_stream(
+            client,
+            req,
+            creds,
+            format,
+            peer,
+            &mut |_| Ok(()),
+            until_interrupted(interrupted.clone()),
+        )
+        .await
+    } else {
+        tokio::select! {
+            outcome = exchange::execute(client, req, creds, format, peer) => outcome,
+            () = until_interrupted(interrupted.clone()) => Outcome {
+                error: Some(Error::Interrupted),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// Resolves once Ctrl-C was pressed (never, if the run ends first).
+async fn until_interrupted(mut rx: tokio::sync::watch::Receiver<bool>) {
+    if rx.wait_for(|v| *v).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// The shared state of one run.
+pub(super) struct Run<'a> {
+    pub(super) client: &'a Client,
+    pub(super) log_path: Option<&'a Path>,
+    pub(super) repeat: u32,
+    pub(super) progress: &'a Progress,
+    pub(super) hits: Cell<usize>,
+    pub(super) misses: Cell<usize>,
+    pub(super) printer: &'a Printer,
+    /// Set at Ctrl-C: no new replay starts, those in flight stop.
+    pub(super) interrupted: tokio::sync::watch::Receiver<bool>,
+}
+
+impl Run<'_> {
+    /// Replay every plan, `concurrency` at a time; rows in plan order.
+    pub(super) async fn all(&self, plans: &[Plan<'_>], concurrency: usize) -> Vec<Row> {
+        let mut done: Vec<(usize, Vec<Row>)> = futures_util::stream::iter(plans.iter().enumerate())
+            .map(|(i, p)| async move { (i, self.one(p).await) })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        done.sort_by_key(|(i, _)| *i);
+        done.into_iter().flat_map(|(_, rows)| rows).collect()
+    }
+
+    /// One plan, `repeat` times in a row (a bucket fills one send at a time).
+    async fn one(&self, p: &Plan<'_>) -> Vec<Row> {
+        let mut rows = Vec::with_capacity(self.repeat as usize);
+        for attempt in 1..=self.repeat {
+            if *self.interrupted.borrow() {
+                break;
+            }
+            let id = uuid::Uuid::new_v4().to_string();
+            let mut req = p.req.clone();
+            if let Some(i) = p.id_index {
+                req.headers[i].value = HeaderValue::Plain(id.clone());
+            }
+            let outcome = send_one(
+                self.client,
+                &req,
+                &p.creds,
+                p.format,
+                p.original.stream,
+                &p.peer,
+                &self.interrupted,
+            )
+            .await;
+            let row = self.finish(p, attempt, id, &req, outcome);
+            match row.cache {
+                Cache::Hit => self.hits.set(self.hits.get() + 1),
+                Cache::Miss => self.misses.set(self.misses.get() + 1),
+                _ => {}
+            }
+            self.progress.step(&format!(
+                "{} HIT · {} MISS",
+                self.hits.get(),
+                self.misses.get()
+            ));
+            rows.push(row);
+        }
+        rows
+    }
+
+    /// Log the replay and turn it into a report row.
+    fn finish(
+        &self,
+        p: &Plan<'_>,
+        attempt: u32,
+        id: String,
+        req: &PreparedRequest,
+        outcome: Outcome,
+    ) -> Row {
+        let o = p.original;
+        let ctx = RecordContext {
+            id: &id,
+            provider: &o.provider,
+            model: &o.model,
+            format: p.format,
+            stream: o.stream,
+            replay_of: Some(o.id.clone()),
+        };
+        let (now_key, text) = match exchange::build_record(&ctx, req, &p.creds, &outcome) {
+            Ok(record) => {
+                if let Some(path) = self.log_path
+                    && let Err(e) = log::append(path, &record)
+                {
+                    self.printer
+                        .warn(&format!("{e}; the replay {} was not logged", short(&id)));
+                }
+                (record.cache_key, record.response.text)
+            }
+            Err(_) => (CacheKey::default(), String::new()),
+        };
+        let cache = match (&outcome.error, outcome.meta.cache.as_deref()) {
+            (Some(_), _) => Cache::Error,
+            (None, Some("HIT")) => Cache::Hit,
+            (None, Some(_)) => Cache::Miss,
+            (None, None) => Cache::Off,
+        };
+        let why = match (&outcome.error, cache) {
+            (_, Cache::Miss) => cachekey::explain_miss(
+                &o.as_original(),
+                &now_key,
+                &req.url,
+                p.helicone_key_ok,
+                SystemTime::now(),
+            ),
+            _ => Vec::new(),
+        };
+        let latency_ms = outcome.latency.map(|d| d.as_millis() as u64);
+        let saved_ms = (cache == Cache::Hit)
+            .then(|| {
+                let upstream = outcome.meta.cache_latency_ms.or(o.latency_ms)?;
+                Some(upstream.saturating_sub(latency_ms.unwrap_or(0)))
+            })
+            .flatten();
+        let comparable =
+            outcome.error.is_none() && select::is_ok(o) && !(o.stream && text.is_empty());
+        Row {
+            original_id: o.id.clone(),
+            id,
+            attempt,
+            provider: o.provider.clone(),
+            model: o.model.clone(),
+            stream: o.stream,
+            status: outcome.status,
+            cache,
+            bucket_idx: outcome.meta.bucket_idx,
+            original_latency_ms: o.latency_ms,
+            latency_ms,
+            saved_ms,
+            same_text: comparable.then(|| text == o.response.text),
+            why,
+            met_expectation: None,
+            exit: outcome.error.as_ref().map(Error::exit_status),
+            error: outcome.error.map(|e| e.to_string()),
+        }
+    }
+}
