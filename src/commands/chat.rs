@@ -3,7 +3,6 @@
 use std::io::{IsTerminal, Read};
 
 use crate::cli::ChatArgs;
-use crate::conversation;
 use crate::error::{Error, ExitStatus, Result};
 
 use super::turn;
@@ -147,35 +146,7 @@ pub fn run_with(
         },
     )?;
     printer.warn_all(&settings.warnings);
-    let turn = match &earlier {
-        Some(conv) => turn::TurnPlan {
-            id: conv.id.clone(),
-            turn: conv.last_turn + 1,
-            name: r
-                .session_name
-                .clone()
-                .or_else(|| conv.name.clone())
-                .unwrap_or_else(|| {
-                    conversation::name_from_prompt(
-                        conv.history
-                            .messages
-                            .first()
-                            .map_or(prompt.as_str(), |m| m.content.as_str()),
-                    )
-                }),
-        },
-        None => turn::TurnPlan {
-            id: r
-                .session
-                .clone()
-                .unwrap_or_else(|| settings.helicone.request_id.clone()),
-            turn: 1,
-            name: r
-                .session_name
-                .clone()
-                .unwrap_or_else(|| conversation::name_from_prompt(&prompt)),
-        },
-    };
+    let turn = turn::TurnPlan::new(r, earlier.as_ref(), &prompt, &settings.helicone.request_id);
     turn::apply_turn(
         &mut settings,
         &turn,
@@ -183,9 +154,20 @@ pub fn run_with(
         c.max_history_tokens,
         printer,
     );
+    output(args, &settings, stream, printer)
+}
+
+/// Show the request (`--dry-run`, `--curl`) or send it, streamed or not.
+fn output(
+    args: &ChatArgs,
+    settings: &RequestSettings,
+    stream: bool,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let r = &args.request;
     let prepared = settings.prepare();
     if r.dry_run {
-        print_dry_run(&prepared, &settings, printer)?;
+        print_dry_run(&prepared, settings, printer)?;
         return Ok(ExitStatus::Success);
     }
     if r.curl {
@@ -200,10 +182,10 @@ pub fn run_with(
         }
     }
     if stream {
-        return super::stream::send(&settings, &prepared, args, printer);
+        return super::stream::send(settings, &prepared, args, printer);
     }
-    let outcome = send(&settings, &prepared)?;
-    finish(&settings, &prepared, outcome, r.json, printer)
+    let outcome = send(settings, &prepared)?;
+    finish(settings, &prepared, outcome, r.json, printer)
 }
 
 /// `--dry-run`: the exact request, every secret as a fingerprint.

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::cli::{ConfigCommand, ConfigShowArgs};
 use crate::error::{Error, ExitStatus, Result};
-use crate::keystore;
+use crate::keystore::{self, KeyStore};
 use crate::log;
 use crate::output::{self, Printer};
 use crate::provider::route::Values;
@@ -61,92 +61,15 @@ fn from_config<T: ToString>(v: Option<T>) -> (Option<String>, &'static str) {
 }
 
 fn show(args: &ConfigShowArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
-    let path = settings::config_path(env).ok_or_else(no_config_dir)?;
     let config = super::load_config(env, printer)?;
-    let mut rows = Vec::new();
-    let path_source = if env("HCL_CONFIG").is_some_and(|v| !v.is_empty()) {
-        "env (HCL_CONFIG)"
-    } else {
-        "default"
-    };
-    let mut shown = path.display().to_string();
-    if !path.exists() {
-        shown.push_str(" (absent)");
-    }
-    rows.push(row("config_file", Some(shown), path_source));
-    let log_source = if env("HCL_LOG").is_some_and(|v| !v.is_empty()) {
-        "env (HCL_LOG)"
-    } else {
-        "default"
-    };
-    rows.push(row(
-        "log_file",
-        Some(log::default_path(env)?.display().to_string()),
-        log_source,
-    ));
     let keyring = keystore::for_env(env);
-
-    // Request defaults.
-    let default_provider = config
-        .provider
-        .clone()
-        .unwrap_or_else(|| crate::provider::DEFAULT.into());
-    rows.push(row(
-        "provider",
-        Some(default_provider.clone()),
-        if config.provider.is_some() {
-            "config"
-        } else {
-            "default"
-        },
-    ));
-    let (v, s) = from_config(config.model.as_ref());
-    rows.push(row("model", v, s));
-    let (v, s) = from_config(config.user.as_ref());
-    rows.push(row("user", v, s));
-    rows.push(row(
-        "cache",
-        Some(config.cache.unwrap_or(false).to_string()),
-        if config.cache.is_some() {
-            "config"
-        } else {
-            "default"
-        },
-    ));
-    let (v, s) = from_config(config.cache_ttl);
-    rows.push(row("cache_ttl", v, s));
-    let (v, s) = from_config(config.cache_bucket);
-    rows.push(row("cache_bucket", v, s));
-    let (v, s) = from_config(config.cache_seed.as_ref());
-    rows.push(row("cache_seed", v, s));
-    for (k, v) in &config.properties {
-        rows.push(row(format!("properties.{k}"), Some(v.clone()), "config"));
-    }
-
-    // Helicone.
-    let helicone_key = settings::helicone_key(env, &config, keyring);
-    rows.push(key_row("helicone.api_key", helicone_key.as_ref()));
-    let api_base = match (
-        env("HCL_HELICONE_API_BASE").filter(|v| !v.trim().is_empty()),
-        &config.helicone.api_base,
-    ) {
-        (Some(v), _) => (v, "env (HCL_HELICONE_API_BASE)".to_string()),
-        (None, Some(v)) => (v.clone(), "config".to_string()),
-        (None, None) => (
-            crate::helicone::rest_api_for_key(
-                helicone_key.as_ref().map_or("", |k| k.secret.expose()),
-            )
-            .to_string(),
-            "default".to_string(),
-        ),
-    };
-    rows.push(row("helicone.api_base", Some(api_base.0), api_base.1));
-
+    let mut rows = file_rows(env)?;
+    let default_provider = request_rows(&config, &mut rows);
+    helicone_rows(env, &config, keyring, &mut rows);
     // Providers: the default one, and every one that differs from the table.
     for p in PROVIDERS {
         provider_rows(p, p.name == default_provider, env, &config, &mut rows);
     }
-
     rows.push(row(
         "keyring",
         Some(match keyring.unavailable() {
@@ -179,6 +102,84 @@ fn show(args: &ConfigShowArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
         );
     }
     Ok(ExitStatus::Success)
+}
+
+/// The config file and the log file.
+fn file_rows(env: Env<'_>) -> Result<Vec<Row>> {
+    let path = settings::config_path(env).ok_or_else(no_config_dir)?;
+    let from_env = |var: &str| {
+        if env(var).is_some_and(|v| !v.is_empty()) {
+            format!("env ({var})")
+        } else {
+            "default".to_string()
+        }
+    };
+    let mut shown = path.display().to_string();
+    if !path.exists() {
+        shown.push_str(" (absent)");
+    }
+    Ok(vec![
+        row("config_file", Some(shown), from_env("HCL_CONFIG")),
+        row(
+            "log_file",
+            Some(log::default_path(env)?.display().to_string()),
+            from_env("HCL_LOG"),
+        ),
+    ])
+}
+
+/// The request defaults; returns the default provider.
+fn request_rows(config: &Config, rows: &mut Vec<Row>) -> String {
+    let default_provider = config
+        .provider
+        .clone()
+        .unwrap_or_else(|| crate::provider::DEFAULT.into());
+    let given = |set: bool| if set { "config" } else { "default" };
+    rows.push(row(
+        "provider",
+        Some(default_provider.clone()),
+        given(config.provider.is_some()),
+    ));
+    let (v, s) = from_config(config.model.as_ref());
+    rows.push(row("model", v, s));
+    let (v, s) = from_config(config.user.as_ref());
+    rows.push(row("user", v, s));
+    rows.push(row(
+        "cache",
+        Some(config.cache.unwrap_or(false).to_string()),
+        given(config.cache.is_some()),
+    ));
+    let (v, s) = from_config(config.cache_ttl);
+    rows.push(row("cache_ttl", v, s));
+    let (v, s) = from_config(config.cache_bucket);
+    rows.push(row("cache_bucket", v, s));
+    let (v, s) = from_config(config.cache_seed.as_ref());
+    rows.push(row("cache_seed", v, s));
+    for (k, v) in &config.properties {
+        rows.push(row(format!("properties.{k}"), Some(v.clone()), "config"));
+    }
+    default_provider
+}
+
+/// The Helicone key and REST API base.
+fn helicone_rows(env: Env<'_>, config: &Config, keyring: &dyn KeyStore, rows: &mut Vec<Row>) {
+    let helicone_key = settings::helicone_key(env, config, keyring);
+    rows.push(key_row("helicone.api_key", helicone_key.as_ref()));
+    let api_base = match (
+        env("HCL_HELICONE_API_BASE").filter(|v| !v.trim().is_empty()),
+        &config.helicone.api_base,
+    ) {
+        (Some(v), _) => (v, "env (HCL_HELICONE_API_BASE)".to_string()),
+        (None, Some(v)) => (v.clone(), "config".to_string()),
+        (None, None) => (
+            crate::helicone::rest_api_for_key(
+                helicone_key.as_ref().map_or("", |k| k.secret.expose()),
+            )
+            .to_string(),
+            "default".to_string(),
+        ),
+    };
+    rows.push(row("helicone.api_base", Some(api_base.0), api_base.1));
 }
 
 fn key_row(setting: &str, key: Option<&crate::secrets::FoundKey>) -> Row {

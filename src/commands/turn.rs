@@ -58,6 +58,44 @@ pub struct TurnPlan {
     pub name: String,
 }
 
+impl TurnPlan {
+    /// The next turn of `earlier`, or the first turn of a new conversation
+    /// whose id is `--session` or else the request's own id.
+    pub fn new(
+        r: &RequestArgs,
+        earlier: Option<&Conversation>,
+        prompt: &str,
+        request_id: &str,
+    ) -> TurnPlan {
+        match earlier {
+            Some(conv) => TurnPlan {
+                id: conv.id.clone(),
+                turn: conv.last_turn + 1,
+                name: r
+                    .session_name
+                    .clone()
+                    .or_else(|| conv.name.clone())
+                    .unwrap_or_else(|| {
+                        conversation::name_from_prompt(
+                            conv.history
+                                .messages
+                                .first()
+                                .map_or(prompt, |m| m.content.as_str()),
+                        )
+                    }),
+            },
+            None => TurnPlan {
+                id: r.session.clone().unwrap_or_else(|| request_id.to_string()),
+                turn: 1,
+                name: r
+                    .session_name
+                    .clone()
+                    .unwrap_or_else(|| conversation::name_from_prompt(prompt)),
+            },
+        }
+    }
+}
+
 /// Make `s` a turn of a conversation: the Helicone session headers, the
 /// log record's conversation and turn, and the history within
 /// `max_history_tokens` (the oldest turns dropped, with a note).

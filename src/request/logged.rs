@@ -75,6 +75,35 @@ pub fn rebuild(r: &Record, how: &Resend<'_>, key: &mut KeyFor<'_>) -> Result<Reb
             (url, from)
         }
     };
+    let (headers, creds) = rebuild_headers(r, row, how, key)?;
+    let via_helicone = r.request.headers.0.iter().any(|(n, _)| {
+        n.get(..9)
+            .is_some_and(|p| p.eq_ignore_ascii_case("helicone-"))
+    });
+    Ok(Rebuilt {
+        row,
+        format,
+        req: PreparedRequest {
+            method,
+            url,
+            headers,
+            body: r.request.body.get().to_string(),
+        },
+        creds,
+        via_helicone,
+        rerouted_from,
+    })
+}
+
+/// The logged headers in order, less the dropped and replaced ones, each key
+/// slot with a fresh key; then the extra headers.
+fn rebuild_headers(
+    r: &Record,
+    row: &'static Provider,
+    how: &Resend<'_>,
+    key: &mut KeyFor<'_>,
+) -> Result<(Vec<Header>, Credentials)> {
+    let id = r.id.get(..8).unwrap_or(&r.id);
     let mut headers: Vec<Header> =
         Vec::with_capacity(r.request.headers.0.len() + how.extra.len() + 2);
     let mut creds = Credentials::default();
@@ -129,23 +158,7 @@ pub fn rebuild(r: &Record, how: &Resend<'_>, key: &mut KeyFor<'_>) -> Result<Reb
             value,
         });
     }
-    let via_helicone = r.request.headers.0.iter().any(|(n, _)| {
-        n.get(..9)
-            .is_some_and(|p| p.eq_ignore_ascii_case("helicone-"))
-    });
-    Ok(Rebuilt {
-        row,
-        format,
-        req: PreparedRequest {
-            method,
-            url,
-            headers,
-            body: r.request.body.get().to_string(),
-        },
-        creds,
-        via_helicone,
-        rerouted_from,
-    })
+    Ok((headers, creds))
 }
 
 /// The key prefixes hcl writes (`Bearer ` or none).
