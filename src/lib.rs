@@ -23,6 +23,8 @@ mod secrets;
 mod select;
 mod settings;
 mod sse;
+#[cfg(test)]
+mod structure_tests;
 mod transport;
 mod wire;
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::stream::StreamEvent;
+use super::event::StreamEvent;
 use super::{ChatInput, Completion, HistoryError, Role, ToolCall, Usage};
 
 #[derive(Debug, Serialize)]

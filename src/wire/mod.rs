@@ -2,6 +2,7 @@
 //! to one internal vocabulary (text, usage, finish reason, tool calls, error).
 
 pub mod anthropic;
+mod event;
 mod format;
 pub mod gemini;
 pub mod openai;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::stream::StreamEvent;
+use super::event::StreamEvent;
 use super::{ChatInput, Completion, Dialect, HistoryError, Role, ToolCall, Usage};
 
 #[derive(Debug, Serialize)]

@@ -5,71 +5,8 @@
 //! `gemini::StreamState`); [`Parser`] picks the right one, and [`Assembler`]
 //! folds the events into the same [`Completion`] a non-streamed answer gives.
 
-use super::{Completion, ToolCall, Usage, WireFormat, anthropic, gemini, openai};
-
-/// One step of a streamed answer, the same for every wire format.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StreamEvent {
-    /// Answer text.
-    Text(String),
-    /// Reasoning text (Anthropic `thinking_delta`, Gemini thought summaries).
-    Thinking(String),
-    /// The model's refusal text (OpenAI `refusal` deltas).
-    Refusal(String),
-    /// A tool call starts, or a fragment of its arguments arrives. `index`
-    /// identifies the call; `id` and `name` come once, `arguments` are appended.
-    ToolCall {
-        index: usize,
-        id: Option<String>,
-        name: Option<String>,
-        arguments: String,
-    },
-    /// The token counts so far; replaces any earlier counts.
-    Usage(Usage),
-    /// A finish or stop reason; a later one replaces an earlier one.
-    Finish(String),
-    /// The answer was withheld by a safety filter (Gemini `promptFeedback`).
-    Blocked(String),
-    /// The provider reported an error inside a stream that began with 200.
-    Error(String),
-    /// The stream's own end marker (`[DONE]`, `message_stop`).
-    Done,
-}
-
-impl StreamEvent {
-    /// Whether this is model output: the first one marks the time to first token.
-    pub fn is_token(&self) -> bool {
-        matches!(
-            self,
-            StreamEvent::Text(_)
-                | StreamEvent::Thinking(_)
-                | StreamEvent::Refusal(_)
-                | StreamEvent::ToolCall { .. }
-        )
-    }
-
-    /// The text to show as it arrives, if any.
-    pub fn delta(&self) -> Option<Delta<'_>> {
-        match self {
-            StreamEvent::Text(t) => Some(Delta::Text(t)),
-            StreamEvent::Thinking(t) => Some(Delta::Thinking(t)),
-            StreamEvent::Refusal(t) => Some(Delta::Refusal(t)),
-            _ => None,
-        }
-    }
-}
-
-/// Text to show the moment it is decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delta<'a> {
-    Text(&'a str),
-    Thinking(&'a str),
-    Refusal(&'a str),
-    /// Everything decoded from the bytes received so far has been delivered:
-    /// show it now. Sent once per network read that produced deltas, so a
-    /// printer can write the deltas of one read together and flush once.
-    Flush,
-}
+pub use super::event::{Delta, StreamEvent};
+use super::{Completion, ToolCall, WireFormat, anthropic, gemini, openai};
 
 /// The per-format state machine for one stream.
 #[derive(Debug)]
@@ -199,6 +136,7 @@ impl Assembler {
 mod tests {
     use super::*;
     use crate::sse::{SseDecoder, SseEvent};
+    use crate::wire::Usage;
     use std::path::PathBuf;
 
     /// SSE-decode `chunks`, then run every event through the format's parser.
