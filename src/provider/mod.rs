@@ -575,6 +575,63 @@ mod tests {
         }
     }
 
+    /// The `{name}` placeholders of a template.
+    fn placeholders(template: &str) -> Vec<&str> {
+        template
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+            .collect()
+    }
+
+    #[test]
+    fn every_placeholder_is_a_parameter_and_every_parameter_is_used() {
+        for p in PROVIDERS {
+            let formats: Vec<WireFormat> = p.format.map_or(WireFormat::ALL.to_vec(), |f| vec![f]);
+            let mut templates = vec![p.helicone_base];
+            templates.extend(formats.iter().map(|f| p.path_template(*f)));
+            if let Routing::Header { value, .. } = p.routing {
+                templates.push(value);
+            }
+            for t in &templates {
+                for name in placeholders(t) {
+                    assert!(
+                        name == "model" || p.param(name).is_some(),
+                        "{}: {{{name}}} in {t} is not a parameter of the row",
+                        p.name
+                    );
+                }
+            }
+            for param in p.params {
+                let used = param.kind == ParamKind::Format
+                    || templates
+                        .iter()
+                        .any(|t| placeholders(t).contains(&param.name));
+                assert!(used, "{}: parameter {} goes nowhere", p.name, param.name);
+                assert!(
+                    param.flag.is_some() || !param.env.is_empty() || param.default.is_some(),
+                    "{}: parameter {} can only come from the config file",
+                    p.name,
+                    param.name
+                );
+            }
+            if p.format.is_none() {
+                assert!(
+                    p.params.iter().any(|x| x.kind == ParamKind::Format),
+                    "{} speaks any format but has no format parameter",
+                    p.name
+                );
+            }
+            if p.direct == Direct::Upstream {
+                assert!(
+                    p.routing != Routing::Host,
+                    "{}: --direct needs an upstream",
+                    p.name
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_row_can_build_a_path_and_a_key_header() {
         for p in PROVIDERS {
