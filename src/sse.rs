@@ -820,10 +820,10 @@ mod tests {
     // ---------- recorded fixtures ----------
 
     fn fixture_dir() -> PathBuf {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/sse");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sse");
         assert!(
             dir.is_dir(),
-            "the SSE fixtures are missing: expected the directory {} (the repository must sit beside `shared/`)",
+            "the recorded SSE fixtures are missing: expected the directory {} (it is part of the repository; see tests/fixtures/sse/README.md)",
             dir.display()
         );
         dir

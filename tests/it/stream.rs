@@ -311,7 +311,7 @@ fn tool_call_deltas_are_assembled_into_the_record() {
     let hcl = Hcl::with_gateway(&gw);
     let fixture = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/fixtures/sse/openai/tool-call.sse"),
+            .join("tests/fixtures/sse/openai/tool-call.sse"),
     )
     .unwrap();
     gw.push_script(Script::Chunks {
