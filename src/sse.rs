@@ -442,7 +442,7 @@ mod tests {
         }
     }
 
-    // ---------- hand-written transcripts (spec §6) ----------
+    // ---------- hand-written transcripts (docs/helicone.md §6) ----------
 
     const OPENAI: &str = concat!(
         "data: {\"id\":\"chatcmpl-CDYH\",\"object\":\"chat.completion.chunk\",\"created\":1757346066,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}\n",

@@ -267,7 +267,7 @@ mod tests {
         StreamEvent::Text(s.to_string())
     }
 
-    // ---------- transcripts written from spec §6 ----------
+    // ---------- transcripts written from docs/helicone.md §6 ----------
 
     /// §6.1 with a keep-alive comment, multi-byte text, a tool call in
     /// fragments, the usage chunk and `[DONE]`; CRLF line endings.

@@ -1,5 +1,5 @@
 //! The fake Helicone gateway: an in-process HTTP/1.1 server on 127.0.0.1 that
-//! behaves like Helicone as `shared/spec/helicone.md` specifies (proxy paths,
+//! behaves like Helicone as `docs/helicone.md` specifies (proxy paths,
 //! cache, rate limits, the generic and AI gateways, the REST auth check), with
 //! a deterministic default provider behind it and scripted faults on demand.
 //!
@@ -487,7 +487,7 @@ fn bearer(v: &str) -> &str {
         .trim()
 }
 
-/// The spec's request-id regex
+/// Helicone's request-id regex (docs/helicone.md §2.1)
 /// `^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`.
 pub fn is_valid_request_id(id: &str) -> bool {
     let b = id.as_bytes();
@@ -532,7 +532,7 @@ fn is_rest(rec: &Recorded) -> bool {
     }
 }
 
-/// Jawn's auth check (spec §3.5, §5.1).
+/// Jawn's auth check (docs/helicone.md §3.5, §5.1).
 fn rest_answer(rec: &Recorded) -> Reply {
     let err = |status, msg: &str| {
         Reply::json(
