@@ -1,4 +1,4 @@
-//! Helicone's cache key (spec §4.1), fingerprinted part by part, and the
+//! Helicone's cache key (docs/helicone.md §4.1), fingerprinted part by part, and the
 //! answer to "why did this replay miss?".
 //!
 //! Helicone hashes the seed, the full URL, the body text, the

@@ -24,7 +24,7 @@ pub struct RetryOptions {
     pub max_timeout_ms: Option<u64>,
 }
 
-/// A parsed `Helicone-RateLimit-Policy` (spec §2.4).
+/// A parsed `Helicone-RateLimit-Policy` (docs/helicone.md §2.4).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RateLimitPolicy {
     pub raw: String,
@@ -208,7 +208,7 @@ pub fn parse_header(arg: &str) -> Result<(String, String)> {
 }
 
 /// `QUOTA;w=SECS[;u=request|cents][;s=SEGMENT]`, case-insensitive, as
-/// Helicone's own parser reads it (spec §2.4).
+/// Helicone's own parser reads it (docs/helicone.md §2.4).
 pub fn parse_rate_limit(raw: &str) -> Result<RateLimitPolicy> {
     let bad = |why: &str| {
         Error::usage(format!(
@@ -291,7 +291,7 @@ pub fn parse_rate_limit(raw: &str) -> Result<RateLimitPolicy> {
     })
 }
 
-/// Helicone's request-id check (spec §2.1): a UUID v1-v5 in lower case.
+/// Helicone's request-id check (docs/helicone.md §2.1): a UUID v1-v5 in lower case.
 /// Upper-case hex is the same UUID, so it is lower-cased rather than refused.
 pub fn parse_request_id(raw: &str) -> Result<String> {
     let id = raw.trim().to_ascii_lowercase();
@@ -452,7 +452,7 @@ pub fn is_logged_response_header(name: &str) -> bool {
             .any(|p| n.starts_with(p))
 }
 
-/// Helicone's REST API (spec §5), US region.
+/// Helicone's REST API (docs/helicone.md §5), US region.
 pub const REST_API_US: &str = "https://api.helicone.ai";
 /// Helicone's REST API, EU region.
 pub const REST_API_EU: &str = "https://eu.api.helicone.ai";

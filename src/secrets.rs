@@ -165,7 +165,7 @@ fn config_key(config_value: Option<&str>) -> Option<FoundKey> {
         })
 }
 
-/// The shape Helicone accepts (spec §2.1): `sk-` or `pk-`, then optionally
+/// The shape Helicone accepts (docs/helicone.md §2.1): `sk-` or `pk-`, then optionally
 /// `helicone-`, `eu-`, `cp-` (and `rl-` variants), then four groups of seven
 /// word characters. A key of another shape is silently not authenticated:
 /// the request is proxied but never logged, cached or rate-limited.

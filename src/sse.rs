@@ -442,7 +442,7 @@ mod tests {
         }
     }
 
-    // ---------- hand-written transcripts (spec §6) ----------
+    // ---------- hand-written transcripts (docs/helicone.md §6) ----------
 
     const OPENAI: &str = concat!(
         "data: {\"id\":\"chatcmpl-CDYH\",\"object\":\"chat.completion.chunk\",\"created\":1757346066,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}\n",
@@ -820,10 +820,10 @@ mod tests {
     // ---------- recorded fixtures ----------
 
     fn fixture_dir() -> PathBuf {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/sse");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sse");
         assert!(
             dir.is_dir(),
-            "the SSE fixtures are missing: expected the directory {} (the repository must sit beside `shared/`)",
+            "the recorded SSE fixtures are missing: expected the directory {} (it is part of the repository; see tests/fixtures/sse/README.md)",
             dir.display()
         );
         dir

@@ -1,6 +1,6 @@
 //! `hcl auth`: keys in the OS keyring (`set`, `delete`), where each key was
 //! found (`status`), and a check of the Helicone key against Helicone's REST
-//! API (`check`), because the proxies accept a wrong key silently (spec §3.5).
+//! API (`check`), because the proxies accept a wrong key silently (docs/helicone.md §3.5).
 
 use std::io::{IsTerminal, Read};
 use std::time::Duration;
@@ -444,7 +444,7 @@ fn rest_api_base(env: Env<'_>, config: &Config, key: &FoundKey) -> Result<String
     Ok(helicone::rest_api_for_key(key.secret.expose()).to_string())
 }
 
-/// The cheapest authenticated call (spec §5.1): one row of a query. Jawn
+/// The cheapest authenticated call (docs/helicone.md §5.1): one row of a query. Jawn
 /// wants write permission for every POST, so it also proves the key can be
 /// used for everything hcl does.
 fn check_request(api_base: &str) -> PreparedRequest {

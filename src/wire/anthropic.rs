@@ -139,7 +139,7 @@ pub fn finalize(out: &mut Completion) {
     }
 }
 
-// ---------- streaming (spec §6.2) ----------
+// ---------- streaming (docs/helicone.md §6.2) ----------
 
 /// One Messages stream event, told apart by its `type` field.
 #[derive(Debug, Deserialize)]

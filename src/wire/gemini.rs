@@ -200,7 +200,7 @@ pub fn finalize(out: &mut Completion) {
     }
 }
 
-// ---------- streaming (spec §6.3) ----------
+// ---------- streaming (docs/helicone.md §6.3) ----------
 
 /// Each SSE event is a whole [`Response`]. There is no end marker: the end of
 /// the body ends the stream. `finishReason` may come on every chunk (the last

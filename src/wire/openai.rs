@@ -176,7 +176,7 @@ pub fn finalize(out: &mut Completion) {
     }
 }
 
-// ---------- streaming (spec §6.1) ----------
+// ---------- streaming (docs/helicone.md §6.1) ----------
 
 /// One `chat.completion.chunk`, or an error object some hosts send mid-stream.
 #[derive(Debug, Deserialize)]

@@ -204,7 +204,7 @@ mod tests {
         StreamEvent::Text(s.to_string())
     }
 
-    // ---------- transcripts written from spec §6 ----------
+    // ---------- transcripts written from docs/helicone.md §6 ----------
 
     /// §6.1 with a keep-alive comment, multi-byte text, a tool call in
     /// fragments, the usage chunk and `[DONE]`; CRLF line endings.
@@ -441,13 +441,18 @@ mod tests {
         );
     }
 
-    // ---------- the real recorded streams (shared/fixtures/sse) ----------
+    // ---------- the real recorded streams (tests/fixtures/sse) ----------
 
     fn fixture(path: &str) -> Vec<u8> {
         let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/fixtures/sse")
+            .join("tests/fixtures/sse")
             .join(path);
-        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        std::fs::read(&p).unwrap_or_else(|e| {
+            panic!(
+                "cannot read the recorded SSE fixture {} ({e}); it is part of the repository, see tests/fixtures/sse/README.md",
+                p.display()
+            )
+        })
     }
 
     fn fixture_completion(format: WireFormat, path: &str) -> (Assembler, Completion) {

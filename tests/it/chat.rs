@@ -1,7 +1,9 @@
 //! `hcl chat` end to end against the fake gateway.
 
 use crate::support::FakeGateway;
-use crate::support::hcl::{HELICONE_KEY, Hcl, key_of, stderr, stdout};
+use crate::support::hcl::{
+    HELICONE_KEY, Hcl, assert_stderr_has, assert_stderr_lacks, key_of, stderr, stdout,
+};
 
 #[test]
 fn openai_chat_prints_the_answer_and_logs_it() {
@@ -48,7 +50,7 @@ fn prompt_from_stdin_and_dash() {
     assert_eq!(stdout(&out), "Hello! You said: Summarise: the text\n");
     let out = hcl.cmd().arg("chat").write_stdin("  \n").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("the prompt is empty"));
+    assert_stderr_has(&out, "the prompt is empty");
 }
 
 #[test]
@@ -168,7 +170,6 @@ fn verbose_shows_helicone_metadata_on_stderr_without_secrets() {
         .unwrap();
     assert!(out.status.success());
     assert_eq!(stdout(&out), "Hello! You said: hi\n");
-    let err = stderr(&out);
     for needle in [
         "helicone-id: ",
         "cache: MISS",
@@ -177,10 +178,10 @@ fn verbose_shows_helicone_metadata_on_stderr_without_secrets() {
         "usage: ",
         "logged: ",
     ] {
-        assert!(err.contains(needle), "{needle} in {err}");
+        assert_stderr_has(&out, needle);
     }
-    for (var, key) in crate::support::hcl::TEST_KEYS {
-        assert!(!err.contains(key), "verbose output shows {var}");
+    for (_, key) in crate::support::hcl::TEST_KEYS {
+        assert_stderr_lacks(&out, key);
     }
 }
 
@@ -262,11 +263,7 @@ fn config_file_gives_defaults() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("chmod 600"),
-        "permission warning: {}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "chmod 600");
     let r = gw.last_request();
     assert_eq!(r.path, "/v1/messages");
     assert_eq!(r.json()["model"], "claude-config");
@@ -278,7 +275,7 @@ fn config_file_gives_defaults() {
     hcl.write_config("provider = \"openai\"\n[properties\n");
     let out = hcl.cmd().args(["chat", "hi"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("line 2"), "{}", stderr(&out));
+    assert_stderr_has(&out, "line 2");
 }
 
 #[test]
@@ -302,11 +299,7 @@ fn curl_prints_env_references_and_sends_nothing() {
     assert!(gw.requests().is_empty());
     assert!(hcl.records().is_empty());
     // The command really works when pasted into a shell.
-    if std::process::Command::new("curl")
-        .arg("--version")
-        .output()
-        .is_ok()
-    {
+    if crate::support::have_tool("curl") {
         let run = std::process::Command::new("sh")
             .arg("-c")
             .arg(&text)
@@ -355,7 +348,7 @@ fn log_list_show_and_path() {
     std::fs::write(hcl.log_path(), text).unwrap();
     let out = hcl.cmd().args(["log", "list", "--json"]).output().unwrap();
     assert!(out.status.success());
-    assert!(stderr(&out).contains(":1: skipped"), "{}", stderr(&out));
+    assert_stderr_has(&out, ":1: skipped");
     assert_eq!(stdout(&out).lines().count(), 2);
 }
 
@@ -363,15 +356,9 @@ fn log_list_show_and_path() {
 fn broken_pipe_is_quiet() {
     let gw = FakeGateway::start();
     let hcl = Hcl::with_gateway(&gw);
-    let mut child = hcl
-        .std_cmd()
-        .args(["providers"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
+    let mut run = hcl.spawn(&["providers"]);
+    run.close_stdout();
+    let out = run.finish();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::hcl::{Hcl, stderr, stdout};
+use crate::support::hcl::{Hcl, assert_stderr_has, stderr, stdout};
 use crate::support::{FakeGateway, Recorded};
 
 fn chat(hcl: &Hcl, args: &[&str]) -> std::process::Output {
@@ -157,11 +157,7 @@ fn a_conversation_moves_between_providers() {
     let hcl = Hcl::with_gateway(&gw);
     chat(&hcl, &["-P", "anthropic", "-s", "Terse.", "alpha"]);
     let out = chat(&hcl, &["-c", "-P", "gemini", "beta"]);
-    assert!(
-        stderr(&out).contains("continues on gemini (it was on anthropic)"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "continues on gemini (it was on anthropic)");
     let body = gw.last_request().json();
     assert_eq!(
         body["systemInstruction"]["parts"][0]["text"],
@@ -200,11 +196,8 @@ fn a_conversation_moves_between_providers() {
     std::fs::write(hcl.log_path(), text).unwrap();
     let out = hcl.cmd().args(["chat", "-c", "epsilon"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains("cannot be continued") && err.contains("tool calls"),
-        "{err}"
-    );
+    assert_stderr_has(&out, "cannot be continued");
+    assert_stderr_has(&out, "tool calls");
     assert_eq!(gw.requests().len(), 4, "nothing was sent");
 }
 
@@ -223,11 +216,9 @@ fn a_damaged_turn_falls_back_to_the_newest_readable_one() {
     )
     .unwrap();
     let out = chat(&hcl, &["-c", "third"]);
-    let err = stderr(&out);
-    assert!(
-        err.contains("turn 2 of conversation") && err.contains("damaged") && err.contains("lost"),
-        "{err}"
-    );
+    assert_stderr_has(&out, "turn 2 of conversation");
+    assert_stderr_has(&out, "damaged");
+    assert_stderr_has(&out, "lost");
     let r = gw.last_request();
     assert_eq!(r.header("helicone-session-path"), Some("/turn-3"));
     assert_eq!(
@@ -246,7 +237,7 @@ fn a_damaged_turn_falls_back_to_the_newest_readable_one() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(stderr(&out).contains("skipped"), "{}", stderr(&out));
+    assert_stderr_has(&out, "skipped");
     let row: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(row["turns"], json!(3));
     assert_eq!(row["first_prompt"], json!("first"));
@@ -269,7 +260,7 @@ fn a_damaged_turn_falls_back_to_the_newest_readable_one() {
     let empty = Hcl::with_gateway(&gw);
     let out = empty.cmd().args(["chat", "-c", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no conversation"), "{}", stderr(&out));
+    assert_stderr_has(&out, "no conversation");
 }
 
 #[test]
@@ -280,11 +271,8 @@ fn long_histories_drop_their_oldest_turns_with_a_note() {
     chat(&hcl, &["-s", "sys", &long]);
     chat(&hcl, &["-c", "short"]);
     let out = chat(&hcl, &["-c", "--max-history-tokens", "40", "last"]);
-    let err = stderr(&out);
-    assert!(
-        err.contains("dropped the 1 oldest turn") && err.contains("--max-history-tokens 40"),
-        "{err}"
-    );
+    assert_stderr_has(&out, "dropped the 1 oldest turn");
+    assert_stderr_has(&out, "--max-history-tokens 40");
     let body = gw.last_request().json();
     assert_eq!(
         body["messages"],
@@ -318,7 +306,7 @@ fn session_flags_with_conversations() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("Drop --session"), "{}", stderr(&out));
+    assert_stderr_has(&out, "Drop --session");
     chat(
         &hcl,
         &[
@@ -340,7 +328,7 @@ fn session_flags_with_conversations() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("hcl log conversations"));
+    assert_stderr_has(&out, "hcl log conversations");
 }
 
 #[cfg(unix)]

@@ -7,29 +7,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::have_tool as have;
 use crate::support::hcl::{Hcl, stderr, stdout};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Whether `tool` can run; panics when it cannot and CI requires it.
-fn have(tool: &str) -> bool {
-    let ok = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        if std::env::var("HCL_TEST_DOC_TOOLS").as_deref() == Ok("1") {
-            panic!("{tool} is required (HCL_TEST_DOC_TOOLS=1) but not installed");
-        }
-        crate::support::skip(&format!(
-            "{tool} is not installed (set HCL_TEST_DOC_TOOLS=1 to require it)"
-        ));
-    }
-    ok
 }
 
 fn check_golden(name: &str, actual: &str) {

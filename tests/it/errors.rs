@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::support::hcl::{Hcl, stderr, stdout};
-use crate::support::{FakeGateway, Script};
+use crate::support::hcl::{Hcl, assert_stderr_has, assert_stderr_lacks, stderr, stdout};
+use crate::support::{FakeGateway, Gate, Script};
 
 fn json_headers() -> Vec<(String, String)> {
     vec![("content-type".into(), "application/json".into())]
@@ -106,15 +106,10 @@ fn helicone_rate_limit_names_the_policy_and_exits_4() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("Helicone's rate-limit policy stopped this request"),
-        "{err}"
-    );
-    assert!(
-        err.contains("limit 1") && err.contains("0 remaining") && err.contains("resets in"),
-        "{err}"
-    );
+    assert_stderr_has(&out, "Helicone's rate-limit policy stopped this request");
+    assert_stderr_has(&out, "limit 1");
+    assert_stderr_has(&out, "0 remaining");
+    assert_stderr_has(&out, "resets in");
     let rec = hcl.last_record();
     assert_eq!(rec["response"]["status"], 429);
     assert_eq!(rec["helicone"]["error"], "rate_limited");
@@ -168,11 +163,7 @@ fn network_failures_name_the_layer_and_exit_3() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        stderr(&out).contains("could not connect"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "could not connect");
     assert!(
         hcl.last_record()["error"]
             .as_str()
@@ -188,7 +179,7 @@ fn network_failures_name_the_layer_and_exit_3() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(stderr(&out).contains("DNS"), "{}", stderr(&out));
+    assert_stderr_has(&out, "DNS");
 
     // TLS: https:// against a plain-HTTP server.
     let gw = FakeGateway::start();
@@ -199,7 +190,7 @@ fn network_failures_name_the_layer_and_exit_3() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(stderr(&out).contains("TLS"), "{}", stderr(&out));
+    assert_stderr_has(&out, "TLS");
 
     // Proxy: a proxy that refuses connections.
     let out = hcl
@@ -209,7 +200,7 @@ fn network_failures_name_the_layer_and_exit_3() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(stderr(&out).contains("proxy"), "{}", stderr(&out));
+    assert_stderr_has(&out, "proxy");
     // NO_PROXY lets the same request through.
     let out = hcl
         .cmd()
@@ -235,7 +226,7 @@ fn network_failures_name_the_layer_and_exit_3() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
+    assert_stderr_has(&out, "timed out");
 
     // The connection closed before any response.
     gw.push_script(Script::DropBeforeHeaders);
@@ -245,7 +236,7 @@ fn network_failures_name_the_layer_and_exit_3() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(!stderr(&out).contains("panicked"));
+    assert_stderr_lacks(&out, "panicked");
 }
 
 /// Each invalid input exits 2 with a message naming the problem, and
@@ -323,18 +314,10 @@ fn missing_keys_are_named() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("ANTHROPIC_API_KEY"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "ANTHROPIC_API_KEY");
     let out = hcl.cmd().args(["chat", "hi"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("HELICONE_API_KEY is not set"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "HELICONE_API_KEY is not set");
     assert!(gw.requests().is_empty());
     // --direct needs no Helicone key and sends no Helicone header.
     let out = hcl
@@ -351,11 +334,7 @@ fn missing_keys_are_named() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("ignored with --direct"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "ignored with --direct");
     let req = gw.last_request();
     assert!(
         req.headers.iter().all(|(k, _)| !k.starts_with("helicone-")),
@@ -370,11 +349,7 @@ fn a_key_that_is_not_a_helicone_key_is_flagged() {
     let hcl = Hcl::with_gateway(&gw).env("HELICONE_API_KEY", "test-not-a-helicone-key");
     let out = hcl.cmd().args(["chat", "hi"]).output().unwrap();
     assert!(out.status.success());
-    assert!(
-        stderr(&out).contains("does not look like a Helicone key"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "does not look like a Helicone key");
 }
 
 #[test]
@@ -387,11 +362,7 @@ fn short_cache_ttl_warns_but_sends() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(
-        stderr(&out).contains("under 60 seconds"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "under 60 seconds");
     assert_eq!(
         gw.last_request().header("cache-control"),
         Some("max-age=30")
@@ -533,16 +504,8 @@ fn ai_gateway_rejects_a_bad_helicone_key_with_exit_5() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("Invalid Helicone API key"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("check HELICONE_API_KEY"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "Invalid Helicone API key");
+    assert_stderr_has(&out, "check HELICONE_API_KEY");
 }
 
 #[test]
@@ -564,20 +527,17 @@ fn gateway_without_target_is_refused_by_helicone_and_explained() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("Missing target base url"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(stderr(&out).contains("--target-url"), "{}", stderr(&out));
+    assert_stderr_has(&out, "Missing target base url");
+    assert_stderr_has(&out, "--target-url");
 }
 
 #[cfg(unix)]
 #[test]
 fn ctrl_c_while_waiting_logs_the_request_and_exits_130() {
     let gw = FakeGateway::start();
-    gw.push_script(Script::DelayThen(
-        Duration::from_secs(5),
+    let gate = Gate::new();
+    gw.push_script(Script::Await(
+        gate.waiter(),
         Box::new(Script::Respond {
             status: 200,
             headers: vec![],
@@ -585,27 +545,13 @@ fn ctrl_c_while_waiting_logs_the_request_and_exits_130() {
         }),
     ));
     let hcl = Hcl::with_gateway(&gw);
-    let child = hcl
-        .std_cmd()
-        .args(["chat", "slow one"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    while gw.requests().is_empty() && start.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let run = hcl.spawn(&["chat", "slow one"]);
+    gw.wait_for_requests(1);
+    run.interrupt();
+    let out = run.finish();
+    // Ctrl-C does not wait for the answer: it is released only now.
+    gate.open();
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
-    assert!(
-        start.elapsed() < Duration::from_secs(4),
-        "Ctrl-C does not wait for the answer"
-    );
     let rec = hcl.last_record();
     assert_eq!(rec["error"], "interrupted");
     assert_eq!(rec["response"]["status"], serde_json::Value::Null);
@@ -625,7 +571,7 @@ fn cacert_is_loaded_or_refused_clearly() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("--cacert"), "{}", stderr(&out));
+    assert_stderr_has(&out, "--cacert");
     let out = hcl
         .cmd()
         .args(["chat", "--cacert", "/nonexistent/ca.pem", "hi"])

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::support::FakeGateway;
-use crate::support::hcl::{Hcl, stderr, stdout};
+use crate::support::hcl::{Hcl, assert_stderr_has, assert_stderr_lacks, stderr, stdout};
 
 fn chat(hcl: &Hcl, args: &[&str]) {
     let out = hcl.cmd().arg("chat").args(args).output().unwrap();
@@ -94,11 +94,7 @@ fn list_filters_select_records() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("--since 'yesterday'"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "--since 'yesterday'");
 }
 
 #[test]
@@ -117,26 +113,20 @@ fn corrupt_newer_and_torn_lines_are_skipped_with_their_line_numbers() {
     let out = hcl.cmd().args(["log", "list"]).output().unwrap();
     assert!(out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("requests.jsonl:2: skipped"), "{err}");
-    assert!(
-        err.contains("requests.jsonl:4: skipped: written by a newer hcl"),
-        "{err}"
-    );
-    assert!(
-        err.contains("requests.jsonl:5: skipped: the last line is incomplete"),
-        "{err}"
+    assert_stderr_has(&out, "requests.jsonl:2: skipped");
+    assert_stderr_has(&out, "requests.jsonl:4: skipped: written by a newer hcl");
+    assert_stderr_has(
+        &out,
+        "requests.jsonl:5: skipped: the last line is incomplete",
     );
     assert_eq!(err.lines().count(), 3, "one warning per bad line: {err}");
     assert_eq!(stdout(&out).matches("gpt-4o-mini").count(), 2);
 
     // Reading from the end stops early, yet still names the lines it skipped.
     let out = hcl.cmd().args(["log", "list", "-n", "1"]).output().unwrap();
-    let err = stderr(&out);
-    assert!(
-        err.contains(":4: skipped") && err.contains(":5: skipped"),
-        "{err}"
-    );
-    assert!(!err.contains(":2: skipped"), "{err}");
+    assert_stderr_has(&out, ":4: skipped");
+    assert_stderr_has(&out, ":5: skipped");
+    assert_stderr_lacks(&out, ":2: skipped");
 
     // Replay goes on with the readable records.
     let out = hcl

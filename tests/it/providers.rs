@@ -349,7 +349,7 @@ fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/dry-run")
 }
 
-/// `--dry-run` prints the route the spec gives, for every row, against the
+/// `--dry-run` prints the route docs/helicone.md §1.2 gives, for every row, against the
 /// real Helicone hosts. Regenerate with `HCL_UPDATE_GOLDEN=1 cargo test`.
 #[test]
 fn dry_run_golden_files() {

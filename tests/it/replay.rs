@@ -1,12 +1,12 @@
 //! `hcl replay` against the fake gateway's cache emulation.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::support::hcl::{Hcl, stderr, stdout};
-use crate::support::{FakeGateway, Script};
+use crate::support::hcl::{Hcl, assert_stderr_has, stderr, stdout};
+use crate::support::{FakeGateway, Gate, Script};
 
 /// Run `hcl chat` and return the new record's id.
 fn chat(hcl: &Hcl, args: &[&str]) -> String {
@@ -297,26 +297,36 @@ fn two_hundred_records_replay_at_j8() {
         lines.push('\n');
     }
     std::fs::write(hcl.log_path(), lines).unwrap();
-    for _ in 0..200 {
-        gw.push_script(Script::DelayThen(
-            Duration::from_millis(20),
-            Box::new(Script::Respond {
-                status: 200,
-                headers: vec![("content-type".into(), "application/json".into())],
-                body: r#"{"id":"c","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}]}"#.into(),
-            }),
-        ));
+    // The first eight answers wait until eight requests are in flight at
+    // once, which only a parallel replay can reach.
+    let gate = Gate::new();
+    for i in 0..200 {
+        let answer = Script::Respond {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: r#"{"id":"c","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}]}"#.into(),
+        };
+        gw.push_script(if i < 8 {
+            Script::Await(gate.waiter(), Box::new(answer))
+        } else {
+            answer
+        });
     }
-    let started = Instant::now();
-    let (code, report, err) = replay(&hcl, &["--all", "-j", "8"]);
-    let took = started.elapsed();
+    let run = hcl.spawn(&["replay", "--all", "-j", "8", "--json"]);
+    gw.wait_for_in_flight(8);
+    gate.open();
+    let out = run.finish();
+    let (code, report, err) = (
+        out.status.code().unwrap(),
+        serde_json::from_str::<Value>(&stdout(&out)).unwrap_or(Value::Null),
+        stderr(&out),
+    );
     assert_eq!(code, 0, "{err}");
     assert_eq!(report["summary"]["replayed"], 200);
     assert_eq!(report["summary"]["miss"], 200);
     let max = gw.max_in_flight();
     assert!((2..=8).contains(&max), "max in flight {max}");
-    // 200 × 20 ms one at a time would take 4 s.
-    assert!(took < Duration::from_millis(3000), "took {took:?}");
+    assert_eq!(max, 8, "-j 8 had eight replays in flight at once");
     let recs = hcl.records();
     assert_eq!(recs.len(), 400);
     assert_eq!(
@@ -390,7 +400,7 @@ fn ids_by_unique_prefix_and_clear_errors() {
     let hcl = Hcl::with_gateway(&gw);
     let out = hcl.cmd().args(["replay"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no logged request matches"));
+    assert_stderr_has(&out, "no logged request matches");
     let a = chat(&hcl, &["--cache", "first"]);
     chat(&hcl, &["--cache", "second"]);
     let (code, report, err) = replay(&hcl, &[&a[..8]]);
@@ -398,7 +408,7 @@ fn ids_by_unique_prefix_and_clear_errors() {
     assert_eq!(report["replays"][0]["original_id"], a.as_str());
     let out = hcl.cmd().args(["replay", "zzzz"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no logged request has an id starting 'zzzz'"));
+    assert_stderr_has(&out, "no logged request has an id starting 'zzzz'");
     // A replay replays the last original, not the last replay.
     let (_, report, _) = replay(&hcl, &[]);
     assert_eq!(report["replays"][0]["same_text"], true);
@@ -470,9 +480,10 @@ fn ctrl_c_logs_the_replays_in_flight_and_exits_130() {
     let hcl = Hcl::with_gateway(&gw);
     chat(&hcl, &["first"]);
     chat(&hcl, &["second"]);
+    let gate = Gate::new();
     for _ in 0..2 {
-        gw.push_script(Script::DelayThen(
-            Duration::from_secs(10),
+        gw.push_script(Script::Await(
+            gate.waiter(),
             Box::new(Script::Respond {
                 status: 200,
                 headers: vec![],
@@ -481,28 +492,14 @@ fn ctrl_c_logs_the_replays_in_flight_and_exits_130() {
         ));
     }
     let before = gw.requests().len();
-    let child = hcl
-        .std_cmd()
-        .args(["replay", "--all", "-j", "2"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while gw.requests().len() < before + 2 && start.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let run = hcl.spawn(&["replay", "--all", "-j", "2"]);
+    gw.wait_for_requests(before + 2);
+    run.interrupt();
+    let out = run.finish();
+    // Ctrl-C does not wait for the answers: they are released only now.
+    gate.open();
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "Ctrl-C does not wait for the answers"
-    );
-    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    assert_stderr_has(&out, "interrupted");
     let recs = hcl.records();
     let replays: Vec<&Value> = recs.iter().filter(|r| !r["replay_of"].is_null()).collect();
     assert_eq!(replays.len(), 2, "both replays in flight are logged");

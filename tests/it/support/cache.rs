@@ -1,4 +1,4 @@
-//! Helicone's response cache (spec §4.1), in memory.
+//! Helicone's response cache (docs/helicone.md §4.1), in memory.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! The default "provider" behind the fake gateway: deterministic answers in the
 //! three wire formats (OpenAI chat completions, Anthropic Messages, Gemini
-//! generateContent), as JSON or as SSE streams shaped like spec §6.
+//! generateContent), as JSON or as SSE streams shaped like docs/helicone.md §6.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

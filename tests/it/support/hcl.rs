@@ -2,11 +2,17 @@
 //! log, the config and HOME; an environment cleared of everything but test
 //! keys; and every provider's base URL pointed at a fake gateway.
 
+use std::io::Read;
 use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Output, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use serde_json::Value;
 
-use super::FakeGateway;
+use super::{FakeGateway, HANG_GUARD};
 
 /// Obviously fake keys, one per variable. Tests grep the log for each.
 pub const HELICONE_KEY: &str = "sk-helicone-TEST001-AAAAAAA-BBBBBBB-CCCCCCC";
@@ -137,6 +143,21 @@ impl Hcl {
         c
     }
 
+    /// Start `hcl ARGS` in the background, stdin empty, stdout and stderr
+    /// captured: for tests that act while it runs (read its first output,
+    /// interrupt it, close its stdout).
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        let child = self
+            .std_cmd()
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        Running::new(child)
+    }
+
     /// A `std::process::Command` with the same environment (for signals and pipes).
     pub fn std_cmd(&self) -> std::process::Command {
         let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("hcl"));
@@ -215,4 +236,180 @@ pub fn stdout(out: &std::process::Output) -> String {
 
 pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Assert that hcl wrote `needle` to stderr; on failure, show all of stderr.
+#[track_caller]
+pub fn assert_stderr_has(out: &Output, needle: &str) {
+    let err = stderr(out);
+    assert!(
+        err.contains(needle),
+        "stderr should contain {needle:?}; the whole stderr:\n{err}"
+    );
+}
+
+/// Assert that hcl did not write `needle` to stderr; on failure, show all of
+/// stderr.
+#[track_caller]
+pub fn assert_stderr_lacks(out: &Output, needle: &str) {
+    let err = stderr(out);
+    assert!(
+        !err.contains(needle),
+        "stderr should not contain {needle:?}; the whole stderr:\n{err}"
+    );
+}
+
+/// A running hcl started by [`Hcl::spawn`]. A watchdog kills it after
+/// [`HANG_GUARD`], so a hung hcl fails the test instead of stalling the suite.
+pub struct Running {
+    child: Arc<Mutex<Child>>,
+    pid: u32,
+    stdout: Option<ChildStdout>,
+    /// Everything read from stdout so far.
+    seen: Vec<u8>,
+    stderr: Option<JoinHandle<Vec<u8>>>,
+    watchdog: Option<(mpsc::Sender<()>, JoinHandle<bool>)>,
+}
+
+impl Running {
+    fn new(mut child: Child) -> Running {
+        let pid = child.id();
+        let stdout = child.stdout.take();
+        let mut err = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = err.read_to_end(&mut buf);
+            buf
+        });
+        let child = Arc::new(Mutex::new(child));
+        let (done, finished) = mpsc::channel::<()>();
+        let watched = child.clone();
+        let watchdog = std::thread::spawn(move || {
+            if finished.recv_timeout(HANG_GUARD) == Err(mpsc::RecvTimeoutError::Timeout) {
+                let mut c = watched.lock().unwrap_or_else(|e| e.into_inner());
+                if c.try_wait().ok().flatten().is_none() {
+                    let _ = c.kill();
+                    return true;
+                }
+            }
+            false
+        });
+        Running {
+            child,
+            pid,
+            stdout,
+            seen: Vec::new(),
+            stderr: Some(stderr),
+            watchdog: Some((done, watchdog)),
+        }
+    }
+
+    pub fn id(&self) -> u32 {
+        self.pid
+    }
+
+    /// Whether hcl has not exited yet.
+    pub fn is_running(&self) -> bool {
+        let mut c = self.child.lock().unwrap_or_else(|e| e.into_inner());
+        c.try_wait().unwrap().is_none()
+    }
+
+    /// Read stdout until it contains `needle`; return all of stdout so far.
+    pub fn wait_for_stdout(&mut self, needle: &str) -> String {
+        self.read_until(needle, |text| text.contains(needle))
+    }
+
+    /// Read stdout until it holds `n` whole lines; return them.
+    pub fn wait_for_stdout_lines(&mut self, n: usize) -> Vec<String> {
+        let text = self.read_until(&format!("{n} lines"), |text| {
+            text.matches('\n').count() >= n
+        });
+        text.split_inclusive('\n')
+            .take(n)
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn read_until(&mut self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let stdout = self.stdout.as_mut().expect("stdout was closed by the test");
+        let mut buf = [0u8; 4096];
+        loop {
+            let text = String::from_utf8_lossy(&self.seen).into_owned();
+            if done(&text) {
+                return text;
+            }
+            let n = stdout.read(&mut buf).unwrap();
+            if n == 0 {
+                panic!(
+                    "hcl closed stdout (it exited, or the {} s hang guard stopped it) before printing {what:?}; stdout so far: {text:?}",
+                    HANG_GUARD.as_secs()
+                );
+            }
+            self.seen.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    /// Close hcl's stdout, like `hcl ... | head -c 3` does.
+    pub fn close_stdout(&mut self) {
+        drop(self.stdout.take());
+    }
+
+    /// Send SIGINT, as Ctrl-C does.
+    #[cfg(unix)]
+    pub fn interrupt(&self) {
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &self.pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -INT {} failed", self.pid);
+    }
+
+    /// Wait for hcl to exit and collect its output: all of stdout (including
+    /// what the `wait_for_*` calls returned) and all of stderr.
+    pub fn finish(mut self) -> Output {
+        let mut rest = Vec::new();
+        if let Some(mut out) = self.stdout.take() {
+            let _ = out.read_to_end(&mut rest);
+        }
+        let status = loop {
+            if let Some(status) = self
+                .child
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .try_wait()
+                .unwrap()
+            {
+                break status;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let (done, watchdog) = self.watchdog.take().unwrap();
+        let _ = done.send(());
+        let killed = watchdog.join().unwrap();
+        let stderr = self.stderr.take().unwrap().join().unwrap();
+        assert!(
+            !killed,
+            "hang guard: hcl was still running after {} s and was killed; stderr:\n{}",
+            HANG_GUARD.as_secs(),
+            String::from_utf8_lossy(&stderr)
+        );
+        let mut stdout = std::mem::take(&mut self.seen);
+        stdout.extend(rest);
+        Output {
+            status,
+            stdout,
+            stderr,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // A test that panicked before `finish` leaves no hcl behind.
+        if self.watchdog.is_some() {
+            let mut c = self.child.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
 }

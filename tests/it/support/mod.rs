@@ -1,5 +1,5 @@
 //! The fake Helicone gateway: an in-process HTTP/1.1 server on 127.0.0.1 that
-//! behaves like Helicone as `shared/spec/helicone.md` specifies (proxy paths,
+//! behaves like Helicone as `docs/helicone.md` specifies (proxy paths,
 //! cache, rate limits, the generic and AI gateways, the REST auth check), with
 //! a deterministic default provider behind it and scripted faults on demand.
 //!
@@ -29,6 +29,59 @@ pub mod formats;
 pub mod hcl;
 pub mod ratelimit;
 
+/// The longest a test waits for something that should happen on its own (a
+/// request to arrive, hcl to print or exit). Only a guard against a hang:
+/// nothing is expected to come near it, and no test measures speed with it.
+pub const HANG_GUARD: Duration = Duration::from_secs(60);
+
+/// Whether the outside program `tool` can be run. When it cannot, the check
+/// that needs it is skipped with a visible message, or fails when
+/// `HCL_TEST_DOC_TOOLS=1` (set by `.ci/run`, which installs the tools) says
+/// it must be there.
+pub fn have_tool(tool: &str) -> bool {
+    let ok = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        if std::env::var("HCL_TEST_DOC_TOOLS").as_deref() == Ok("1") {
+            panic!("{tool} is required (HCL_TEST_DOC_TOOLS=1) but not installed");
+        }
+        skip(&format!(
+            "{tool} is not installed (set HCL_TEST_DOC_TOOLS=1 to require it)"
+        ));
+    }
+    ok
+}
+
+/// Poll `done` until it holds; panics after [`HANG_GUARD`], naming `what`.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < HANG_GUARD,
+            "hang guard: gave up waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A recorded SSE transcript from `tests/fixtures/sse` (see its README),
+/// for example `openai/tool-call.sse`.
+pub fn sse_fixture(path: &str) -> Vec<u8> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sse")
+        .join(path);
+    std::fs::read(&p).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the recorded SSE fixture {} ({e}); it is part of the repository, see tests/fixtures/sse/README.md",
+            p.display()
+        )
+    })
+}
+
 use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
@@ -46,7 +99,7 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use formats::Format;
 
@@ -62,6 +115,8 @@ pub struct Recorded {
     /// Names lower-cased, in arrival order (repeated names grouped together).
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// When the whole request had arrived.
+    pub at: Instant,
 }
 
 impl Recorded {
@@ -96,6 +151,45 @@ impl Recorded {
     }
 }
 
+/// Lets a test decide when the fake answers: a [`Script::Await`] or
+/// [`Script::Held`] waits until the test calls [`Gate::open`] (or drops the
+/// gate). So a test can check what hcl does before the server goes on,
+/// without guessing how long anything takes.
+pub struct Gate(watch::Sender<bool>);
+
+/// The fake's side of a [`Gate`].
+#[derive(Debug, Clone)]
+pub struct GateWait(watch::Receiver<bool>);
+
+impl Gate {
+    pub fn new() -> Gate {
+        Gate(watch::channel(false).0)
+    }
+
+    /// The handle to put in a script; several scripts may share one gate.
+    pub fn waiter(&self) -> GateWait {
+        GateWait(self.0.subscribe())
+    }
+
+    /// Let every script waiting on this gate go on.
+    pub fn open(&self) {
+        self.0.send_replace(true);
+    }
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate::new()
+    }
+}
+
+impl GateWait {
+    /// Until the gate opens or the test drops it.
+    async fn wait(mut self) {
+        let _ = self.0.wait_for(|open| *open).await;
+    }
+}
+
 /// A scripted provider answer, consumed by the next request that reaches the
 /// provider (see the module docs).
 #[derive(Debug, Clone)]
@@ -108,6 +202,8 @@ pub enum Script {
     },
     /// Wait before doing the inner script (before the headers).
     DelayThen(Duration, Box<Script>),
+    /// Wait until the test opens the gate, then do the inner script.
+    Await(GateWait, Box<Script>),
     /// Raw body chunks, each sent after its delay, chunked encoding.
     Chunks {
         status: u16,
@@ -129,6 +225,15 @@ pub enum Script {
         headers: Vec<(String, String)>,
         chunks: Vec<(Duration, Vec<u8>)>,
         stall: Duration,
+    },
+    /// Send `before`, keep the connection open and silent until the test
+    /// opens the gate, then send `after` and end the body normally.
+    Held {
+        status: u16,
+        headers: Vec<(String, String)>,
+        before: Vec<(Duration, Vec<u8>)>,
+        gate: GateWait,
+        after: Vec<(Duration, Vec<u8>)>,
     },
 }
 
@@ -228,6 +333,25 @@ impl FakeGateway {
     pub fn upstream_calls(&self) -> usize {
         self.state.upstream_calls.load(Ordering::SeqCst)
     }
+
+    /// The number of requests being handled right now.
+    pub fn in_flight(&self) -> usize {
+        self.state.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Block until `n` requests in all have arrived (hang-guarded).
+    pub fn wait_for_requests(&self, n: usize) {
+        wait_until(&format!("{n} requests at the fake gateway"), || {
+            lock(&self.state.requests).len() >= n
+        });
+    }
+
+    /// Block until exactly `n` requests are being handled (hang-guarded).
+    pub fn wait_for_in_flight(&self, n: usize) {
+        wait_until(&format!("{n} requests in flight at once"), || {
+            self.in_flight() == n
+        });
+    }
 }
 
 impl Drop for FakeGateway {
@@ -304,6 +428,8 @@ enum Step {
     Fail(Duration),
     /// Stay silent, then go on.
     Stall(Duration),
+    /// Stay silent until the test opens the gate.
+    Wait(GateWait),
 }
 
 type OnEnd = Box<dyn FnOnce(Vec<Bytes>) + Send>;
@@ -433,6 +559,7 @@ async fn next_frame(mut plan: Plan) -> Option<(Result<Frame<Bytes>, io::Error>, 
                 return Some((Err(err), plan));
             }
             Step::Stall(d) => tokio::time::sleep(d).await,
+            Step::Wait(gate) => gate.wait().await,
         }
     }
     if let Some(f) = plan.on_end.take() {
@@ -467,6 +594,7 @@ async fn handle(
             })
             .collect(),
         body: body.to_vec(),
+        at: Instant::now(),
     };
     lock(&state.requests).push(rec.clone());
     match dispatch(&state, &rec).await {
@@ -487,7 +615,7 @@ fn bearer(v: &str) -> &str {
         .trim()
 }
 
-/// The spec's request-id regex
+/// Helicone's request-id regex (docs/helicone.md §2.1)
 /// `^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`.
 pub fn is_valid_request_id(id: &str) -> bool {
     let b = id.as_bytes();
@@ -532,7 +660,7 @@ fn is_rest(rec: &Recorded) -> bool {
     }
 }
 
-/// Jawn's auth check (spec §3.5, §5.1).
+/// Jawn's auth check (docs/helicone.md §3.5, §5.1).
 fn rest_answer(rec: &Recorded) -> Reply {
     let err = |status, msg: &str| {
         Reply::json(
@@ -559,9 +687,18 @@ fn pop_script(state: &State) -> Option<Script> {
 
 /// Turn a script into a reply; None = drop the connection.
 async fn run_script(mut script: Script) -> Option<Reply> {
-    while let Script::DelayThen(d, inner) = script {
-        tokio::time::sleep(d).await;
-        script = *inner;
+    loop {
+        match script {
+            Script::DelayThen(d, inner) => {
+                tokio::time::sleep(d).await;
+                script = *inner;
+            }
+            Script::Await(gate, inner) => {
+                gate.wait().await;
+                script = *inner;
+            }
+            _ => break,
+        }
     }
     let chunked = |status, headers, chunks: Vec<(Duration, Vec<u8>)>, tail: Option<Step>| {
         let mut steps: Vec<Step> = chunks
@@ -583,7 +720,7 @@ async fn run_script(mut script: Script) -> Option<Reply> {
             headers,
             body,
         } => Some(Reply::full(status, headers, body)),
-        Script::DelayThen(..) => unreachable!("unwrapped above"),
+        Script::DelayThen(..) | Script::Await(..) => unreachable!("unwrapped above"),
         Script::DropBeforeHeaders => None,
         Script::Chunks {
             status,
@@ -606,6 +743,21 @@ async fn run_script(mut script: Script) -> Option<Reply> {
             chunks,
             stall,
         } => Some(chunked(status, headers, chunks, Some(Step::Stall(stall)))),
+        Script::Held {
+            status,
+            headers,
+            before,
+            gate,
+            after,
+        } => {
+            let mut reply = chunked(status, headers, before, Some(Step::Wait(gate)));
+            reply.steps.extend(
+                after
+                    .into_iter()
+                    .map(|(d, c)| Step::Data(d, Bytes::from(c))),
+            );
+            Some(reply)
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Helicone's custom rate limits (spec §2.4, §4.3): policy parser and token buckets.
+//! Helicone's custom rate limits (docs/helicone.md §2.4, §4.3): policy parser and token buckets.
 
 use std::collections::HashMap;
 use std::time::Instant;
