@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::examples::examples_help;
+use crate::output::TableFormat;
 use crate::provider;
 
 #[derive(Debug, Parser)]
@@ -89,8 +90,12 @@ pub struct ChatArgs {
     pub request: RequestArgs,
 
     /// Stream the answer, printing each token as it arrives (the same as `hcl stream`).
-    #[arg(long, help_heading = "Output")]
+    #[arg(long, help_heading = "Output", conflicts_with = "no_stream")]
     pub stream: bool,
+
+    /// Don't stream, even when the config file says `stream = true`.
+    #[arg(long, help_heading = "Output")]
+    pub no_stream: bool,
 
     /// When streaming, show the model's reasoning (thinking) on stderr as it arrives.
     #[arg(long, help_heading = "Output")]
@@ -129,6 +134,7 @@ impl StreamArgs {
             prompt: self.prompt.clone(),
             request: self.request.clone(),
             stream: true,
+            no_stream: false,
             show_thinking: self.show_thinking,
             batch: BatchArgs::default(),
             conversation: self.conversation.clone(),
@@ -381,17 +387,20 @@ pub enum FormatArg {
 
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
-    /// Print the table as JSON.
+    /// Print the table as JSON (the same as --format json).
     #[arg(long)]
     pub json: bool,
+    /// The table's shape: aligned columns fitted to the terminal, TSV, or JSON.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TableFormat>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum LogCommand {
-    /// List logged exchanges, newest last.
+    /// List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer.
     #[command(after_help = examples_help("log list"))]
     List(LogListArgs),
-    /// Print one record as pretty JSON (an id or a unique prefix of one).
+    /// Show one exchange readably (the latest when no id is given); --json prints the record.
     #[command(after_help = examples_help("log show"))]
     Show(LogShowArgs),
     /// Print the log file's path.
@@ -413,18 +422,24 @@ pub struct LogConversationsArgs {
     /// Every conversation.
     #[arg(long)]
     pub all: bool,
-    /// Print JSON Lines instead of a table.
+    /// Print JSON Lines instead of a table (the same as --format json).
     #[arg(long)]
     pub json: bool,
+    /// The table's shape: aligned columns fitted to the terminal, TSV, or JSON Lines.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TableFormat>,
 }
 
 #[derive(Debug, Args)]
 pub struct LogListArgs {
     #[command(flatten)]
     pub select: SelectArgs,
-    /// Print JSON Lines instead of a table.
+    /// Print JSON Lines instead of a table (the same as --format json; times stay UTC).
     #[arg(long)]
     pub json: bool,
+    /// The table's shape: aligned columns fitted to the terminal, TSV, or JSON Lines.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TableFormat>,
 }
 
 #[derive(Debug, Args)]
@@ -439,7 +454,7 @@ pub struct LogExportArgs {
 /// Which log records to take (replay, log list, log export).
 #[derive(Debug, Args, Clone, Default)]
 pub struct SelectArgs {
-    /// The newest N matching records [log list: 20].
+    /// The newest N matching records (hcl log list: 20 unless --all).
     #[arg(
         short = 'n',
         long = "last",
@@ -451,11 +466,14 @@ pub struct SelectArgs {
     #[arg(long, value_name = "WHEN", help_heading = "Selection")]
     pub since: Option<String>,
     /// Only records of this provider.
-    #[arg(long = "provider", value_name = "NAME", value_parser = provider_names(), help_heading = "Selection")]
+    #[arg(short = 'P', long = "provider", value_name = "NAME", value_parser = provider_names(), help_heading = "Selection")]
     pub provider: Option<String>,
-    /// Only records of this model.
-    #[arg(long = "model", value_name = "MODEL", help_heading = "Selection")]
+    /// Only records of this model (an alias or PROVIDER:MODEL works too).
+    #[arg(short = 'm', long = "model", value_name = "MODEL", value_hint = clap::ValueHint::Other, help_heading = "Selection")]
     pub model: Option<String>,
+    /// Only records whose prompt or answer holds TEXT (any case).
+    #[arg(long, value_name = "TEXT", help_heading = "Selection")]
+    pub grep: Option<String>,
     /// Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match).
     #[arg(
         long = "property",
@@ -528,9 +546,13 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub junit: Option<PathBuf>,
 
-    /// Print the report as one JSON object.
+    /// Print the report as one JSON object (the same as --format json).
     #[arg(long, help_heading = "Output")]
     pub json: bool,
+
+    /// The report's shape: a table fitted to the terminal (each reason said once under it), TSV, or JSON.
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Output")]
+    pub format: Option<TableFormat>,
 
     /// Don't append the replays to the request log.
     #[arg(long, help_heading = "Output")]
@@ -543,14 +565,14 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Args)]
 pub struct LogShowArgs {
-    /// A record id or a unique prefix of one.
-    #[arg(value_name = "ID", required_unless_present = "conversation")]
+    /// A record id or a unique prefix of one; the latest record when none is given.
+    #[arg(value_name = "ID")]
     pub id: Option<String>,
     /// Print the transcript of this conversation (an id or a unique prefix) as Markdown.
     #[arg(long, value_name = "CONVERSATION", conflicts_with = "id")]
     pub conversation: Option<String>,
-    /// With --conversation: the transcript as one JSON object.
-    #[arg(long, requires = "conversation")]
+    /// Print the record as pretty JSON (times in UTC); with --conversation, the transcript as one JSON object.
+    #[arg(long)]
     pub json: bool,
 }
 
@@ -667,4 +689,24 @@ pub struct GenerateDocsArgs {
     /// Compare instead of writing; exit 1 when a file is out of date.
     #[arg(long)]
     pub check: bool,
+}
+
+/// A usage error of clap's as plain text without its `error: ` label (the
+/// printer adds hcl's one prefix), with a better guess for a mistyped
+/// provider (`-P claude` means anthropic, not azure).
+pub fn render_error(mut e: clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() == ErrorKind::InvalidValue
+        && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+        && arg.starts_with("--provider")
+        && let Some(ContextValue::String(value)) = e.get(ContextKind::InvalidValue)
+        && let Some(row) = provider::family::suggest(value)
+    {
+        e.insert(
+            ContextKind::SuggestedValue,
+            ContextValue::String(row.name.to_string()),
+        );
+    }
+    let text = e.render().to_string();
+    text.strip_prefix("error: ").unwrap_or(&text).to_string()
 }

@@ -38,20 +38,20 @@ use crate::output::Printer;
 
 /// Parse the command line, run the command, map the result to an exit code.
 pub fn main() -> ExitCode {
+    let env = commands::process_env;
+    let printer = Printer::new(&env);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            printer.usage_error(&cli::render_error(e));
+            return ExitCode::from(ExitStatus::Usage.code());
+        }
         Err(e) => {
-            // clap prints help and version to stdout, usage errors to stderr.
+            // Help and version go to stdout.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                ExitStatus::Usage.code()
-            } else {
-                0
-            });
+            return ExitCode::from(0);
         }
     };
-    let env = commands::process_env;
-    let printer = Printer::new(env("NO_COLOR").is_some_and(|v| !v.is_empty()));
     let result = match &cli.command {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
         Command::Stream(args) => commands::chat::run_with(&args.to_chat(), true, &env, &printer),

@@ -239,9 +239,14 @@ fn status(args: &AuthStatusArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
         printer.json(&report)?;
         return Ok(ExitStatus::Success);
     }
-    let mut table = output::new_table(&["name", "found in", "fingerprint", "also in"]);
+    let mut table = output::Table::new(vec![
+        output::Col::keep("name"),
+        output::Col::text("found in", 0, 8),
+        output::Col::fixed("fingerprint", 1),
+        output::Col::text("also in", 2, 8),
+    ]);
     for r in &report.keys {
-        table.add_row(vec![
+        table.row(vec![
             r.name.to_string(),
             match &r.variable {
                 Some(v) => format!("env ({v})"),
@@ -255,7 +260,7 @@ fn status(args: &AuthStatusArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
             },
         ]);
     }
-    printer.table(&table)?;
+    printer.table(&table, output::TableFormat::Table)?;
     if let Some(reason) = &report.keyring.reason {
         printer.note(&format!("the OS keyring was not consulted: {reason}"));
     }

@@ -96,12 +96,14 @@ pub fn run_with(
     super::batch::check_without_batch(&args.batch)?;
     let r = &args.request;
     printer.set_verbosity(r.quiet, r.verbose);
+    let config = super::load_config(env, printer)?;
+    // The config file can make `hcl chat` stream; --no-stream says not to.
+    let stream = stream || (!args.no_stream && config.stream == Some(true));
     if args.show_thinking && !stream {
         printer.warn(
             "--show-thinking applies to streamed answers only (hcl stream, hcl chat --stream)",
         );
     }
-    let config = super::load_config(env, printer)?;
     let c = &args.conversation;
     let continuing = c.continue_last || c.conversation.is_some();
     if continuing && r.session.is_some() {
@@ -128,7 +130,7 @@ pub fn run_with(
     let mut request_args = r.clone();
     let mut input = ChatInput::default();
     if let Some(conv) = &earlier {
-        turn::adopt_provider(&mut request_args, conv, printer);
+        turn::adopt_provider(&mut request_args, conv, &config, printer);
         input = conv.history.clone();
     }
     input.messages.push(Message {
@@ -184,7 +186,7 @@ fn output(
     if stream {
         return super::stream::send(settings, &prepared, args, printer);
     }
-    let outcome = send(settings, &prepared)?;
+    let outcome = send(settings, &prepared, printer)?;
     finish(settings, &prepared, outcome, r.json, printer)
 }
 
@@ -199,17 +201,22 @@ pub fn print_dry_run(req: &PreparedRequest, s: &RequestSettings, printer: &Print
     printer.line(&out)
 }
 
-/// Send on a fresh single-threaded runtime, racing Ctrl-C.
-fn send(s: &RequestSettings, req: &PreparedRequest) -> Result<Outcome> {
+/// Send on a fresh single-threaded runtime, racing Ctrl-C. On a terminal a
+/// spinner with the time elapsed shows on stderr until the answer is in,
+/// and leaves no trace.
+fn send(s: &RequestSettings, req: &PreparedRequest, printer: &Printer) -> Result<Outcome> {
     let client = Client::new(s.target.net.clone(), s.target.proxy.clone())?;
     let runtime = super::runtime()?;
     let peer = exchange::peer_label(s.target.provider.name, s.target.route.direct);
-    Ok(runtime.block_on(async {
+    printer.start_spinner(&format!("waiting for {peer}"));
+    let outcome = runtime.block_on(async {
         tokio::select! {
             outcome = exchange::execute(&client, req, &s.target.creds, s.target.format, &peer) => outcome,
             () = super::ctrl_c() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
         }
-    }))
+    });
+    printer.stop_spinner();
+    Ok(outcome)
 }
 
 /// Log the exchange, print the answer or the error, pick the exit status.

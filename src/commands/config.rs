@@ -87,15 +87,19 @@ fn show(args: &ConfigShowArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
         printer.json(&rows)?;
         return Ok(ExitStatus::Success);
     }
-    let mut table = output::new_table(&["setting", "value", "source"]);
+    let mut table = output::Table::new(vec![
+        output::Col::keep("setting"),
+        output::Col::text("value", 0, 12),
+        output::Col::text("source", 1, 8),
+    ]);
     for r in &rows {
-        table.add_row(vec![
+        table.row(vec![
             r.setting.clone(),
             r.value.clone().unwrap_or_else(|| "—".to_string()),
             r.source.clone(),
         ]);
     }
-    printer.table(&table)?;
+    printer.table(&table, output::TableFormat::Table)?;
     if config.holds_keys() {
         printer.note(
             "the config file holds API keys; the environment or the OS keyring (`hcl auth set NAME`) is safer",

@@ -92,7 +92,7 @@ pub fn run(
     };
     match earlier {
         Some(conv) => {
-            turn::adopt_provider(&mut request, &conv, printer);
+            turn::adopt_provider(&mut request, &conv, config, printer);
             session.id = conv.id.clone();
             session.turn = conv.last_turn;
             session.name = session.name.or(conv.name.clone());

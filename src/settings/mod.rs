@@ -19,6 +19,7 @@
 
 mod config;
 mod keys;
+mod missing;
 mod options;
 mod route;
 
@@ -43,7 +44,10 @@ pub use keys::{
     HELICONE_KEY_NAME, HELICONE_KEY_VAR, Keys, MISSING_HELICONE_KEY, helicone_key,
     missing_key_message, provider_key,
 };
-pub use route::{Source, base_url, base_url_source_text, param_value};
+pub use missing::Missing;
+pub use route::{
+    Source, base_url, base_url_source_text, model_provider, param_value, select_model, split_model,
+};
 
 /// Reads one environment variable. Passed around instead of calling
 /// `std::env` directly so resolution is testable.
@@ -227,12 +231,36 @@ impl<'a> Resolver<'a> {
         if let Some(t) = self.targets.get(&key) {
             return Ok(Arc::clone(t));
         }
-        let (provider, format) = route::target(args, self.env, self.config)?;
-        let model = route::model(args, self.config, provider, format)?;
-        let route = route::route(args, self.env, self.config, provider, warnings)?;
-        let creds = self
-            .keys
-            .credentials(provider, args.direct, self.offline, warnings)?;
+        let mut missing = Missing::default();
+        let keys = &mut self.keys;
+        let picked = route::target(
+            args,
+            self.env,
+            self.config,
+            &mut |row| keys.provider(row).is_some(),
+            warnings,
+            &mut missing,
+        )?;
+        let provider = picked.provider;
+        let model = route::model(self.config, &picked, &mut missing);
+        let route = route::route(
+            args,
+            self.env,
+            self.config,
+            provider,
+            warnings,
+            &mut missing,
+        )?;
+        let creds =
+            self.keys
+                .credentials(provider, args.direct, self.offline, warnings, &mut missing);
+        missing.check(provider, &mut self.keys)?;
+        let (Some(format), Some(model), Some(route)) = (picked.format, model, route) else {
+            return Err(Error::usage(format!(
+                "-P {} is not fully configured",
+                provider.name
+            )));
+        };
         let target = Arc::new(Target {
             provider,
             format,

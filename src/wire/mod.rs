@@ -5,12 +5,14 @@ pub mod anthropic;
 mod event;
 mod format;
 pub mod gemini;
+mod models;
 pub mod openai;
 pub mod stream;
 
 use serde::{Deserialize, Serialize};
 
 pub use format::{FinishReason, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
+pub use models::{Keep, ModelPage, parse_models};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -182,6 +184,21 @@ pub fn error_message(body: &[u8]) -> Option<String> {
 /// The last user message of a request body of any format, on one line and
 /// cut to 40 characters: for listing logged requests.
 pub fn prompt_preview(body: &str) -> String {
+    let one_line = one_line(&last_prompt(body));
+    let mut out: String = one_line.chars().take(40).collect();
+    if one_line.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+/// Text on one line: every run of whitespace (newlines too) is one space.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The last user message of a request body of any format, whole.
+pub fn last_prompt(body: &str) -> String {
     #[derive(serde::Deserialize)]
     struct Body {
         #[serde(default)]
@@ -206,8 +223,7 @@ pub fn prompt_preview(body: &str) -> String {
     let Ok(body) = serde_json::from_str::<Body>(body) else {
         return String::new();
     };
-    let text = body
-        .messages
+    body.messages
         .iter()
         .chain(body.contents.iter())
         .rev()
@@ -221,13 +237,7 @@ pub fn prompt_preview(body: &str) -> String {
                 .collect::<Vec<_>>()
                 .join(" "),
         })
-        .unwrap_or_default();
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = one_line.chars().take(40).collect();
-    if one_line.chars().count() > 40 {
-        out.push('…');
-    }
-    out
+        .unwrap_or_default()
 }
 
 /// Why a logged body could not be read back as a conversation.
