@@ -28,20 +28,20 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively')
             [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer token by token as it arrives')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider table: routing, wire format and where each key was found')
+            [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'List the models each provider offers (live through Helicone, cached for a day), with aliases')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Read the local request log')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send logged requests and report, for each, whether Helicone''s cache answered')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Keys in the OS keyring, where each key was found, and a Helicone key check')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The config file: its path and the effective settings')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the man pages and completion scripts from the CLI definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'hcl;chat' {
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Provider row (see `hcl providers`); default from the config file, else `openai`')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider row (see `hcl providers`); default from the config file, else `openai`')
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model''s name picks the provider')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model''s name picks the provider')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)')
@@ -93,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Nothing but the answer')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Nothing but the answer')
             [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)')
+            [CompletionResult]::new('--no-stream', '--no-stream', [CompletionResultType]::ParameterName, 'Don''t stream, even when the config file says `stream = true`')
             [CompletionResult]::new('--show-thinking', '--show-thinking', [CompletionResultType]::ParameterName, 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives')
             [CompletionResult]::new('--unordered', '--unordered', [CompletionResultType]::ParameterName, 'Write each result as it completes instead of in input order')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop launching requests at the first failure')
@@ -107,8 +108,8 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;stream' {
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Provider row (see `hcl providers`); default from the config file, else `openai`')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider row (see `hcl providers`); default from the config file, else `openai`')
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model''s name picks the provider')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model''s name picks the provider')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)')
@@ -163,9 +164,22 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;providers' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the table as JSON')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The table''s shape: aligned columns fitted to the terminal, TSV, or JSON')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the table as JSON (the same as --format json)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;models' {
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Only this provider (its built-in list when its key is not set)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider (its built-in list when its key is not set)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The table''s shape: aligned columns fitted to the terminal, TSV, or JSON')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Fetch the lists again even when the cached ones are less than a day old')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (the same as --format json)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -175,8 +189,8 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one exchange readably (the latest when no id is given); --json prints the record')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List conversations: id, turns, first prompt, providers, model and last activity')
@@ -184,24 +198,28 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;log;list' {
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
-            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records (log list shows the last 20 by default)')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records (log list shows the last 20 by default)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Only records of this provider')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only records of this provider')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Only records of this model (an alias or PROVIDER:MODEL works too)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model (an alias or PROVIDER:MODEL works too)')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Only records whose prompt or answer holds TEXT (any case)')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The table''s shape: aligned columns fitted to the terminal, TSV, or JSON Lines')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON Lines instead of a table')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON Lines instead of a table (the same as --format json; times stay UTC)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'hcl;log;show' {
             [CompletionResult]::new('--conversation', '--conversation', [CompletionResultType]::ParameterName, 'Print the transcript of this conversation (an id or a unique prefix) as Markdown')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'With --conversation: the transcript as one JSON object')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the record as pretty JSON (times in UTC); with --conversation, the transcript as one JSON object')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -217,11 +235,14 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         }
         'hcl;log;export' {
             [CompletionResult]::new('--har', '--har', [CompletionResultType]::ParameterName, 'Write HAR 1.2 (browser devtools, HTTP tools) to FILE; `-` is stdout')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
-            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records (log list shows the last 20 by default)')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records (log list shows the last 20 by default)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Only records of this provider')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only records of this provider')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Only records of this model (an alias or PROVIDER:MODEL works too)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model (an alias or PROVIDER:MODEL works too)')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Only records whose prompt or answer holds TEXT (any case)')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
@@ -234,17 +255,18 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;log;conversations' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The N most recently active conversations [default: 20]')
             [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The N most recently active conversations [default: 20]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The table''s shape: aligned columns fitted to the terminal, TSV, or JSON Lines')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every conversation')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON Lines instead of a table')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON Lines instead of a table (the same as --format json)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'hcl;log;help' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one exchange readably (the latest when no id is given); --json prints the record')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List conversations: id, turns, first prompt, providers, model and last activity')
@@ -270,11 +292,14 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;replay' {
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
-            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records (log list shows the last 20 by default)')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records (log list shows the last 20 by default)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Only records of this provider')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only records of this provider')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Only records of this model (an alias or PROVIDER:MODEL works too)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model (an alias or PROVIDER:MODEL works too)')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Only records whose prompt or answer holds TEXT (any case)')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
             [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Send each request N times, one after another (a bucket of size N needs N sends to hit)')
@@ -286,10 +311,11 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header `Name: value`, replacing a logged one of that name (repeatable)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds [default: 600]')
             [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report to FILE, one testcase per replay')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The report''s shape: a table fitted to the terminal (each reason said once under it), TSV, or JSON')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
             [CompletionResult]::new('--include-replays', '--include-replays', [CompletionResultType]::ParameterName, 'Also select records that are themselves replays')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Add `Helicone-Cache-Enabled: true` to requests first sent without caching')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as one JSON object')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as one JSON object (the same as --format json)')
             [CompletionResult]::new('--no-log', '--no-log', [CompletionResultType]::ParameterName, 'Don''t append the replays to the request log')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No notes or warnings; only the report and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No notes or warnings; only the report and errors')
@@ -372,6 +398,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective settings and where each came from; keys as fingerprints')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented config file (0600) for the keys and providers found; keys are not copied into it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -390,9 +417,18 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hcl;config;init' {
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing config file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hcl;config;help' {
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective settings and where each came from; keys as fingerprints')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented config file (0600) for the keys and providers found; keys are not copied into it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -400,6 +436,9 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;config;help;show' {
+            break
+        }
+        'hcl;config;help;init' {
             break
         }
         'hcl;config;help;help' {
@@ -412,25 +451,16 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'hcl;generate-docs' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The repository root to write `man/` and `completions/` under')
-            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Compare instead of writing; exit 1 when a file is out of date')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
         'hcl;help' {
             [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively')
             [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Send one chat request and print the answer token by token as it arrives')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider table: routing, wire format and where each key was found')
+            [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'List the models each provider offers (live through Helicone, cached for a day), with aliases')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Read the local request log')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send logged requests and report, for each, whether Helicone''s cache answered')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Keys in the OS keyring, where each key was found, and a Helicone key check')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The config file: its path and the effective settings')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the man pages and completion scripts from the CLI definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -443,9 +473,12 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;help;providers' {
             break
         }
+        'hcl;help;models' {
+            break
+        }
         'hcl;help;log' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one exchange readably (the latest when no id is given); --json prints the record')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List conversations: id, turns, first prompt, providers, model and last activity')
@@ -491,6 +524,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;help;config' {
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective settings and where each came from; keys as fingerprints')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented config file (0600) for the keys and providers found; keys are not copied into it')
             break
         }
         'hcl;help;config;path' {
@@ -499,10 +533,10 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;help;config;show' {
             break
         }
-        'hcl;help;completions' {
+        'hcl;help;config;init' {
             break
         }
-        'hcl;help;generate-docs' {
+        'hcl;help;completions' {
             break
         }
         'hcl;help;help' {

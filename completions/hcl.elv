@@ -25,19 +25,19 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand chat 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
             cand stream 'Send one chat request and print the answer token by token as it arrives'
             cand providers 'Show the provider table: routing, wire format and where each key was found'
+            cand models 'List the models each provider offers (live through Helicone, cached for a day), with aliases'
             cand log 'Read the local request log'
             cand replay 'Re-send logged requests and report, for each, whether Helicone''s cache answered'
             cand auth 'Keys in the OS keyring, where each key was found, and a Helicone key check'
             cand config 'The config file: its path and the effective settings'
             cand completions 'Print a shell completion script'
-            cand generate-docs 'Write the man pages and completion scripts from the CLI definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hcl;chat'= {
             cand -P 'Provider row (see `hcl providers`); default from the config file, else `openai`'
             cand --provider 'Provider row (see `hcl providers`); default from the config file, else `openai`'
-            cand -m 'Model (for Azure, the deployment); default per provider'
-            cand --model 'Model (for Azure, the deployment); default per provider'
+            cand -m 'Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model''s name picks the provider'
+            cand --model 'Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model''s name picks the provider'
             cand -s 'System prompt'
             cand --system 'System prompt'
             cand --max-tokens 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)'
@@ -89,6 +89,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand -q 'Nothing but the answer'
             cand --quiet 'Nothing but the answer'
             cand --stream 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
+            cand --no-stream 'Don''t stream, even when the config file says `stream = true`'
             cand --show-thinking 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives'
             cand --unordered 'Write each result as it completes instead of in input order'
             cand --fail-fast 'Stop launching requests at the first failure'
@@ -102,8 +103,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
         &'hcl;stream'= {
             cand -P 'Provider row (see `hcl providers`); default from the config file, else `openai`'
             cand --provider 'Provider row (see `hcl providers`); default from the config file, else `openai`'
-            cand -m 'Model (for Azure, the deployment); default per provider'
-            cand --model 'Model (for Azure, the deployment); default per provider'
+            cand -m 'Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model''s name picks the provider'
+            cand --model 'Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model''s name picks the provider'
             cand -s 'System prompt'
             cand --system 'System prompt'
             cand --max-tokens 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)'
@@ -157,9 +158,21 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --version 'Print version'
         }
         &'hcl;providers'= {
-            cand --json 'Print the table as JSON'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand --format 'The table''s shape: aligned columns fitted to the terminal, TSV, or JSON'
+            cand --json 'Print the table as JSON (the same as --format json)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;models'= {
+            cand -P 'Only this provider (its built-in list when its key is not set)'
+            cand --provider 'Only this provider (its built-in list when its key is not set)'
+            cand --format 'The table''s shape: aligned columns fitted to the terminal, TSV, or JSON'
+            cand --refresh 'Fetch the lists again even when the cached ones are less than a day old'
+            cand --json 'Print JSON (the same as --format json)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -168,31 +181,35 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand list 'List logged exchanges, newest last'
-            cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
+            cand list 'List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer'
+            cand show 'Show one exchange readably (the latest when no id is given); --json prints the record'
             cand path 'Print the log file''s path'
             cand export 'Write logged exchanges to a file other tools open (every record unless narrowed)'
             cand conversations 'List conversations: id, turns, first prompt, providers, model and last activity'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hcl;log;list'= {
-            cand -n 'The newest N matching records [log list: 20]'
-            cand --last 'The newest N matching records [log list: 20]'
+            cand -n 'The newest N matching records (log list shows the last 20 by default)'
+            cand --last 'The newest N matching records (log list shows the last 20 by default)'
             cand --since 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time'
+            cand -P 'Only records of this provider'
             cand --provider 'Only records of this provider'
-            cand --model 'Only records of this model'
+            cand -m 'Only records of this model (an alias or PROVIDER:MODEL works too)'
+            cand --model 'Only records of this model (an alias or PROVIDER:MODEL works too)'
+            cand --grep 'Only records whose prompt or answer holds TEXT (any case)'
             cand --property 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)'
             cand --status 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)'
+            cand --format 'The table''s shape: aligned columns fitted to the terminal, TSV, or JSON Lines'
             cand --all 'Every matching record'
-            cand --json 'Print JSON Lines instead of a table'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand --json 'Print JSON Lines instead of a table (the same as --format json; times stay UTC)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'hcl;log;show'= {
             cand --conversation 'Print the transcript of this conversation (an id or a unique prefix) as Markdown'
-            cand --json 'With --conversation: the transcript as one JSON object'
+            cand --json 'Print the record as pretty JSON (times in UTC); with --conversation, the transcript as one JSON object'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -206,11 +223,14 @@ set edit:completion:arg-completer[hcl] = {|@words|
         }
         &'hcl;log;export'= {
             cand --har 'Write HAR 1.2 (browser devtools, HTTP tools) to FILE; `-` is stdout'
-            cand -n 'The newest N matching records [log list: 20]'
-            cand --last 'The newest N matching records [log list: 20]'
+            cand -n 'The newest N matching records (log list shows the last 20 by default)'
+            cand --last 'The newest N matching records (log list shows the last 20 by default)'
             cand --since 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time'
+            cand -P 'Only records of this provider'
             cand --provider 'Only records of this provider'
-            cand --model 'Only records of this model'
+            cand -m 'Only records of this model (an alias or PROVIDER:MODEL works too)'
+            cand --model 'Only records of this model (an alias or PROVIDER:MODEL works too)'
+            cand --grep 'Only records whose prompt or answer holds TEXT (any case)'
             cand --property 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)'
             cand --status 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)'
             cand --all 'Every matching record'
@@ -222,16 +242,17 @@ set edit:completion:arg-completer[hcl] = {|@words|
         &'hcl;log;conversations'= {
             cand -n 'The N most recently active conversations [default: 20]'
             cand --last 'The N most recently active conversations [default: 20]'
+            cand --format 'The table''s shape: aligned columns fitted to the terminal, TSV, or JSON Lines'
             cand --all 'Every conversation'
-            cand --json 'Print JSON Lines instead of a table'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand --json 'Print JSON Lines instead of a table (the same as --format json)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'hcl;log;help'= {
-            cand list 'List logged exchanges, newest last'
-            cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
+            cand list 'List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer'
+            cand show 'Show one exchange readably (the latest when no id is given); --json prints the record'
             cand path 'Print the log file''s path'
             cand export 'Write logged exchanges to a file other tools open (every record unless narrowed)'
             cand conversations 'List conversations: id, turns, first prompt, providers, model and last activity'
@@ -250,11 +271,14 @@ set edit:completion:arg-completer[hcl] = {|@words|
         &'hcl;log;help;help'= {
         }
         &'hcl;replay'= {
-            cand -n 'The newest N matching records [log list: 20]'
-            cand --last 'The newest N matching records [log list: 20]'
+            cand -n 'The newest N matching records (log list shows the last 20 by default)'
+            cand --last 'The newest N matching records (log list shows the last 20 by default)'
             cand --since 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time'
+            cand -P 'Only records of this provider'
             cand --provider 'Only records of this provider'
-            cand --model 'Only records of this model'
+            cand -m 'Only records of this model (an alias or PROVIDER:MODEL works too)'
+            cand --model 'Only records of this model (an alias or PROVIDER:MODEL works too)'
+            cand --grep 'Only records whose prompt or answer holds TEXT (any case)'
             cand --property 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)'
             cand --status 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)'
             cand --repeat 'Send each request N times, one after another (a bucket of size N needs N sends to hit)'
@@ -266,10 +290,11 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --header 'Extra header `Name: value`, replacing a logged one of that name (repeatable)'
             cand --timeout 'Whole-request timeout in seconds [default: 600]'
             cand --junit 'Write a JUnit XML report to FILE, one testcase per replay'
+            cand --format 'The report''s shape: a table fitted to the terminal (each reason said once under it), TSV, or JSON'
             cand --all 'Every matching record'
             cand --include-replays 'Also select records that are themselves replays'
             cand --cache 'Add `Helicone-Cache-Enabled: true` to requests first sent without caching'
-            cand --json 'Print the report as one JSON object'
+            cand --json 'Print the report as one JSON object (the same as --format json)'
             cand --no-log 'Don''t append the replays to the request log'
             cand -q 'No notes or warnings; only the report and errors'
             cand --quiet 'No notes or warnings; only the report and errors'
@@ -340,6 +365,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --version 'Print version'
             cand path 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)'
             cand show 'Print the effective settings and where each came from; keys as fingerprints'
+            cand init 'Write a commented config file (0600) for the keys and providers found; keys are not copied into it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hcl;config;path'= {
@@ -355,14 +381,24 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hcl;config;init'= {
+            cand --force 'Replace an existing config file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hcl;config;help'= {
             cand path 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)'
             cand show 'Print the effective settings and where each came from; keys as fingerprints'
+            cand init 'Write a commented config file (0600) for the keys and providers found; keys are not copied into it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hcl;config;help;path'= {
         }
         &'hcl;config;help;show'= {
+        }
+        &'hcl;config;help;init'= {
         }
         &'hcl;config;help;help'= {
         }
@@ -372,24 +408,16 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'hcl;generate-docs'= {
-            cand --dir 'The repository root to write `man/` and `completions/` under'
-            cand --check 'Compare instead of writing; exit 1 when a file is out of date'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
         &'hcl;help'= {
             cand chat 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
             cand stream 'Send one chat request and print the answer token by token as it arrives'
             cand providers 'Show the provider table: routing, wire format and where each key was found'
+            cand models 'List the models each provider offers (live through Helicone, cached for a day), with aliases'
             cand log 'Read the local request log'
             cand replay 'Re-send logged requests and report, for each, whether Helicone''s cache answered'
             cand auth 'Keys in the OS keyring, where each key was found, and a Helicone key check'
             cand config 'The config file: its path and the effective settings'
             cand completions 'Print a shell completion script'
-            cand generate-docs 'Write the man pages and completion scripts from the CLI definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hcl;help;chat'= {
@@ -398,9 +426,11 @@ set edit:completion:arg-completer[hcl] = {|@words|
         }
         &'hcl;help;providers'= {
         }
+        &'hcl;help;models'= {
+        }
         &'hcl;help;log'= {
-            cand list 'List logged exchanges, newest last'
-            cand show 'Print one record as pretty JSON (an id or a unique prefix of one)'
+            cand list 'List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer'
+            cand show 'Show one exchange readably (the latest when no id is given); --json prints the record'
             cand path 'Print the log file''s path'
             cand export 'Write logged exchanges to a file other tools open (every record unless narrowed)'
             cand conversations 'List conversations: id, turns, first prompt, providers, model and last activity'
@@ -434,14 +464,15 @@ set edit:completion:arg-completer[hcl] = {|@words|
         &'hcl;help;config'= {
             cand path 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)'
             cand show 'Print the effective settings and where each came from; keys as fingerprints'
+            cand init 'Write a commented config file (0600) for the keys and providers found; keys are not copied into it'
         }
         &'hcl;help;config;path'= {
         }
         &'hcl;help;config;show'= {
         }
-        &'hcl;help;completions'= {
+        &'hcl;help;config;init'= {
         }
-        &'hcl;help;generate-docs'= {
+        &'hcl;help;completions'= {
         }
         &'hcl;help;help'= {
         }

@@ -29,12 +29,12 @@ complete -c hcl -n "__fish_hcl_needs_command" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "chat" -d 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "models" -d 'List the models each provider offers (live through Helicone, cached for a day), with aliases'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "log" -d 'Read the local request log'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "config" -d 'The config file: its path and the effective settings'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c hcl -n "__fish_hcl_needs_command" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s P -l provider -d 'Provider row (see `hcl providers`); default from the config file, else `openai`' -r -f -a "openai\t''
 azure\t''
@@ -53,7 +53,7 @@ deepinfra\t''
 cerebras\t''
 gateway\t''
 ai-gateway\t''"
-complete -c hcl -n "__fish_hcl_using_subcommand chat" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s m -l model -d 'Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model\'s name picks the provider' -r -f
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s s -l system -d 'System prompt' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l temperature -d 'Sampling temperature' -r
@@ -86,7 +86,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -s j -l concurrency -d 'Re
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l rps -d 'Start at most R requests per second (retries included)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-retries -d 'Client-side retries on 429, 5xx and connection errors, honouring Retry-After [default: 2]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l resume -d 'Skip input lines whose `id` already succeeded in an earlier results file' -r -F
-complete -c hcl -n "__fish_hcl_using_subcommand chat" -l conversation -d 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l conversation -d 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)' -r -f
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-history-tokens -d 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l retry -d 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
@@ -100,6 +100,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -l no-log -d 'Don\'t appen
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s v -l verbose -d 'Helicone response metadata on stderr'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s q -l quiet -d 'Nothing but the answer'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l stream -d 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l no-stream -d 'Don\'t stream, even when the config file says `stream = true`'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l show-thinking -d 'When streaming, show the model\'s reasoning (thinking) on stderr as it arrives'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l unordered -d 'Write each result as it completes instead of in input order'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l fail-fast -d 'Stop launching requests at the first failure'
@@ -123,7 +124,7 @@ deepinfra\t''
 cerebras\t''
 gateway\t''
 ai-gateway\t''"
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s m -l model -d 'Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model\'s name picks the provider' -r -f
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s s -l system -d 'System prompt' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l temperature -d 'Sampling temperature' -r
@@ -151,7 +152,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -l connect-timeout -d 'C
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed mid-stream, in seconds [default: 60]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cacert -d 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured' -r -F
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l conversation -d 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l conversation -d 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)' -r -f
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-history-tokens -d 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry -d 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
@@ -168,20 +169,13 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -l show-thinking -d 'Sho
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s c -l continue -d 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand providers" -l json -d 'Print the table as JSON'
-complete -c hcl -n "__fish_hcl_using_subcommand providers" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand providers" -l format -d 'The table\'s shape: aligned columns fitted to the terminal, TSV, or JSON' -r -f -a "table\t'Aligned columns, cut to the terminal\'s width (boxed on a terminal)'
+tsv\t'Tab-separated, a header line first, nothing cut'
+json\t'JSON: what `--json` prints'"
+complete -c hcl -n "__fish_hcl_using_subcommand providers" -l json -d 'Print the table as JSON (the same as --format json)'
+complete -c hcl -n "__fish_hcl_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -s h -l help -d 'Print help'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "list" -d 'List logged exchanges, newest last'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "path" -d 'Print the log file\'s path'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s n -l last -d 'The newest N matching records [log list: 20]' -r
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l provider -d 'Only records of this provider' -r -f -a "openai\t''
+complete -c hcl -n "__fish_hcl_using_subcommand models" -s P -l provider -d 'Only this provider (its built-in list when its key is not set)' -r -f -a "openai\t''
 azure\t''
 anthropic\t''
 gemini\t''
@@ -198,24 +192,62 @@ deepinfra\t''
 cerebras\t''
 gateway\t''
 ai-gateway\t''"
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l model -d 'Only records of this model' -r
+complete -c hcl -n "__fish_hcl_using_subcommand models" -l format -d 'The table\'s shape: aligned columns fitted to the terminal, TSV, or JSON' -r -f -a "table\t'Aligned columns, cut to the terminal\'s width (boxed on a terminal)'
+tsv\t'Tab-separated, a header line first, nothing cut'
+json\t'JSON: what `--json` prints'"
+complete -c hcl -n "__fish_hcl_using_subcommand models" -l refresh -d 'Fetch the lists again even when the cached ones are less than a day old'
+complete -c hcl -n "__fish_hcl_using_subcommand models" -l json -d 'Print JSON (the same as --format json)'
+complete -c hcl -n "__fish_hcl_using_subcommand models" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand models" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "list" -d 'List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "show" -d 'Show one exchange readably (the latest when no id is given); --json prints the record'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "path" -d 'Print the log file\'s path'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s n -l last -d 'The newest N matching records (log list shows the last 20 by default)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s P -l provider -d 'Only records of this provider' -r -f -a "openai\t''
+azure\t''
+anthropic\t''
+gemini\t''
+vertex\t''
+groq\t''
+together\t''
+openrouter\t''
+mistral\t''
+fireworks\t''
+perplexity\t''
+deepseek\t''
+xai\t''
+deepinfra\t''
+cerebras\t''
+gateway\t''
+ai-gateway\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s m -l model -d 'Only records of this model (an alias or PROVIDER:MODEL works too)' -r -f
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l grep -d 'Only records whose prompt or answer holds TEXT (any case)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
 error\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l format -d 'The table\'s shape: aligned columns fitted to the terminal, TSV, or JSON Lines' -r -f -a "table\t'Aligned columns, cut to the terminal\'s width (boxed on a terminal)'
+tsv\t'Tab-separated, a header line first, nothing cut'
+json\t'JSON: what `--json` prints'"
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l all -d 'Every matching record'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l json -d 'Print JSON Lines instead of a table'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l json -d 'Print JSON Lines instead of a table (the same as --format json; times stay UTC)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -l conversation -d 'Print the transcript of this conversation (an id or a unique prefix) as Markdown' -r
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -l json -d 'With --conversation: the transcript as one JSON object'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -l json -d 'Print the record as pretty JSON (times in UTC); with --conversation, the transcript as one JSON object'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l har -d 'Write HAR 1.2 (browser devtools, HTTP tools) to FILE; `-` is stdout' -r -F
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s n -l last -d 'The newest N matching records [log list: 20]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s n -l last -d 'The newest N matching records (log list shows the last 20 by default)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l provider -d 'Only records of this provider' -r -f -a "openai\t''
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s P -l provider -d 'Only records of this provider' -r -f -a "openai\t''
 azure\t''
 anthropic\t''
 gemini\t''
@@ -232,7 +264,8 @@ deepinfra\t''
 cerebras\t''
 gateway\t''
 ai-gateway\t''"
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l model -d 'Only records of this model' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s m -l model -d 'Only records of this model (an alias or PROVIDER:MODEL works too)' -r -f
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l grep -d 'Only records whose prompt or answer holds TEXT (any case)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
 error\t''"
@@ -240,19 +273,22 @@ complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s n -l last -d 'The N most recently active conversations [default: 20]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l format -d 'The table\'s shape: aligned columns fitted to the terminal, TSV, or JSON Lines' -r -f -a "table\t'Aligned columns, cut to the terminal\'s width (boxed on a terminal)'
+tsv\t'Tab-separated, a header line first, nothing cut'
+json\t'JSON: what `--json` prints'"
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l all -d 'Every conversation'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l json -d 'Print JSON Lines instead of a table'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l json -d 'Print JSON Lines instead of a table (the same as --format json)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "list" -d 'List logged exchanges, newest last'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "list" -d 'List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one exchange readably (the latest when no id is given); --json prints the record'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the log file\'s path'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hcl -n "__fish_hcl_using_subcommand replay" -s n -l last -d 'The newest N matching records [log list: 20]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand replay" -s n -l last -d 'The newest N matching records (log list shows the last 20 by default)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
-complete -c hcl -n "__fish_hcl_using_subcommand replay" -l provider -d 'Only records of this provider' -r -f -a "openai\t''
+complete -c hcl -n "__fish_hcl_using_subcommand replay" -s P -l provider -d 'Only records of this provider' -r -f -a "openai\t''
 azure\t''
 anthropic\t''
 gemini\t''
@@ -269,7 +305,8 @@ deepinfra\t''
 cerebras\t''
 gateway\t''
 ai-gateway\t''"
-complete -c hcl -n "__fish_hcl_using_subcommand replay" -l model -d 'Only records of this model' -r
+complete -c hcl -n "__fish_hcl_using_subcommand replay" -s m -l model -d 'Only records of this model (an alias or PROVIDER:MODEL works too)' -r -f
+complete -c hcl -n "__fish_hcl_using_subcommand replay" -l grep -d 'Only records whose prompt or answer holds TEXT (any case)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
 error\t''"
@@ -281,10 +318,13 @@ complete -c hcl -n "__fish_hcl_using_subcommand replay" -l base-url -d 'Send to 
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -s H -l header -d 'Extra header `Name: value`, replacing a logged one of that name (repeatable)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l junit -d 'Write a JUnit XML report to FILE, one testcase per replay' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand replay" -l format -d 'The report\'s shape: a table fitted to the terminal (each reason said once under it), TSV, or JSON' -r -f -a "table\t'Aligned columns, cut to the terminal\'s width (boxed on a terminal)'
+tsv\t'Tab-separated, a header line first, nothing cut'
+json\t'JSON: what `--json` prints'"
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l all -d 'Every matching record'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l include-replays -d 'Also select records that are themselves replays'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l cache -d 'Add `Helicone-Cache-Enabled: true` to requests first sent without caching'
-complete -c hcl -n "__fish_hcl_using_subcommand replay" -l json -d 'Print the report as one JSON object'
+complete -c hcl -n "__fish_hcl_using_subcommand replay" -l json -d 'Print the report as one JSON object (the same as --format json)'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l no-log -d 'Don\'t append the replays to the request log'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -s q -l quiet -d 'No notes or warnings; only the report and errors'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -312,37 +352,38 @@ complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show where each key was found (env, keyring, config or none), as a fingerprint'
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "check" -d 'Verify the Helicone key with one cheap call to Helicone\'s REST API'
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s h -l help -d 'Print help'
-complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
-complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "show" -d 'Print the effective settings and where each came from; keys as fingerprints'
-complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -f -a "show" -d 'Print the effective settings and where each came from; keys as fingerprints'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -f -a "init" -d 'Write a commented config file (0600) for the keys and providers found; keys are not copied into it'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing config file'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the effective settings and where each came from; keys as fingerprints'
+complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented config file (0600) for the keys and providers found; keys are not copied into it'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l dir -d 'The repository root to write `man/` and `completions/` under' -r -F
-complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l check -d 'Compare instead of writing; exit 1 when a file is out of date'
-complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s h -l help -d 'Print help'
-complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "chat" -d 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "log" -d 'Read the local request log'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "config" -d 'The config file: its path and the effective settings'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "list" -d 'List logged exchanges, newest last'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers models log replay auth config completions help" -f -a "chat" -d 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers models log replay auth config completions help" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers models log replay auth config completions help" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers models log replay auth config completions help" -f -a "models" -d 'List the models each provider offers (live through Helicone, cached for a day), with aliases'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers models log replay auth config completions help" -f -a "log" -d 'Read the local request log'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers models log replay auth config completions help" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers models log replay auth config completions help" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers models log replay auth config completions help" -f -a "config" -d 'The config file: its path and the effective settings'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers models log replay auth config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers models log replay auth config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "list" -d 'List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "show" -d 'Show one exchange readably (the latest when no id is given); --json prints the record'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "path" -d 'Print the log file\'s path'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
@@ -352,3 +393,4 @@ complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "check" -d 'Verify the Helicone key with one cheap call to Helicone\'s REST API'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective settings and where each came from; keys as fingerprints'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented config file (0600) for the keys and providers found; keys are not copied into it'

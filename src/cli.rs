@@ -53,6 +53,16 @@ logged) and exits 130; a dropped connection or a silence longer than --idle-time
     /// Show the provider table: routing, wire format and where each key was found.
     #[command(after_help = examples_help("providers"))]
     Providers(ProvidersArgs),
+    /// List the models each provider offers (live through Helicone, cached for a day), with aliases.
+    #[command(
+        long_about = "List the models each provider offers: fetched live from the provider's \
+model-list endpoint through Helicone with the provider key (without Helicone-Auth, so Helicone \
+forwards the call without logging it), kept in hcl's cache directory for a day, and the \
+provider's built-in list when neither can be had. Without -P, every provider whose key is set. \
+The default model and the aliases of the config file are marked.",
+        after_help = examples_help("models")
+    )]
+    Models(ModelsArgs),
     /// Read the local request log.
     #[command(subcommand, after_help = examples_help("log"))]
     Log(LogCommand),
@@ -75,9 +85,18 @@ Exit status: 0 all replayed; 6 --expect not met; 1-5 as for chat when a replay f
     /// Print a shell completion script.
     #[command(after_help = examples_help("completions"))]
     Completions(CompletionsArgs),
-    /// Write the man pages and completion scripts from the CLI definition.
-    #[command(hide = true)]
-    GenerateDocs(GenerateDocsArgs),
+}
+
+/// `hcl generate-docs`: a maintainer's command, kept out of the parser
+/// users see, so that no help, man page or completion offers it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "hcl generate-docs",
+    about = "Write the man pages and completion scripts from the CLI definition"
+)]
+pub struct GenerateDocsCli {
+    #[command(flatten)]
+    pub args: GenerateDocsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -158,7 +177,7 @@ pub struct ConversationArgs {
     pub continue_last: bool,
 
     /// Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`).
-    #[arg(long, value_name = "ID", help_heading = "Conversation")]
+    #[arg(long, value_name = "ID", value_hint = clap::ValueHint::Other, help_heading = "Conversation")]
     pub conversation: Option<String>,
 
     /// Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many.
@@ -214,8 +233,8 @@ pub struct RequestArgs {
     #[arg(short = 'P', long, value_name = "NAME", value_parser = provider_names(), help_heading = "Request")]
     pub provider: Option<String>,
 
-    /// Model (for Azure, the deployment); default per provider.
-    #[arg(short, long, value_name = "MODEL", help_heading = "Request")]
+    /// Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model's name picks the provider.
+    #[arg(short, long, value_name = "MODEL", value_hint = clap::ValueHint::Other, help_heading = "Request")]
     pub model: Option<String>,
 
     /// System prompt.
@@ -395,6 +414,22 @@ pub struct ProvidersArgs {
     pub format: Option<TableFormat>,
 }
 
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Only this provider (its built-in list when its key is not set).
+    #[arg(short = 'P', long, value_name = "NAME", value_parser = provider_names())]
+    pub provider: Option<String>,
+    /// Fetch the lists again even when the cached ones are less than a day old.
+    #[arg(long)]
+    pub refresh: bool,
+    /// Print JSON (the same as --format json).
+    #[arg(long)]
+    pub json: bool,
+    /// The table's shape: aligned columns fitted to the terminal, TSV, or JSON.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TableFormat>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum LogCommand {
     /// List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer.
@@ -454,7 +489,7 @@ pub struct LogExportArgs {
 /// Which log records to take (replay, log list, log export).
 #[derive(Debug, Args, Clone, Default)]
 pub struct SelectArgs {
-    /// The newest N matching records (hcl log list: 20 unless --all).
+    /// The newest N matching records (log list shows the last 20 by default).
     #[arg(
         short = 'n',
         long = "last",
@@ -649,6 +684,16 @@ pub enum ConfigCommand {
     /// Print the effective settings and where each came from; keys as fingerprints.
     #[command(after_help = examples_help("config show"))]
     Show(ConfigShowArgs),
+    /// Write a commented config file (0600) for the keys and providers found; keys are not copied into it.
+    #[command(after_help = examples_help("config init"))]
+    Init(ConfigInitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigInitArgs {
+    /// Replace an existing config file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -681,7 +726,7 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct GenerateDocsArgs {
     /// The repository root to write `man/` and `completions/` under.
     #[arg(long, value_name = "DIR", default_value = ".")]

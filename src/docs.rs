@@ -49,7 +49,10 @@ fn environment() -> Vec<(String, String)> {
     for p in PROVIDERS {
         if p.uses_provider_key() {
             for var in p.key_env {
-                env.push(((*var).to_string(), format!("The {} key.", p.about)));
+                env.push((
+                    (*var).to_string(),
+                    format!("The provider key for -P {} ({}).", p.name, p.about),
+                ));
             }
         }
     }
@@ -74,6 +77,14 @@ fn environment() -> Vec<(String, String)> {
             "The Helicone base for one provider, e.g. HCL_BASE_URL_OPENAI=http://127.0.0.1:8787; upper case, - as _.",
         ),
         ("HCL_LOG", "The request log file."),
+        (
+            "HCL_CACHE_DIR",
+            "Where hcl models keeps the model lists it fetched (default: the platform's cache directory, then hcl).",
+        ),
+        (
+            "COLUMNS",
+            "The width tables are fitted to (default: the terminal's; in a pipe nothing is cut).",
+        ),
         ("HCL_CONFIG", "The config file."),
         ("HCL_NO_KEYRING", "1: never touch the OS keyring."),
         (
@@ -169,7 +180,25 @@ fn man_page(cmd: clap::Command, path: &str, page_name: &str) -> Result<String> {
     roff.text([roman(see.join(", "))]);
     roff.to_writer(&mut buf).map_err(io)?;
     man.render_version_section(&mut buf).map_err(io)?;
-    String::from_utf8(buf).map_err(|_| Error::Protocol("a man page is not UTF-8".into()))
+    let text =
+        String::from_utf8(buf).map_err(|_| Error::Protocol("a man page is not UTF-8".into()))?;
+    Ok(text.lines().map(unquote).collect::<Vec<_>>().join("\n") + "\n")
+}
+
+/// A `code span` of the help text in bold, instead of raw backticks, on a
+/// text line of roff.
+fn unquote(line: &str) -> String {
+    if line.starts_with('.') || line.matches('`').count() % 2 != 0 {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len() + 16);
+    for (i, part) in line.split('`').enumerate() {
+        if i > 0 {
+            out.push_str(if i % 2 == 1 { "\\fB" } else { "\\fR" });
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// Every visible (sub)command as (path, page name, command).
@@ -193,7 +222,11 @@ fn visible_commands() -> Vec<(String, String, clap::Command)> {
             walk(sub, &p, &format!("{name}-{}", sub.get_name()), out);
         }
     }
-    let mut cmd = Cli::command();
+    // The man pages name no `help` subcommand: `hcl help X` is `hcl X --help`.
+    fn no_help(cmd: clap::Command) -> clap::Command {
+        cmd.disable_help_subcommand(true).mut_subcommands(no_help)
+    }
+    let mut cmd = no_help(Cli::command());
     cmd.build();
     let mut out = Vec::new();
     walk(&cmd, "", "hcl", &mut out);

@@ -79,6 +79,23 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "models",
+        &[
+            (
+                "hcl models",
+                "The models of every provider whose key is set, with aliases and defaults.",
+            ),
+            (
+                "hcl models -P anthropic --refresh",
+                "Anthropic's models, fetched again now.",
+            ),
+            (
+                "hcl models --format tsv | grep -i haiku",
+                "Every model as tab-separated lines.",
+            ),
+        ],
+    ),
+    (
         "log",
         &[
             ("hcl log list", "The last 20 exchanges."),
@@ -233,6 +250,19 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             (
                 "hcl config show",
                 "The effective settings and their sources.",
+            ),
+        ],
+    ),
+    (
+        "config init",
+        &[
+            (
+                "hcl config init",
+                "Write a commented config file for the keys found.",
+            ),
+            (
+                "hcl config init --force && hcl config show",
+                "Replace it, and see the settings it gives.",
             ),
         ],
     ),

@@ -16,6 +16,7 @@ mod headers;
 mod helicone;
 mod keystore;
 mod log;
+mod models;
 mod output;
 mod provider;
 mod request;
@@ -40,6 +41,16 @@ use crate::output::Printer;
 pub fn main() -> ExitCode {
     let env = commands::process_env;
     let printer = Printer::new(&env);
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == "generate-docs")
+    {
+        let docs = cli::GenerateDocsCli::parse_from(std::env::args_os().skip(1));
+        return finish(
+            commands::completions::generate_docs(&docs.args, &printer),
+            &printer,
+        );
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
@@ -56,13 +67,18 @@ pub fn main() -> ExitCode {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
         Command::Stream(args) => commands::chat::run_with(&args.to_chat(), true, &env, &printer),
         Command::Providers(args) => commands::providers::run(args, &env, &printer),
+        Command::Models(args) => commands::models::run(args, &env, &printer),
         Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
         Command::Completions(args) => commands::completions::run(args, &printer),
-        Command::GenerateDocs(args) => commands::completions::generate_docs(args, &printer),
         Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
         Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
         Command::Replay(args) => commands::replay::run(args, &env, &printer),
     };
+    finish(result, &printer)
+}
+
+/// The exit code of a command's result; an error is said on stderr.
+fn finish(result: error::Result<ExitStatus>, printer: &Printer) -> ExitCode {
     let status = match result {
         Ok(status) => status,
         Err(Error::BrokenPipe) => ExitStatus::Success,

@@ -843,7 +843,7 @@ pub static PROVIDERS: &[Provider] = &[
             any_family: true,
         },
         aka: &[],
-        about: "Any upstream: --target-url ORIGIN --format openai|anthropic|gemini",
+        about: "any upstream, through Helicone's generic gateway, with --target-url ORIGIN --format openai|anthropic|gemini",
     },
     Provider {
         name: "ai-gateway",

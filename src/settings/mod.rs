@@ -279,6 +279,79 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// Where a row's model list is asked for: its format, route (base URL,
+/// parameters, upstream) and provider key, resolved by the same steps as a
+/// request.
+#[derive(Debug)]
+pub struct ListTarget {
+    pub provider: &'static Provider,
+    pub format: WireFormat,
+    pub route: Route,
+    pub creds: Credentials,
+    pub proxy: ProxyConfig,
+}
+
+impl Resolver<'_> {
+    /// The list target of `row`, or one error naming what it lacks (its
+    /// key, a route parameter). No Helicone key is needed: list calls are
+    /// not logged by Helicone.
+    pub fn list_target(&mut self, row: &'static Provider) -> Result<ListTarget> {
+        let args = RequestArgs {
+            provider: Some(row.name.to_string()),
+            ..Default::default()
+        };
+        let mut warnings = Vec::new();
+        let mut missing = Missing::default();
+        let picked = route::target(
+            &args,
+            self.env,
+            self.config,
+            &mut |_| true,
+            &mut warnings,
+            &mut missing,
+        )?;
+        let route = route::route(
+            &args,
+            self.env,
+            self.config,
+            row,
+            &mut warnings,
+            &mut missing,
+        )?;
+        let provider = if row.uses_provider_key() {
+            let found = self.keys.provider(row);
+            if found.is_none() {
+                missing.add_provider_key(keys::missing_key_message(row));
+            }
+            found
+        } else {
+            None
+        };
+        missing.check(row, &mut self.keys)?;
+        let (Some(format), Some(route)) = (picked.format, route) else {
+            return Err(Error::usage(format!(
+                "-P {} is not fully configured",
+                row.name
+            )));
+        };
+        Ok(ListTarget {
+            provider: row,
+            format,
+            route,
+            creds: Credentials {
+                helicone: None,
+                provider,
+            },
+            proxy: ProxyConfig::from_env(self.env),
+        })
+    }
+
+    /// Whether a key for `row` is found (env, keyring, config).
+    pub fn has_key(&mut self, row: &'static Provider) -> bool {
+        self.keys.provider(row).is_some()
+    }
+}
+
 /// Generation settings: the flags over what the input already holds.
 fn generation(args: &RequestArgs, mut input: ChatInput) -> Result<ChatInput> {
     if let Some(t) = args.temperature
