@@ -35,6 +35,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "Show the exact request, secrets masked; send nothing.",
             ),
             (
+                "hcl chat -m claude-3-5-haiku-latest \"hi\"",
+                "The model picks its provider (Anthropic); -m groq:MODEL or an alias works too.",
+            ),
+            (
                 "hcl chat -c \"And in one sentence?\"",
                 "Continue the latest conversation: same Helicone session, history resent.",
             ),
@@ -99,10 +103,7 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         "log",
         &[
             ("hcl log list", "The last 20 exchanges."),
-            (
-                "hcl log show 3f2a | jq .response.usage",
-                "One record, by id prefix.",
-            ),
+            ("hcl log show", "The latest exchange, readably."),
         ],
     ),
     (
@@ -111,16 +112,26 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             ("hcl log list", "The last 20 exchanges."),
             ("hcl log list -n 50 --json", "The last 50, as JSON Lines."),
             (
-                "hcl log list --since 1d --provider anthropic --status error",
+                "hcl log list --since 1d -P anthropic --status error",
                 "Yesterday's failed Anthropic requests.",
+            ),
+            (
+                "hcl log list --grep \"rate limit\" --format tsv",
+                "Exchanges whose prompt or answer mentions it, tab-separated.",
             ),
         ],
     ),
     (
         "log show",
         &[
-            ("hcl log show 3f2a", "One record as pretty JSON."),
-            ("hcl log show 3f2a | jq .response.usage", "Its token usage."),
+            (
+                "hcl log show",
+                "What did I just get back? The latest exchange, readably.",
+            ),
+            (
+                "hcl log show 3f2a --json | jq .response.usage",
+                "One record by id prefix, as JSON: its token usage.",
+            ),
             (
                 "hcl log show --conversation 9c1e > chat.md",
                 "A conversation's transcript as Markdown.",

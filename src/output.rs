@@ -692,7 +692,7 @@ mod tests {
     #[test]
     fn every_line_fits() {
         for mode in [Mode::Boxed, Mode::Plain] {
-            for width in [20, 30, 40, 60, 80, 200] {
+            for width in [24, 30, 40, 60, 80, 200] {
                 let (text, _) = sample().render(mode, Some(width));
                 for line in text.lines() {
                     assert!(
@@ -709,7 +709,7 @@ mod tests {
             "{text}"
         );
         let (text, dropped) = sample().render(Mode::Plain, Some(30));
-        assert_eq!(dropped, ["latency", "notes"]);
+        assert_eq!(dropped, ["latency"]);
         assert!(text.contains('…'), "{text}");
     }
 

@@ -71,11 +71,11 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
     let mut table = Table::new(vec![
         Col::keep("provider"),
         Col::fixed("format", 4),
-        Col::text("Helicone base", 5, 16),
-        Col::text("routing header", 6, 16),
-        Col::text("key", 3, 10),
-        Col::text("key found", 1, 10),
-        Col::text("default model", 2, 12),
+        Col::text("Helicone base", 5, 24),
+        Col::text("routing header", 6, 24),
+        Col::text("key", 3, 14),
+        Col::text("key found", 1, 12),
+        Col::text("default model", 2, 20),
     ]);
     for r in &rows {
         table.row(vec![
@@ -85,7 +85,8 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
             r.routing_header.clone().unwrap_or_else(|| "—".into()),
             r.key_variables.join(" / "),
             match &r.key_fingerprint {
-                Some(fp) => format!("{} {fp}", r.key_source),
+                // `env (OPENAI_API_KEY)`: the variable is in the key column.
+                Some(fp) => format!("{} {fp}", r.key_source.split(" (").next().unwrap_or("")),
                 None => "none".to_string(),
             },
             r.model_shown.clone(),

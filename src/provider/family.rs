@@ -108,7 +108,7 @@ mod tests {
         // Open-weight, versioned, slashed, unknown: nobody's.
         for none in [
             "gpt-oss-120b",
-            "openai/gpt-oss-120b",
+            "openai/gpt-oss-20b-custom",
             "deepseek-r1-distill-llama-70b",
             "llama-4-scout-17b-16e-instruct",
             "claude-sonnet-4-5@20250929",
@@ -124,6 +124,7 @@ mod tests {
             names("meta-llama/Meta-Llama-3.1-8B-Instruct"),
             ["deepinfra"]
         );
+        assert_eq!(names("openai/gpt-oss-120b"), ["groq"]);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use crate::error::Result;
 use crate::keystore::{self, KeyStore};
 use crate::provider::Provider;
 use crate::request::Credentials;
@@ -47,6 +46,11 @@ impl<'a> Keys<'a> {
         self.helicone
             .get_or_insert_with(|| helicone_key(env, config, keyring))
             .clone()
+    }
+
+    /// Where the key of `row` was found, for messages.
+    pub fn source_of(&mut self, row: &'static Provider) -> Option<String> {
+        self.provider(row).map(|k| k.source.label())
     }
 
     /// The key a row's requests carry: its own, or for a row whose bearer
@@ -107,20 +111,6 @@ impl<'a> Keys<'a> {
             found
         };
         Credentials { helicone, provider }
-    }
-
-    /// The keys of a request that must be sent, or one error naming each
-    /// missing one.
-    pub fn required(
-        &mut self,
-        row: &'static Provider,
-        direct: bool,
-        warnings: &mut Vec<String>,
-    ) -> Result<Credentials> {
-        let mut missing = Missing::default();
-        let creds = self.credentials(row, direct, false, warnings, &mut missing);
-        missing.check(row, self)?;
-        Ok(creds)
     }
 }
 

@@ -5,7 +5,8 @@
 use crate::error::Error;
 use crate::provider::{PROVIDERS, Provider};
 
-use super::keys::Keys;
+/// Where a row's key was found (`env (VAR)`, `keyring`, `config`), if it was.
+pub type KeySource<'a> = &'a mut dyn FnMut(&'static Provider) -> Option<String>;
 
 /// The settings a request lacks, each with how to give it.
 #[derive(Debug, Default)]
@@ -27,12 +28,8 @@ impl Missing {
         self.add(how);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// One error naming every missing setting, or nothing when none is.
-    pub fn check(self, row: &'static Provider, keys: &mut Keys<'_>) -> Result<(), Error> {
+    pub fn check(self, row: &'static Provider, keys: KeySource<'_>) -> Result<(), Error> {
         if self.items.is_empty() {
             return Ok(());
         }
@@ -58,11 +55,11 @@ impl Missing {
 }
 
 /// The rows other than `row` whose keys are set, as a hint to use one.
-fn suggestion(row: &'static Provider, keys: &mut Keys<'_>) -> String {
+fn suggestion(row: &'static Provider, keys: KeySource<'_>) -> String {
     let found: Vec<(&'static str, String)> = PROVIDERS
         .iter()
         .filter(|p| p.name != row.name && p.uses_provider_key())
-        .filter_map(|p| keys.provider(p).map(|k| (p.name, k.source.label())))
+        .filter_map(|p| keys(p).map(|source| (p.name, source)))
         .collect();
     match found.as_slice() {
         [] => "\n`hcl providers` lists every provider and the key it reads; `hcl config init` writes a config file for the keys you have".to_string(),

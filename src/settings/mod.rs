@@ -254,7 +254,7 @@ impl<'a> Resolver<'a> {
         let creds =
             self.keys
                 .credentials(provider, args.direct, self.offline, warnings, &mut missing);
-        missing.check(provider, &mut self.keys)?;
+        missing.check(provider, &mut |p| self.keys.source_of(p))?;
         let (Some(format), Some(model), Some(route)) = (picked.format, model, route) else {
             return Err(Error::usage(format!(
                 "-P {} is not fully configured",
@@ -327,7 +327,7 @@ impl Resolver<'_> {
         } else {
             None
         };
-        missing.check(row, &mut self.keys)?;
+        missing.check(row, &mut |p| self.keys.source_of(p))?;
         let (Some(format), Some(route)) = (picked.format, route) else {
             return Err(Error::usage(format!(
                 "-P {} is not fully configured",

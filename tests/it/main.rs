@@ -8,6 +8,7 @@ mod batch;
 mod bench_replay;
 mod chat;
 mod conversation;
+mod discovery;
 mod docs;
 mod errors;
 mod fake_selftest;
