@@ -188,7 +188,7 @@ fn man_page(cmd: clap::Command, path: &str, page_name: &str) -> Result<String> {
 /// A `code span` of the help text in bold, instead of raw backticks, on a
 /// text line of roff.
 fn unquote(line: &str) -> String {
-    if line.starts_with('.') || line.matches('`').count() % 2 != 0 {
+    if line.starts_with('.') || !line.matches('`').count().is_multiple_of(2) {
         return line.to_string();
     }
     let mut out = String::with_capacity(line.len() + 16);

@@ -427,10 +427,6 @@ impl Table {
         self.rows.push(cells);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     /// The text, and the headers of the columns dropped to fit `width`.
     fn render(&self, mode: Mode, width: Option<usize>) -> (String, Vec<String>) {
         let n = self.cols.len();
@@ -663,6 +659,23 @@ fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
         .collect()
 }
 
+/// An RFC 3339 time in local time: `2026-11-27 14:03:12 +01:00` with the
+/// offset, `11-27 14:03:12` without (for tables, whose header names it).
+pub fn local_time(ts: &str, with_offset: bool) -> Option<String> {
+    let t = chrono::DateTime::parse_from_rfc3339(ts).ok()?;
+    let local = t.with_timezone(&chrono::Local);
+    Some(if with_offset {
+        local.format("%Y-%m-%d %H:%M:%S %:z").to_string()
+    } else {
+        local.format("%m-%d %H:%M:%S").to_string()
+    })
+}
+
+/// The local time zone's offset now, `UTC+01:00`, for table headers.
+pub fn local_offset() -> String {
+    format!("UTC{}", chrono::Local::now().format("%:z"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -733,21 +746,4 @@ mod tests {
             ["one two", "  three", "  four"]
         );
     }
-}
-
-/// An RFC 3339 time in local time: `2026-11-27 14:03:12 +01:00` with the
-/// offset, `11-27 14:03:12` without (for tables, whose header names it).
-pub fn local_time(ts: &str, with_offset: bool) -> Option<String> {
-    let t = chrono::DateTime::parse_from_rfc3339(ts).ok()?;
-    let local = t.with_timezone(&chrono::Local);
-    Some(if with_offset {
-        local.format("%Y-%m-%d %H:%M:%S %:z").to_string()
-    } else {
-        local.format("%m-%d %H:%M:%S").to_string()
-    })
-}
-
-/// The local time zone's offset now, `UTC+01:00`, for table headers.
-pub fn local_offset() -> String {
-    format!("UTC{}", chrono::Local::now().format("%:z"))
 }

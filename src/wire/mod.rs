@@ -12,7 +12,7 @@ pub mod stream;
 use serde::{Deserialize, Serialize};
 
 pub use format::{FinishReason, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
-pub use models::{Keep, ModelPage, parse_models};
+pub use models::{Keep, parse_models};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
