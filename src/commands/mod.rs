@@ -8,6 +8,7 @@ pub mod completions;
 pub mod config;
 pub mod interactive;
 pub mod log;
+pub mod prompt;
 pub mod providers;
 pub mod replay;
 pub mod stream;
