@@ -228,12 +228,13 @@ pub struct RequestArgs {
     /// Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts.
     ///
     /// The type comes from the file's content, not its name. A text file goes after the
-    /// prompt, marked `<file name="PATH">…</file>`. PNG, JPEG, WebP and GIF images and PDF
+    /// prompt, marked `<file name="PATH">` ... `</file>`. PNG, JPEG, WebP and GIF images and PDF
     /// documents go before the prompt as the format's own parts: OpenAI `image_url` and
     /// `file`, Anthropic `image` and `document`, Gemini `inlineData`, base64-encoded. A
     /// type or size the provider does not take is refused before anything is sent. The log
     /// keeps the body as sent and lists each file's name, size and SHA-256. Helicone stores
-    /// request bodies, attachments included, unless --omit-request.
+    /// request bodies, attachments included, unless --omit-request. In an interactive
+    /// conversation the files go with the first message; /file PATH attaches more to the next.
     #[arg(
         short = 'f',
         long = "file",

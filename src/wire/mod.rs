@@ -366,4 +366,12 @@ mod tests {
         }
         assert_eq!(error_message(b"<html>"), None);
     }
+
+    #[test]
+    fn previews_read_the_text_of_content_parts() {
+        let openai = r#"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}},{"type":"text","text":"What is this?"}]}]}"#;
+        assert_eq!(prompt_preview(openai), "What is this?");
+        let gemini = r#"{"contents":[{"role":"user","parts":[{"inlineData":{"mimeType":"image/png","data":"AAAA"}},{"text":"Describe"}]}]}"#;
+        assert_eq!(prompt_preview(gemini), "Describe");
+    }
 }

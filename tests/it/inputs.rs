@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use crate::providers::golden_dir;
 use crate::support::FakeGateway;
 use crate::support::formats::reply_text;
 use crate::support::hcl::{Hcl, assert_stderr_has, stderr, stdout};
@@ -266,6 +267,13 @@ fn files_become_each_formats_native_parts() {
     assert!(out.status.success(), "{}", stderr(&out));
     let shown: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(shown["attachments"][1]["sha256"], json!(sha256(&png)));
+    // A replay sends the same bytes, and its record lists the same files.
+    let sent = gw.last_request().body;
+    hcl.cmd().args(["replay", &id[..8]]).assert().success();
+    assert_eq!(gw.last_request().body, sent);
+    let replay = hcl.last_record();
+    assert_eq!(replay["replay_of"], json!(id));
+    assert_eq!(replay["attachments"], shown["attachments"]);
     hcl.assert_log_has_no_keys();
 }
 
@@ -510,10 +518,6 @@ fn batch_lines_attach_their_files() {
     assert!(listed.contains(&&json!("paper.pdf")));
 }
 
-fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/dry-run")
-}
-
 /// `--dry-run` with an image, per format, against golden files
 /// (`attach-FORMAT.txt`). Regenerate with `HCL_UPDATE_GOLDEN=1`.
 #[test]
@@ -544,4 +548,67 @@ fn dry_run_golden_files_with_an_image() {
         "dry-run output differs (HCL_UPDATE_GOLDEN=1 cargo test --test it dry_run_golden_files_with_an_image if deliberate):\n{}",
         failures.join("\n")
     );
+}
+
+/// The interactive mode: `-f` goes with the first message, `/file PATH`
+/// with the next one.
+#[cfg(unix)]
+#[test]
+fn interactive_file_attaches_to_the_next_message() {
+    use rexpect::session::spawn_command;
+
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let mut cmd = hcl.std_cmd();
+    cmd.current_dir(fixtures()).env("TERM", "xterm").args([
+        "chat",
+        "-P",
+        "anthropic",
+        "-f",
+        "diagram.png",
+    ]);
+    let mut p = spawn_command(cmd, Some(10_000)).unwrap();
+    p.exp_string("diagram.png (image/png, 79 bytes) goes with your next message")
+        .unwrap();
+    p.exp_string("/help lists the commands").unwrap();
+    p.exp_string("> ").unwrap();
+    p.send_line("What is this?").unwrap();
+    p.exp_string("[seen: image/png 79 bytes]").unwrap();
+    p.exp_string("> ").unwrap();
+    p.send_line("/file nope.png").unwrap();
+    p.exp_string("cannot read /file nope.png").unwrap();
+    p.exp_string("> ").unwrap();
+    p.send_line("/file notes.txt").unwrap();
+    p.exp_string("notes.txt (text/plain, 84 bytes) goes with your next message")
+        .unwrap();
+    p.exp_string("> ").unwrap();
+    p.send_line("/file paper.pdf").unwrap();
+    p.exp_string("goes with your next message").unwrap();
+    p.exp_string("> ").unwrap();
+    p.send_line("Summarize").unwrap();
+    p.exp_string("[seen: application/pdf 586 bytes]").unwrap();
+    p.exp_string("> ").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+
+    let reqs = gw.requests();
+    assert_eq!(reqs.len(), 2);
+    let second = reqs[1].json();
+    let messages = second["messages"].as_array().unwrap();
+    assert_eq!(messages[0]["content"][0]["type"], json!("image"));
+    assert_eq!(messages[2]["content"][0]["type"], json!("document"));
+    let text = messages[2]["content"][1]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Summarize\n\n<file name=\"notes.txt\">\nHelicone is"),
+        "{text}"
+    );
+    let records = hcl.records();
+    assert_eq!(records[0]["attachments"][0]["name"], json!("diagram.png"));
+    let names: Vec<&Value> = records[1]["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["name"])
+        .collect();
+    assert_eq!(names, [&json!("notes.txt"), &json!("paper.pdf")]);
 }
