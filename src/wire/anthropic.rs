@@ -70,6 +70,7 @@ pub const LIMITS: Limits = Limits {
     document: 32 * MIB,
     images: 32 * MIB,
     documents: 32 * MIB,
+    total: 32 * MIB,
     max_images: 100,
 };
 

@@ -194,6 +194,8 @@ pub struct Limits {
     pub images: u64,
     /// Every PDF of one request together.
     pub documents: u64,
+    /// Every attachment of one request together.
+    pub total: u64,
     /// The most images in one request.
     pub max_images: usize,
 }
@@ -306,6 +308,7 @@ impl Limits {
         for (total, limit, kind) in [
             (images, self.images, "images"),
             (documents, self.documents, "PDFs"),
+            (images + documents, self.total, "attachments"),
         ] {
             if total > limit {
                 return Err(format!(
@@ -340,6 +343,7 @@ mod tests {
         document: 100,
         images: 12,
         documents: 100,
+        total: 100,
         max_images: 2,
     };
 

@@ -66,6 +66,7 @@ pub const LIMITS: Limits = Limits {
     document: 50 * MIB,
     images: 100 * MIB,
     documents: 100 * MIB,
+    total: 100 * MIB,
     max_images: 3000,
 };
 
@@ -78,6 +79,7 @@ pub const VERTEX_LIMITS: Limits = Limits {
     document: 7 * MIB,
     images: 15 * MIB,
     documents: 15 * MIB,
+    total: 15 * MIB,
     ..LIMITS
 };
 

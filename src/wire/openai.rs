@@ -77,6 +77,7 @@ pub const LIMITS: Limits = Limits {
     document: 32 * MIB,
     images: 50 * MIB,
     documents: 32 * MIB,
+    total: 82 * MIB,
     max_images: 500,
 };
 
