@@ -325,7 +325,7 @@ impl Notes {
 
 /// Where the provider's API path starts in a logged URL, and the wire format
 /// that path speaks (the `gateway` row serves all three).
-fn api_path_start(row: &Provider, url: &str) -> Option<(usize, WireFormat)> {
+pub fn api_path_start(row: &Provider, url: &str) -> Option<(usize, WireFormat)> {
     let authority = url.find("://")? + 3;
     let path = authority + url[authority..].find('/')?;
     let formats = match row.format {

@@ -4,6 +4,7 @@
 pub mod anthropic;
 pub mod gemini;
 pub mod openai;
+pub mod rebuild;
 pub mod stream;
 
 use serde::{Deserialize, Serialize};
