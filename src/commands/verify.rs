@@ -124,17 +124,44 @@ pub fn run(args: &LogVerifyArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
     let timeout = helicone_api::timeout(args.rest.timeout)?;
     let path = log::default_path(env)?;
     let records = select_records(&args.ids, &args.select, &path, printer)?;
+    // A --direct request that `hcl log push` sent is looked up like any other.
+    let ids: HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    let (known, warnings) = annotations::load(&path, Some(&ids))?;
+    printer.warn_all(&warnings);
+    let (pushed_direct, direct): (Vec<Record>, Vec<Record>) = records
+        .iter()
+        .filter(|r| !helicone_api::via_helicone(r))
+        .cloned()
+        .partition(|r| known.get(&r.id).is_some_and(|k| k.pushed_at.is_some()));
     let key = helicone_api::helicone_key(env, &config, "hcl log verify")?;
     let target = Target::resolve(env, &config, key)?;
     helicone_api::warn_if_unlike(&target, printer);
     let api = Api::new(target, timeout, env)?;
     let runtime = super::runtime()?;
+    let via: Vec<Record> = records
+        .iter()
+        .filter(|r| helicone_api::via_helicone(r))
+        .cloned()
+        .collect();
     let verdicts = runtime.block_on(async {
         tokio::select! {
-            v = check(&api, &records, grace, false, printer) => v,
+            v = async {
+                let mut v = check(&api, &via, grace, false, printer).await?;
+                v.extend(check(&api, &pushed_direct, grace, true, printer).await?);
+                v.extend(check(&api, &direct, grace, false, printer).await?);
+                Ok::<_, Error>(v)
+            } => v,
             () = super::ctrl_c() => Err(Error::Interrupted),
         }
     })?;
+    // In the selection's order.
+    let order: HashMap<&str, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let mut verdicts = verdicts;
+    verdicts.sort_by_key(|v| order.get(v.id.as_str()).copied());
     remember(&path, &verdicts, printer)?;
 
     if let Some(file) = &args.junit {
@@ -202,8 +229,8 @@ pub fn select_records(
 }
 
 /// Ask Helicone about every record that went through it (and, with
-/// `lookup_direct`, about `--direct` ones too, under their own ids), then
-/// judge each.
+/// `lookup_direct`, about `--direct` ones too, under their own ids: those
+/// `hcl log push` sent), then judge each.
 pub async fn check(
     api: &Api,
     records: &[Record],
@@ -594,6 +621,10 @@ mod tests {
     #[test]
     fn dated_snapshots_are_the_same_model() {
         assert!(same_model("gpt-4o-mini", "gpt-4o-mini-2024-07-18"));
+        assert!(same_model(
+            "claude-3-5-haiku-latest",
+            "claude-3-5-haiku-20241022"
+        ));
         assert!(same_model("models/gemini-2.0-flash", "gemini-2.0-flash"));
         assert!(same_model("GPT-4o", "gpt-4o"));
         assert!(!same_model("gpt-4o-mini", "gpt-4o"));
