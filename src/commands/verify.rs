@@ -428,11 +428,34 @@ fn omitted_note(r: &Record) -> String {
     }
 }
 
-/// A dated snapshot (`gpt-4o-mini-2024-07-18`) is the model it names.
+/// A dated snapshot (`gpt-4o-mini-2024-07-18`, `claude-3-5-haiku-20241022`,
+/// `gemini-1.5-flash-001`) or a `-latest` alias is the model it names; a
+/// sibling (`gpt-4o-mini` and `gpt-4o`) is not.
 fn same_model(a: &str, b: &str) -> bool {
-    let norm = |m: &str| m.trim().trim_start_matches("models/").to_ascii_lowercase();
-    let (a, b) = (norm(a), norm(b));
-    a == b || a.starts_with(&format!("{b}-")) || b.starts_with(&format!("{a}-"))
+    let (a, b) = (model_family(a), model_family(b));
+    a == b
+}
+
+/// A model name without `models/`, case, and a version suffix.
+fn model_family(m: &str) -> String {
+    let m = m.trim().trim_start_matches("models/").to_ascii_lowercase();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let segments: Vec<&str> = m.split('-').collect();
+    let n = segments.len();
+    let keep = if n > 1 && segments[n - 1] == "latest" {
+        n - 1
+    } else if n > 3
+        && digits(segments[n - 3], 4)
+        && digits(segments[n - 2], 2)
+        && digits(segments[n - 1], 2)
+    {
+        n - 3
+    } else if n > 1 && (digits(segments[n - 1], 8) || digits(segments[n - 1], 3)) {
+        n - 1
+    } else {
+        n
+    };
+    segments[..keep].join("-")
 }
 
 /// Where Helicone's record differs from the local one: the status, the
@@ -629,6 +652,8 @@ mod tests {
         assert!(same_model("GPT-4o", "gpt-4o"));
         assert!(!same_model("gpt-4o-mini", "gpt-4o"));
         assert!(!same_model("gpt-4o", "gpt-4.1"));
+        assert!(same_model("gemini-1.5-flash-001", "gemini-1.5-flash"));
+        assert!(!same_model("gpt-4", "gpt-3"));
     }
 
     #[test]

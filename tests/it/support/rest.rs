@@ -167,7 +167,7 @@ fn query(store: &helicone_store::Store, region: Region, body: &[u8]) -> Reply {
         .visible(region)
         .filter(|r| matches(filter, r))
         .collect();
-    rows.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.created_at));
     let data: Vec<Value> = rows
         .into_iter()
         .skip(offset.max(0) as usize)
