@@ -583,12 +583,7 @@ pub struct FeedbackArgs {
     #[arg(value_name = "ID] [good|bad", num_args = 1..=2, required = true)]
     pub args: Vec<String>,
     #[command(flatten)]
-    pub target: RateTargetArgs,
-    /// Print one JSON object instead of text.
-    #[arg(long, help_heading = "Output")]
-    pub json: bool,
-    #[command(flatten)]
-    pub rest: RestArgs,
+    pub rate: RateArgs,
 }
 
 #[derive(Debug, Args)]
@@ -597,23 +592,24 @@ pub struct ScoreArgs {
     #[arg(value_name = "ID] [NAME=VALUE", num_args = 1.., required = true)]
     pub args: Vec<String>,
     #[command(flatten)]
-    pub target: RateTargetArgs,
-    /// Print one JSON object instead of text.
-    #[arg(long, help_heading = "Output")]
-    pub json: bool,
-    #[command(flatten)]
-    pub rest: RestArgs,
+    pub rate: RateArgs,
 }
 
-/// Which requests `feedback` and `score` apply to, besides one id.
+/// What `feedback` and `score` share: which requests besides one id, and
+/// the output.
 #[derive(Debug, Args, Clone, Default)]
-pub struct RateTargetArgs {
+pub struct RateArgs {
     /// Every successful request of this `hcl chat --batch` run (its Hcl-Batch property).
     #[arg(long, value_name = "BATCH_ID", conflicts_with = "results")]
     pub batch: Option<String>,
     /// Every request named (by log_id) in this `hcl chat --batch` results file.
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
+    #[command(flatten)]
+    pub rest: RestArgs,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::annotations;
-use crate::cli::{FeedbackArgs, RateTargetArgs, RestArgs, ScoreArgs};
+use crate::cli::{FeedbackArgs, RateArgs, ScoreArgs};
 use crate::error::{Error, ExitStatus, Result};
 use crate::helicone_api::{self, Api, ApiError, ScoreValue, Scores, Target};
 use crate::log::{self, Record};
@@ -22,7 +22,7 @@ use crate::settings::Env;
 const CONCURRENCY: usize = 4;
 
 pub fn feedback(args: &FeedbackArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
-    let by_group = args.target.batch.is_some() || args.target.results.is_some();
+    let by_group = args.rate.batch.is_some() || args.rate.results.is_some();
     let (id, rating) = match (args.args.as_slice(), by_group) {
         ([rating], true) => (None, rating),
         ([id, rating], false) => (Some(id.as_str()), rating),
@@ -50,9 +50,7 @@ pub fn feedback(args: &FeedbackArgs, env: Env<'_>, printer: &Printer) -> Result<
     let what = if good { "good" } else { "bad" };
     rate(
         id,
-        &args.target,
-        &args.rest,
-        args.json,
+        &args.rate,
         env,
         printer,
         &format!("rated {what}"),
@@ -61,7 +59,7 @@ pub fn feedback(args: &FeedbackArgs, env: Env<'_>, printer: &Printer) -> Result<
 }
 
 pub fn score(args: &ScoreArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
-    let by_group = args.target.batch.is_some() || args.target.results.is_some();
+    let by_group = args.rate.batch.is_some() || args.rate.results.is_some();
     let (id, pairs) = match args.args.split_first() {
         Some((first, rest)) if !first.contains('=') => {
             if by_group {
@@ -88,9 +86,7 @@ pub fn score(args: &ScoreArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
     let scores = std::sync::Arc::new(scores);
     rate(
         id,
-        &args.target,
-        &args.rest,
-        args.json,
+        &args.rate,
         env,
         printer,
         &format!("scored {names}"),
@@ -166,12 +162,9 @@ struct Outcome {
 type Call<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>> + 'a>>;
 
 /// Apply `call` to every subject, and report.
-#[allow(clippy::too_many_arguments)]
 fn rate<F>(
     id: Option<&str>,
-    target: &RateTargetArgs,
-    rest: &RestArgs,
-    json: bool,
+    opts: &RateArgs,
     env: Env<'_>,
     printer: &Printer,
     done: &str,
@@ -181,9 +174,9 @@ where
     F: for<'a> Fn(&'a Api, String) -> Call<'a>,
 {
     let config = super::load_config(env, printer)?;
-    let timeout = helicone_api::timeout(rest.timeout)?;
+    let timeout = helicone_api::timeout(opts.rest.timeout)?;
     let path = log::default_path(env)?;
-    let subjects = subjects(id, target, &path, printer)?;
+    let subjects = subjects(id, opts, &path, printer)?;
     let key = helicone_api::helicone_key(env, &config, "rating a request")?;
     let target = Target::resolve(env, &config, key)?;
     helicone_api::warn_if_unlike(&target, printer);
@@ -233,7 +226,7 @@ where
         }
     })?;
     let failed = results.iter().filter(|o| !o.ok).count();
-    if json {
+    if opts.json {
         #[derive(Serialize)]
         struct Report<'a> {
             requests: &'a [Outcome],
@@ -285,7 +278,7 @@ struct ResultLine {
 /// requests a results file names.
 fn subjects(
     id: Option<&str>,
-    target: &RateTargetArgs,
+    target: &RateArgs,
     path: &Path,
     printer: &Printer,
 ) -> Result<Vec<Subject>> {
