@@ -45,6 +45,9 @@ pub struct HeliconeConfig {
     /// The REST API base for `hcl auth check` (self-hosted Helicone);
     /// `HCL_HELICONE_API_BASE` overrides it.
     pub api_base: Option<String>,
+    /// The custom-logging base of `hcl log push` (Helicone's worker);
+    /// `HCL_HELICONE_LOG_BASE` overrides it.
+    pub log_base: Option<String>,
 }
 
 /// `[providers.NAME]`: a row's base URL, model, key and route parameters.
