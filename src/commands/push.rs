@@ -2,7 +2,7 @@
 //! custom-logging API, each once, with the original bodies, times,
 //! properties, user and session.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -14,8 +14,8 @@ use crate::error::{Error, ExitStatus, Result};
 use crate::helicone_api::{self, Api, ApiError, Target};
 use crate::log::{self, Record};
 use crate::output::Printer;
-use crate::wire::WireFormat;
 use crate::settings::Env;
+use crate::wire::WireFormat;
 use crate::wire::rebuild;
 
 use super::verify::{self, Status};
@@ -92,44 +92,7 @@ pub fn run(args: &LogPushArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
     let (known, warnings) = annotations::load(&path, Some(&ids))?;
     printer.warn_all(&warnings);
 
-    // Decide, without sending, what each record needs.
-    let mut rows: Vec<Row> = Vec::with_capacity(records.len());
-    let mut candidates: Vec<&Record> = Vec::new();
-    for r in &records {
-        let skip = |result: Outcome, detail: &str| Row {
-            id: r.id.clone(),
-            helicone_id: helicone_api::request_id(r),
-            provider: r.provider.clone(),
-            model: r.model.clone(),
-            result,
-            detail: detail.to_string(),
-        };
-        let direct = !helicone_api::via_helicone(r);
-        if let Some(at) = known.get(&r.id).and_then(|k| k.pushed_at.as_deref()) {
-            rows.push(skip(
-                Outcome::AlreadyPushed,
-                &format!("pushed at {at}; a request is never pushed twice"),
-            ));
-        } else if direct && !args.include_direct {
-            rows.push(skip(
-                Outcome::Direct,
-                "sent with --direct; add --include-direct to push it",
-            ));
-        } else if r.response.status.is_none() {
-            rows.push(skip(
-                Outcome::Unanswered,
-                "never answered, so there is no exchange to push",
-            ));
-        } else if args.no_verify
-            && known
-                .get(&r.id)
-                .is_some_and(|k| matches!(k.status.as_deref(), Some("logged" | "mismatch")))
-        {
-            rows.push(skip(Outcome::Logged, "hcl log verify found it in Helicone"));
-        } else {
-            candidates.push(r);
-        }
-    }
+    let (mut rows, candidates) = decide(&records, &known, args);
 
     let runtime = super::runtime()?;
     let outcome = runtime.block_on(async {
@@ -143,23 +106,53 @@ pub fn run(args: &LogPushArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
     let order: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
     rows.sort_by_key(|row| order.iter().position(|id| *id == row.id));
 
-    let summary = Summary {
-        selected: rows.len(),
-        pushed: rows
+    let summary = Summary::of(&rows);
+    print_report(&rows, &summary, args, printer)?;
+    if summary.failed > 0 {
+        let first = rows
             .iter()
-            .filter(|r| matches!(r.result, Outcome::Pushed | Outcome::WouldPush))
-            .count(),
-        failed: rows.iter().filter(|r| r.result == Outcome::Failed).count(),
-        skipped: rows
-            .iter()
-            .filter(|r| {
-                !matches!(
-                    r.result,
-                    Outcome::Pushed | Outcome::WouldPush | Outcome::Failed
-                )
-            })
-            .count(),
-    };
+            .find(|r| r.result == Outcome::Failed)
+            .map(|r| format!("{}: {}", r.id.chars().take(8).collect::<String>(), r.detail))
+            .unwrap_or_default();
+        printer.error(&format!(
+            "{} of {} pushes failed; the first: {first}",
+            summary.failed,
+            summary.failed + summary.pushed
+        ));
+        return Ok(ExitStatus::Failure);
+    }
+    Ok(ExitStatus::Success)
+}
+
+impl Summary {
+    fn of(rows: &[Row]) -> Summary {
+        Summary {
+            selected: rows.len(),
+            pushed: rows
+                .iter()
+                .filter(|r| matches!(r.result, Outcome::Pushed | Outcome::WouldPush))
+                .count(),
+            failed: rows.iter().filter(|r| r.result == Outcome::Failed).count(),
+            skipped: rows
+                .iter()
+                .filter(|r| {
+                    !matches!(
+                        r.result,
+                        Outcome::Pushed | Outcome::WouldPush | Outcome::Failed
+                    )
+                })
+                .count(),
+        }
+    }
+}
+
+/// The report: JSON, or a table or TSV with a summary line.
+fn print_report(
+    rows: &[Row],
+    summary: &Summary,
+    args: &LogPushArgs,
+    printer: &Printer,
+) -> Result<()> {
     match args.format.resolve() {
         TableFormat::Json => {
             #[derive(Serialize)]
@@ -169,8 +162,8 @@ pub fn run(args: &LogPushArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
                 dry_run: bool,
             }
             printer.json(&Report {
-                requests: &rows,
-                summary: &summary,
+                requests: rows,
+                summary,
                 dry_run: args.dry_run,
             })?;
         }
@@ -207,20 +200,55 @@ pub fn run(args: &LogPushArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
             }
         }
     }
-    if summary.failed > 0 {
-        let first = rows
-            .iter()
-            .find(|r| r.result == Outcome::Failed)
-            .map(|r| format!("{}: {}", r.id.chars().take(8).collect::<String>(), r.detail))
-            .unwrap_or_default();
-        printer.error(&format!(
-            "{} of {} pushes failed; the first: {first}",
-            summary.failed,
-            summary.failed + summary.pushed
-        ));
-        return Ok(ExitStatus::Failure);
+    Ok(())
+}
+
+/// Decide, without sending, what each record needs: skipped (already
+/// pushed, `--direct`, never answered, known logged) or a candidate.
+fn decide<'r>(
+    records: &'r [Record],
+    known: &HashMap<String, annotations::Known>,
+    args: &LogPushArgs,
+) -> (Vec<Row>, Vec<&'r Record>) {
+    let mut rows: Vec<Row> = Vec::with_capacity(records.len());
+    let mut candidates: Vec<&Record> = Vec::new();
+    for r in records {
+        let skip = |result: Outcome, detail: &str| Row {
+            id: r.id.clone(),
+            helicone_id: helicone_api::request_id(r),
+            provider: r.provider.clone(),
+            model: r.model.clone(),
+            result,
+            detail: detail.to_string(),
+        };
+        let direct = !helicone_api::via_helicone(r);
+        if let Some(at) = known.get(&r.id).and_then(|k| k.pushed_at.as_deref()) {
+            rows.push(skip(
+                Outcome::AlreadyPushed,
+                &format!("pushed at {at}; a request is never pushed twice"),
+            ));
+        } else if direct && !args.include_direct {
+            rows.push(skip(
+                Outcome::Direct,
+                "sent with --direct; add --include-direct to push it",
+            ));
+        } else if r.response.status.is_none() {
+            rows.push(skip(
+                Outcome::Unanswered,
+                "never answered, so there is no exchange to push",
+            ));
+        } else if args.no_verify
+            && known
+                .get(&r.id)
+                .is_some_and(|k| matches!(k.status.as_deref(), Some("logged" | "mismatch")))
+        {
+            rows.push(skip(Outcome::Logged, "hcl log verify found it in Helicone"));
+        } else {
+            candidates.push(r);
+        }
     }
-    Ok(ExitStatus::Success)
+
+    (rows, candidates)
 }
 
 /// Verify the candidates (unless --no-verify), then push the missing ones,

@@ -7,8 +7,8 @@
 
 use serde_json::{Value, json};
 
-use crate::log::ResponseRecord;
 use super::WireFormat;
+use crate::log::ResponseRecord;
 
 /// The body for `status`: an error object when it is not a 2xx.
 pub fn response_body(
