@@ -28,6 +28,9 @@ _hcl() {
             hcl,config)
                 cmd="hcl__subcmd__config"
                 ;;
+            hcl,feedback)
+                cmd="hcl__subcmd__feedback"
+                ;;
             hcl,generate-docs)
                 cmd="hcl__subcmd__generate__subcmd__docs"
                 ;;
@@ -42,6 +45,9 @@ _hcl() {
                 ;;
             hcl,replay)
                 cmd="hcl__subcmd__replay"
+                ;;
+            hcl,score)
+                cmd="hcl__subcmd__score"
                 ;;
             hcl,stream)
                 cmd="hcl__subcmd__stream"
@@ -106,6 +112,9 @@ _hcl() {
             hcl__subcmd__help,config)
                 cmd="hcl__subcmd__help__subcmd__config"
                 ;;
+            hcl__subcmd__help,feedback)
+                cmd="hcl__subcmd__help__subcmd__feedback"
+                ;;
             hcl__subcmd__help,generate-docs)
                 cmd="hcl__subcmd__help__subcmd__generate__subcmd__docs"
                 ;;
@@ -120,6 +129,9 @@ _hcl() {
                 ;;
             hcl__subcmd__help,replay)
                 cmd="hcl__subcmd__help__subcmd__replay"
+                ;;
+            hcl__subcmd__help,score)
+                cmd="hcl__subcmd__help__subcmd__score"
                 ;;
             hcl__subcmd__help,stream)
                 cmd="hcl__subcmd__help__subcmd__stream"
@@ -154,8 +166,17 @@ _hcl() {
             hcl__subcmd__help__subcmd__log,path)
                 cmd="hcl__subcmd__help__subcmd__log__subcmd__path"
                 ;;
+            hcl__subcmd__help__subcmd__log,push)
+                cmd="hcl__subcmd__help__subcmd__log__subcmd__push"
+                ;;
             hcl__subcmd__help__subcmd__log,show)
                 cmd="hcl__subcmd__help__subcmd__log__subcmd__show"
+                ;;
+            hcl__subcmd__help__subcmd__log,stats)
+                cmd="hcl__subcmd__help__subcmd__log__subcmd__stats"
+                ;;
+            hcl__subcmd__help__subcmd__log,verify)
+                cmd="hcl__subcmd__help__subcmd__log__subcmd__verify"
                 ;;
             hcl__subcmd__log,conversations)
                 cmd="hcl__subcmd__log__subcmd__conversations"
@@ -172,8 +193,17 @@ _hcl() {
             hcl__subcmd__log,path)
                 cmd="hcl__subcmd__log__subcmd__path"
                 ;;
+            hcl__subcmd__log,push)
+                cmd="hcl__subcmd__log__subcmd__push"
+                ;;
             hcl__subcmd__log,show)
                 cmd="hcl__subcmd__log__subcmd__show"
+                ;;
+            hcl__subcmd__log,stats)
+                cmd="hcl__subcmd__log__subcmd__stats"
+                ;;
+            hcl__subcmd__log,verify)
+                cmd="hcl__subcmd__log__subcmd__verify"
                 ;;
             hcl__subcmd__log__subcmd__help,conversations)
                 cmd="hcl__subcmd__log__subcmd__help__subcmd__conversations"
@@ -190,8 +220,17 @@ _hcl() {
             hcl__subcmd__log__subcmd__help,path)
                 cmd="hcl__subcmd__log__subcmd__help__subcmd__path"
                 ;;
+            hcl__subcmd__log__subcmd__help,push)
+                cmd="hcl__subcmd__log__subcmd__help__subcmd__push"
+                ;;
             hcl__subcmd__log__subcmd__help,show)
                 cmd="hcl__subcmd__log__subcmd__help__subcmd__show"
+                ;;
+            hcl__subcmd__log__subcmd__help,stats)
+                cmd="hcl__subcmd__log__subcmd__help__subcmd__stats"
+                ;;
+            hcl__subcmd__log__subcmd__help,verify)
+                cmd="hcl__subcmd__log__subcmd__help__subcmd__verify"
                 ;;
             *)
                 ;;
@@ -200,7 +239,7 @@ _hcl() {
 
     case "${cmd}" in
         hcl)
-            opts="-h -V --help --version chat stream providers log replay auth config completions generate-docs help"
+            opts="-h -V --help --version chat stream providers log replay auth feedback score config completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,6 +708,32 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__feedback)
+            opts="-h -V --batch --results --json --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --results)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__generate__subcmd__docs)
             opts="-h -V --dir --check --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -688,7 +753,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__help)
-            opts="chat stream providers log replay auth config completions generate-docs help"
+            opts="chat stream providers log replay auth feedback score config completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,6 +906,20 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__help__subcmd__feedback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__help__subcmd__generate__subcmd__docs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -870,7 +949,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__help__subcmd__log)
-            opts="list show path export conversations"
+            opts="list show path export conversations verify push stats"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,7 +1018,49 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__help__subcmd__log__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__help__subcmd__log__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__log__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__log__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -981,6 +1102,20 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__help__subcmd__score)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__help__subcmd__stream)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -996,7 +1131,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log)
-            opts="-h -V --help --version list show path export conversations help"
+            opts="-h -V --help --version list show path export conversations verify push stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1032,7 +1167,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log__subcmd__export)
-            opts="-n -h -V --har --last --since --provider --model --property --status --all --help --version"
+            opts="-n -h -V --har --last --since --provider --model --property --status --batch --all --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1070,6 +1205,10 @@ _hcl() {
                     COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
                     return 0
                     ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1078,7 +1217,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log__subcmd__help)
-            opts="list show path export conversations help"
+            opts="list show path export conversations verify push stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1161,6 +1300,20 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__log__subcmd__help__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__log__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1175,8 +1328,36 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__log__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__log__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__log__subcmd__list)
-            opts="-n -h -V --last --since --provider --model --property --status --all --json --help --version"
+            opts="-n -h -V --last --since --provider --model --property --status --batch --all --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1210,6 +1391,10 @@ _hcl() {
                     COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
                     return 0
                     ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1224,6 +1409,64 @@ _hcl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__log__subcmd__push)
+            opts="-n -q -h -V --last --since --provider --model --property --status --batch --all --include-direct --no-verify --grace --dry-run --format --json --timeout --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table tsv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1249,6 +1492,126 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__log__subcmd__stats)
+            opts="-n -h -V --last --since --provider --model --property --status --batch --all --by --format --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table tsv json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__log__subcmd__verify)
+            opts="-n -q -h -V --last --since --provider --model --property --status --batch --all --grace --expect --junit --format --json --timeout --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -W "logged" -- "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table tsv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__providers)
             opts="-h -V --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1264,7 +1627,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__replay)
-            opts="-n -j -H -q -h -V --last --since --provider --model --property --status --all --include-replays --repeat --concurrency --expect --cache --base-url --header --timeout --junit --json --no-log --quiet --help --version"
+            opts="-n -j -H -q -h -V --last --since --provider --model --property --status --batch --all --include-replays --repeat --concurrency --expect --cache --base-url --header --timeout --junit --json --no-log --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1296,6 +1659,10 @@ _hcl() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repeat)
@@ -1331,6 +1698,32 @@ _hcl() {
                     return 0
                     ;;
                 --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__score)
+            opts="-h -V --batch --results --json --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --results)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -143,8 +143,9 @@ impl Record {
     }
 }
 
-/// Open the log for appending, creating it (and its directory) with mode 0600.
-fn open_for_append(path: &Path) -> std::io::Result<File> {
+/// Open the log (or a file beside it) for appending, creating it (and its
+/// directory) with mode 0600.
+pub fn open_for_append(path: &Path) -> std::io::Result<File> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }

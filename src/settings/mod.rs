@@ -602,6 +602,18 @@ mod tests {
         std::fs::write(&path, "provider = \"openai\"\ncache = maybe\n").unwrap();
         let err = config::load_config_from(&path).unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
+        std::fs::write(&path, "[providers.azure]\nendpoint = 1\n").unwrap();
+        let err = config::load_config_from(&path).unwrap_err().to_string();
+        assert!(err.contains("endpoint under [providers.azure]"), "{err}");
+        std::fs::write(&path, "[providers.azure]\nlocation = \"x\"\n").unwrap();
+        let err = config::load_config_from(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("unknown key 'location'") && err.contains("api_version"),
+            "{err}"
+        );
+        std::fs::write(&path, "[providers.opneai]\n").unwrap();
+        let err = config::load_config_from(&path).unwrap_err().to_string();
+        assert!(err.contains("[providers.opneai]"), "{err}");
         std::fs::write(&path, "providr = \"openai\"\n").unwrap();
         let err = config::load_config_from(&path).unwrap_err().to_string();
         assert!(err.contains("line 1") && err.contains("providr"), "{err}");

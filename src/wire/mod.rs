@@ -7,6 +7,7 @@ mod event;
 mod format;
 pub mod gemini;
 pub mod openai;
+pub mod rebuild;
 pub mod stream;
 
 use serde::{Deserialize, Serialize};
