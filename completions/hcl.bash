@@ -411,7 +411,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__chat)
-            opts="-P -m -s -p -u -H -v -q -j -c -h -V --provider --model --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --continue --conversation --max-history-tokens --help --version"
+            opts="-P -m -f -s -p -u -H -v -q -j -c -h -V --provider --model --file --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --continue --conversation --max-history-tokens --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +430,14 @@ _hcl() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1727,7 +1735,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__stream)
-            opts="-P -m -s -p -u -H -v -q -c -h -V --provider --model --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --show-thinking --continue --conversation --max-history-tokens --help --version"
+            opts="-P -m -f -s -p -u -H -v -q -c -h -V --provider --model --file --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --show-thinking --continue --conversation --max-history-tokens --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1746,6 +1754,14 @@ _hcl() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -56,6 +56,7 @@ cerebras\t''
 gateway\t''
 ai-gateway\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s f -l file -d 'Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s s -l system -d 'System prompt' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l temperature -d 'Sampling temperature' -r
@@ -126,6 +127,7 @@ cerebras\t''
 gateway\t''
 ai-gateway\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s f -l file -d 'Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s s -l system -d 'System prompt' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l temperature -d 'Sampling temperature' -r

@@ -102,7 +102,13 @@ appear in Helicone after its aggregation delay (about 10 minutes).",
 
 #[derive(Debug, Args)]
 pub struct ChatArgs {
-    /// The prompt. With none, or with `-`, the prompt is read from stdin (with none on a terminal: an interactive conversation).
+    /// The prompt. Piped stdin is added after it in a `<stdin>` block; `-` puts stdin in its place; with no prompt, stdin is the prompt (on a terminal: an interactive conversation).
+    ///
+    /// With a prompt and piped stdin, both are sent as one message: the prompt, a blank line,
+    /// then `<stdin>`, the piped text and `</stdin>` on lines of their own (the layout of `codex
+    /// exec`). The instruction leads and the data is fenced, so the model sees where it ends.
+    /// Blank stdin adds nothing; binary stdin is refused (attach it with --file -). In a shell
+    /// loop that reads its own stdin, give hcl `</dev/null`.
     #[arg(value_name = "PROMPT")]
     pub prompt: Vec<String>,
 
@@ -128,7 +134,13 @@ pub struct ChatArgs {
 /// request (no `--stream`, no batch flags).
 #[derive(Debug, Args)]
 pub struct StreamArgs {
-    /// The prompt. With none, or with `-`, the prompt is read from stdin (with none on a terminal: an interactive conversation).
+    /// The prompt. Piped stdin is added after it in a `<stdin>` block; `-` puts stdin in its place; with no prompt, stdin is the prompt.
+    ///
+    /// With a prompt and piped stdin, both are sent as one message: the prompt, a blank line,
+    /// then `<stdin>`, the piped text and `</stdin>` on lines of their own (the layout of `codex
+    /// exec`). The instruction leads and the data is fenced, so the model sees where it ends.
+    /// Blank stdin adds nothing; binary stdin is refused (attach it with --file -). In a shell
+    /// loop that reads its own stdin, give hcl `</dev/null`.
     #[arg(value_name = "PROMPT")]
     pub prompt: Vec<String>,
 
@@ -187,8 +199,9 @@ pub struct BatchArgs {
     /// Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line.
     ///
     /// Each line is an object with any of: prompt, messages, system, provider, model, properties,
-    /// user, session, max_tokens, temperature, cache, id. A line that is not a JSON object is a plain
-    /// prompt. The request flags give the defaults; each line's fields override them.
+    /// user, session, max_tokens, temperature, cache, files, id. A line that is not a JSON object is
+    /// a plain prompt. The request flags give the defaults; each line's fields override them
+    /// (`"files": ["a.png"]` replaces the --file list for that line).
     #[arg(
         long,
         value_name = "FILE",
@@ -232,6 +245,24 @@ pub struct RequestArgs {
     /// Model (for Azure, the deployment); default per provider.
     #[arg(short, long, value_name = "MODEL", help_heading = "Request")]
     pub model: Option<String>,
+
+    /// Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts.
+    ///
+    /// The type comes from the file's content, not its name. A text file goes after the
+    /// prompt, marked `<file name="PATH">` ... `</file>`. PNG, JPEG, WebP and GIF images and PDF
+    /// documents go before the prompt as the format's own parts: OpenAI `image_url` and
+    /// `file`, Anthropic `image` and `document`, Gemini `inlineData`, base64-encoded. A
+    /// type or size the provider does not take is refused before anything is sent. The log
+    /// keeps the body as sent and lists each file's name, size and SHA-256. Helicone stores
+    /// request bodies, attachments included, unless --omit-request. In an interactive
+    /// conversation the files go with the first message; /file PATH attaches more to the next.
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "PATH",
+        help_heading = "Request"
+    )]
+    pub files: Vec<PathBuf>,
 
     /// System prompt.
     #[arg(short, long, value_name = "TEXT", help_heading = "Request")]

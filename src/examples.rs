@@ -13,8 +13,8 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "One request through Helicone with the default provider.",
             ),
             (
-                "hcl chat -P anthropic --cache -p env=ci \"Summarise: $(cat notes.txt)\"",
-                "Cached, with a custom property.",
+                "cat notes.txt | hcl chat -P anthropic --cache -p env=ci \"Summarise\"",
+                "Piped text after the prompt; cached, with a custom property.",
             ),
             ("hcl providers", "The provider table and the keys found."),
         ],
@@ -29,6 +29,18 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             (
                 "echo \"Explain SSE\" | hcl chat -P anthropic --json",
                 "Prompt from stdin; one JSON object out.",
+            ),
+            (
+                "git diff | hcl chat \"Review this change\"",
+                "Prompt and piped text together: the text follows in a <stdin> block.",
+            ),
+            (
+                "hcl chat -f diagram.png -P gemini \"What is this?\"",
+                "Attach an image or a PDF; it goes as the provider's own part.",
+            ),
+            (
+                "hcl chat -f spec.md -f report.pdf \"Does the report meet the spec?\"",
+                "Text files go inline, each marked with its name.",
             ),
             (
                 "hcl chat --dry-run -P gemini -p team=search \"hi\"",
@@ -112,6 +124,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("hcl log show 3f2a", "One record as pretty JSON."),
             ("hcl log show 3f2a | jq .response.usage", "Its token usage."),
+            (
+                "hcl log show 3f2a | jq .attachments",
+                "The files it attached: name, size, SHA-256, type.",
+            ),
             (
                 "hcl log show --conversation 9c1e > chat.md",
                 "A conversation's transcript as Markdown.",

@@ -9,6 +9,7 @@ pub mod config;
 pub mod feedback;
 pub mod interactive;
 pub mod log;
+pub mod prompt;
 pub mod providers;
 pub mod push;
 pub mod replay;

@@ -12,6 +12,7 @@ mod docs;
 mod errors;
 mod fake_selftest;
 mod helicone_log;
+mod inputs;
 mod keyring;
 mod log;
 mod providers;
