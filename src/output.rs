@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub use crate::cli::TableFormat;
 use crate::error::{Error, Result};
 
 pub struct Printer {
@@ -171,6 +172,31 @@ impl Printer {
         if !rest.trim().is_empty() {
             self.report(rest.trim_start_matches('\n'));
         }
+    }
+
+    /// Rows under `header` as a fitted table (the first column always
+    /// shown, the last ones dropped first when it is too wide), or as TSV.
+    pub fn rows(&self, tsv: bool, header: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
+        let last = header.len();
+        let cols = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| match i {
+                0 => Col::keep(*h),
+                _ => Col::text(*h, u8::try_from(i).unwrap_or(u8::MAX), 8),
+            })
+            .collect();
+        let mut table = Table::new(cols);
+        for row in rows {
+            table.row(row);
+        }
+        let _ = last;
+        let format = if tsv {
+            TableFormat::Tsv
+        } else {
+            TableFormat::Table
+        };
+        self.table(&table, format)
     }
 
     fn err_line(&self, label: &str, color: &str, msg: &str) {
@@ -335,16 +361,19 @@ impl Progress {
     }
 }
 
-/// How `--format` shapes a table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum TableFormat {
-    /// Aligned columns, cut to the terminal's width (boxed on a terminal).
-    #[default]
-    Table,
-    /// Tab-separated, a header line first, nothing cut.
-    Tsv,
-    /// JSON: what `--json` prints.
-    Json,
+/// A cost in US dollars: small amounts keep their significant digits.
+pub fn usd(cost: f64) -> String {
+    if cost == 0.0 {
+        return "$0".to_string();
+    }
+    let digits = if cost.abs() >= 1.0 { 2 } else { 6 };
+    let text = format!("{cost:.digits$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    format!("${text}")
 }
 
 impl TableFormat {

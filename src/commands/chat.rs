@@ -1,6 +1,6 @@
 //! `hcl chat`: one request, answer printed when complete.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 
 use crate::cli::ChatArgs;
 use crate::error::{Error, ExitStatus, Result};
@@ -11,57 +11,7 @@ use crate::output::Printer;
 use crate::request::PreparedRequest;
 use crate::settings::{self, Env, RequestSettings, ResolveContext};
 use crate::transport::Client;
-use crate::wire::{ChatInput, Completion, FinishReason, Message, Role, WireFormat};
-
-/// The prompt from the arguments, with stdin standing in for a `-` argument
-/// or for no arguments at all.
-pub fn read_prompt(words: &[String], printer: &Printer) -> Result<String> {
-    let wants_stdin = words.is_empty() || words.iter().any(|w| w == "-");
-    let stdin_text = if wants_stdin {
-        let stdin = std::io::stdin();
-        if stdin.is_terminal() {
-            if words.is_empty() {
-                return Err(Error::usage(
-                    "no prompt: give one as an argument (hcl chat \"…\") or pipe it on stdin",
-                ));
-            }
-            printer.note("reading the prompt for '-' from the terminal; end it with Ctrl-D");
-        }
-        let mut buf = Vec::new();
-        stdin
-            .lock()
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::usage(format!("cannot read the prompt from stdin: {e}")))?;
-        let text = String::from_utf8(buf).map_err(|e| {
-            Error::usage(format!(
-                "the prompt on stdin is not UTF-8 (byte {})",
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
-        Some(text.trim_end_matches(['\n', '\r']).to_string())
-    } else {
-        None
-    };
-    let prompt = if words.is_empty() {
-        stdin_text.unwrap_or_default()
-    } else {
-        words
-            .iter()
-            .map(|w| {
-                if w == "-" {
-                    stdin_text.as_deref().unwrap_or("")
-                } else {
-                    w.as_str()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    if prompt.trim().is_empty() {
-        return Err(Error::usage("the prompt is empty; give some text to send"));
-    }
-    Ok(prompt)
-}
+use crate::wire::{ChatInput, Completion, FinishReason, WireFormat};
 
 pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     if let Some(input) = &args.batch.batch {
@@ -126,17 +76,14 @@ pub fn run_with(
         }
         return super::interactive::run(args, earlier, &config, env, printer);
     }
-    let prompt = read_prompt(&args.prompt, printer)?;
+    let prompt = super::prompt::read(&args.prompt, &r.files, printer)?;
     let mut request_args = r.clone();
     let mut input = ChatInput::default();
     if let Some(conv) = &earlier {
         turn::adopt_provider(&mut request_args, conv, &config, printer);
         input = conv.history.clone();
     }
-    input.messages.push(Message {
-        role: Role::User,
-        content: prompt.clone(),
-    });
+    input.messages.push(prompt.message());
     let mut settings = settings::resolve(
         &request_args,
         ResolveContext {
@@ -148,7 +95,13 @@ pub fn run_with(
         },
     )?;
     printer.warn_all(&settings.warnings);
-    let turn = turn::TurnPlan::new(r, earlier.as_ref(), &prompt, &settings.helicone.request_id);
+    settings.files = prompt.files;
+    let turn = turn::TurnPlan::new(
+        r,
+        earlier.as_ref(),
+        &prompt.text,
+        &settings.helicone.request_id,
+    );
     turn::apply_turn(
         &mut settings,
         &turn,

@@ -23,6 +23,7 @@ use crate::settings::{self, Config, Env, Resolver};
 use crate::wire::{ChatInput, Message, Role};
 
 use super::line_completion::LineHelper;
+use super::prompt::{FileInput, Prompt};
 use super::turn::{self, TurnPlan};
 
 const HELP: &str = "\
@@ -33,6 +34,7 @@ Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
   /system TEXT       the system prompt (/system alone removes it)
   /property K=V      send Helicone-Property-K: V with the next turns
   /cache on|off      Helicone's cache for the next turns
+  /file PATH         attach a file to the next message (text inline, images and PDFs as parts)
   /retry             send the last prompt again (its answer is replaced)
   /clear             start a new conversation (a new Helicone session)
   /save FILE         write the transcript as Markdown
@@ -40,7 +42,7 @@ Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
   /help              this list
   /exit              leave";
 
-const COMMANDS: &str = "/model, /provider, /system, /property, /cache, /retry, /clear, /save, /id, /help, /exit (Tab completes them)";
+const COMMANDS: &str = "/model, /provider, /system, /property, /cache, /file, /retry, /clear, /save, /id, /help, /exit (Tab completes them)";
 
 /// The conversation as it goes.
 struct Session<'a> {
@@ -61,9 +63,11 @@ struct Session<'a> {
     name: Option<String>,
     /// System prompt and every answered turn.
     history: ChatInput,
+    /// Files `/file` (or `-f`) attached to the next message.
+    pending: Vec<FileInput>,
     /// The last prompt sent, for /retry; `answered` when its answer is the
     /// last message of `history`.
-    last_prompt: Option<String>,
+    last_prompt: Option<Prompt>,
     answered: bool,
     transcript: Vec<TranscriptTurn>,
 }
@@ -92,10 +96,20 @@ pub fn run(
         turn: 0,
         name: args.request.session_name.clone(),
         history: ChatInput::default(),
+        pending: Vec::new(),
         last_prompt: None,
         answered: false,
         transcript: Vec::new(),
     };
+    for path in &args.request.files {
+        if path.as_os_str() == "-" {
+            return Err(Error::usage(
+                "--file - reads stdin, which is the terminal here; pipe the file in with a prompt, or attach it with /file PATH",
+            ));
+        }
+        let file = super::prompt::read_file(path).map_err(Error::usage)?;
+        session.attach(file);
+    }
     match earlier {
         Some(conv) => {
             turn::adopt_provider(&mut request, &conv, config, printer);
@@ -182,7 +196,7 @@ pub fn run(
                 Step::Send(p) => p,
             }
         } else {
-            input
+            session.compose(input)
         };
         session.send(prompt);
     }
@@ -193,7 +207,7 @@ pub fn run(
 enum Step {
     Continue,
     Exit,
-    Send(String),
+    Send(Prompt),
 }
 
 impl Session<'_> {
@@ -224,6 +238,30 @@ impl Session<'_> {
             aliases: self.config.aliases.keys().cloned().collect(),
             providers: provider::names().iter().map(|s| (*s).to_string()).collect(),
         }
+    }
+
+    /// A file for the next message, with a note saying so.
+    fn attach(&mut self, file: FileInput) {
+        let r = &file.record;
+        self.printer.note(&format!(
+            "{} ({}, {}) goes with your next message",
+            r.name,
+            r.media_type,
+            crate::wire::attach::human_size(r.size)
+        ));
+        self.pending.push(file);
+    }
+
+    /// The next message: what was typed, and the files waiting for it.
+    fn compose(&mut self, text: String) -> Prompt {
+        let mut prompt = Prompt {
+            text,
+            ..Prompt::default()
+        };
+        for file in self.pending.drain(..) {
+            prompt.attach(file);
+        }
+        prompt
     }
 
     fn command(&mut self, line: &str) -> Step {
@@ -353,7 +391,11 @@ impl Session<'_> {
                 p.note(&format!("new conversation {}", self.id));
             }
             "save" if !arg.is_empty() => self.save(Path::new(arg)),
-            "provider" | "property" | "save" => p.error(&format!(
+            "file" if !arg.is_empty() => match super::prompt::read_file(Path::new(arg)) {
+                Ok(file) => self.attach(file),
+                Err(e) => p.error(&e.replacen("--file", "/file", 1)),
+            },
+            "provider" | "property" | "save" | "file" => p.error(&format!(
                 "/{name} needs an argument; /help shows how to use it"
             )),
             "cache" => p.error("/cache takes on or off"),
@@ -365,22 +407,27 @@ impl Session<'_> {
     }
 
     /// Send one turn, streamed; keep its answer in the history when it came.
-    fn send(&mut self, prompt: String) {
+    fn send(&mut self, prompt: Prompt) {
         let p = self.printer;
         let mut input = self.history.clone();
-        input.messages.push(Message {
-            role: Role::User,
-            content: prompt.clone(),
-        });
+        input.messages.push(prompt.message());
         let resolved = self.resolver.resolve(&self.request, input, true);
         let mut s = match resolved {
             Ok(s) => s,
             Err(e) => {
                 p.error(&e.to_string());
+                if !prompt.files.is_empty() {
+                    p.note(
+                        "the message was not sent; /retry sends it again (after /provider, say)",
+                    );
+                    self.last_prompt = Some(prompt);
+                    self.answered = false;
+                }
                 return;
             }
         };
         p.warn_all(&s.warnings);
+        s.files.clone_from(&prompt.files);
         self.turn += 1;
         let name = self
             .name
@@ -389,7 +436,7 @@ impl Session<'_> {
                     self.history
                         .messages
                         .first()
-                        .map_or(prompt.as_str(), |m| m.content.as_str()),
+                        .map_or(prompt.text.as_str(), |m| m.content.as_str()),
                 )
             })
             .clone();
@@ -431,17 +478,16 @@ impl Session<'_> {
             provider: s.target.provider.name.to_string(),
             model: s.target.model.clone(),
             ts: record.as_ref().map(|r| r.ts.clone()).unwrap_or_default(),
-            user: prompt,
+            user: prompt.text,
             assistant: answer.clone().filter(|a| error.is_none() || !a.is_empty()),
             error: error.clone(),
         });
         if error.is_none() {
             // The history sent (within --max-history-tokens) and its answer.
             self.history = s.input;
-            self.history.messages.push(Message {
-                role: Role::Assistant,
-                content: answer.unwrap_or_default(),
-            });
+            self.history
+                .messages
+                .push(Message::text(Role::Assistant, answer.unwrap_or_default()));
             self.answered = true;
         } else {
             self.answered = false;

@@ -1,8 +1,9 @@
 //! Tab completion in the interactive mode: slash commands, then model
 //! names (cached and built-in, for the current provider), aliases and
 //! `PROVIDER:` prefixes after `/model`, provider names after `/provider`,
-//! `on`/`off` after `/cache`. It reads nothing at Tab: the lists are made
-//! when the session starts and when `/provider` changes.
+//! `on`/`off` after `/cache`, paths after `/file` and `/save`. Model lists
+//! are made when the session starts and when the provider changes: no
+//! network at Tab.
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;
@@ -17,6 +18,7 @@ pub const COMMANDS: &[&str] = &[
     "/system",
     "/property",
     "/cache",
+    "/file",
     "/retry",
     "/clear",
     "/save",
@@ -80,8 +82,12 @@ impl Completer for LineHelper {
         &self,
         line: &str,
         pos: usize,
-        _ctx: &Context<'_>,
+        ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let head = &line[..pos];
+        if head.starts_with("/file ") || head.starts_with("/save ") {
+            return rustyline::completion::FilenameCompleter::new().complete(line, pos, ctx);
+        }
         let (start, found) = self.candidates(line, pos);
         Ok((
             start,

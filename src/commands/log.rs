@@ -1,10 +1,12 @@
 //! `hcl log`: read the request log.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::SystemTime;
 
 use serde::Serialize;
 
+use crate::annotations::{self, Known};
 use crate::cli::{LogCommand, LogConversationsArgs, LogExportArgs, LogListArgs, LogShowArgs};
 use crate::conversation;
 use crate::error::{Error, ExitStatus, Result};
@@ -28,6 +30,9 @@ pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStat
         LogCommand::Show(args) => show(args, &path, printer),
         LogCommand::Export(args) => export(args, &path, printer),
         LogCommand::Conversations(args) => conversations(args, &path, printer),
+        LogCommand::Verify(args) => super::verify::run(args, env, printer),
+        LogCommand::Push(args) => super::push::run(args, env, printer),
+        LogCommand::Stats(args) => super::stats::run(args, env, printer),
     }
 }
 
@@ -50,10 +55,11 @@ fn selected(
 
 fn list(args: &LogListArgs, config: &Config, path: &Path, printer: &Printer) -> Result<ExitStatus> {
     let records = selected(&args.select, Some(20), Some(config), path, printer)?;
+    let known = remembered(&records, path, printer)?;
     let format = TableFormat::of(args.format, args.json);
     if format == TableFormat::Json {
         for r in &records {
-            printer.json_line(r)?;
+            printer.json_line(&WithKnown::of(r, &known))?;
         }
         return Ok(ExitStatus::Success);
     }
@@ -62,22 +68,27 @@ fn list(args: &LogListArgs, config: &Config, path: &Path, printer: &Printer) -> 
         return Ok(ExitStatus::Success);
     }
     // Cut first: the answer and the prompt; dropped first: the latency,
-    // the cache status, the tokens, the provider.
-    let mut table = Table::new(vec![
+    // the cache status, the cost, the tokens, the provider.
+    let cost = |r: &Record| known.get(&r.id).and_then(|k| k.cost_usd);
+    let with_cost = records.iter().any(|r| cost(r).is_some());
+    let mut cols = vec![
         Col::keep("id"),
         Col::keep(format!("time ({})", output::local_offset())),
         Col::fixed("provider", 4),
         Col::text("model", 3, 10),
         Col::keep("status"),
-        Col::fixed("cache", 6),
+        Col::fixed("cache", 7),
         Col::fixed("tokens", 5),
-        Col::fixed("latency", 7),
-        Col::text("prompt", 0, 12),
-        Col::text("answer", 2, 12),
-    ]);
+        Col::fixed("latency", 8),
+    ];
+    if with_cost {
+        cols.push(Col::fixed("cost", 6));
+    }
+    cols.extend([Col::text("prompt", 0, 12), Col::text("answer", 2, 12)]);
+    let mut table = Table::new(cols);
     for r in &records {
         let u = &r.response.usage;
-        table.row(vec![
+        let mut row = vec![
             r.id.chars().take(8).collect::<String>(),
             output::local_time(&r.ts, false).unwrap_or_else(|| r.ts.clone()),
             r.provider.clone(),
@@ -89,9 +100,13 @@ fn list(args: &LogListArgs, config: &Config, path: &Path, printer: &Printer) -> 
                 (i, o) => format!("{}→{}", count(i), count(o)),
             },
             r.latency_ms.map_or("-".into(), |ms| format!("{ms} ms")),
-            wire::last_prompt(r.request.body.get()),
-            answer_cell(r),
-        ]);
+        ];
+        if with_cost {
+            row.push(cost(r).map_or_else(|| "-".to_string(), output::usd));
+        }
+        row.push(wire::last_prompt(r.request.body.get()));
+        row.push(answer_cell(r));
+        table.row(row);
     }
     printer.table(&table, format)?;
     Ok(ExitStatus::Success)
@@ -145,11 +160,12 @@ fn show(args: &LogShowArgs, path: &Path, printer: &Printer) -> Result<ExitStatus
             path.display()
         )));
     }
+    let known = remembered(&records, path, printer)?;
     for r in &records {
         if args.json {
-            printer.json_pretty(r)?;
+            printer.json_pretty(&WithKnown::of(r, &known))?;
         } else {
-            printer.answer(&readable(r))?;
+            printer.answer(&readable(r, known.get(&r.id)))?;
         }
     }
     Ok(ExitStatus::Success)
@@ -157,7 +173,7 @@ fn show(args: &LogShowArgs, path: &Path, printer: &Printer) -> Result<ExitStatus
 
 /// One record for a person: when, where, how it went, what was asked and
 /// what came back.
-fn readable(r: &Record) -> String {
+fn readable(r: &Record, known: Option<&Known>) -> String {
     let mut out = Vec::new();
     let mut line = |label: &str, value: String| out.push(format!("{label:<9} {value}"));
     let mut id = r.id.clone();
@@ -215,7 +231,20 @@ fn readable(r: &Record) -> String {
         );
     }
     if let Some(h) = &r.helicone.id {
-        line("helicone", h.clone());
+        let mut h = h.clone();
+        if let Some(cost) = known.and_then(|k| k.cost_usd) {
+            h.push_str(&format!(" · cost {}", output::usd(cost)));
+        }
+        if let Some(status) = known.and_then(|k| k.status.as_deref()) {
+            h.push_str(&format!(" · {status}"));
+        }
+        line("helicone", h);
+    }
+    for a in &r.attachments {
+        line(
+            "attached",
+            format!("{} ({}, {} bytes)", a.name, a.media_type, a.size),
+        );
     }
     if let Some(e) = &r.error {
         line("error", e.clone());
@@ -239,6 +268,37 @@ fn readable(r: &Record) -> String {
         (None, true) => "(empty answer)".to_string(),
     });
     out.join("\n")
+}
+
+/// What `hcl log verify` and `hcl log push` remembered about these records.
+fn remembered(
+    records: &[Record],
+    path: &Path,
+    printer: &Printer,
+) -> Result<HashMap<String, Known>> {
+    let ids: HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    let (known, warnings) = annotations::load(path, Some(&ids))?;
+    printer.warn_all(&warnings);
+    Ok(known)
+}
+
+/// A record as JSON, with what Helicone said about it (cost, latency,
+/// verdict, push) under `helicone_remembered` when anything is known.
+#[derive(Serialize)]
+struct WithKnown<'a> {
+    #[serde(flatten)]
+    record: &'a Record,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    helicone_remembered: Option<&'a Known>,
+}
+
+impl<'a> WithKnown<'a> {
+    fn of(record: &'a Record, known: &'a HashMap<String, Known>) -> Self {
+        WithKnown {
+            record,
+            helicone_remembered: known.get(&record.id),
+        }
+    }
 }
 
 /// `log show --conversation ID`: the transcript, Markdown or JSON.

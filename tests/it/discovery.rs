@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use crate::support::hcl::{Hcl, TEST_KEYS, assert_stderr_has, assert_stderr_lacks, stderr, stdout};
 use crate::support::FakeGateway;
+use crate::support::hcl::{Hcl, TEST_KEYS, assert_stderr_has, assert_stderr_lacks, stderr, stdout};
 
 fn golden(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
