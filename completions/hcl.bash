@@ -1187,7 +1187,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log__subcmd__conversations)
-            opts="-n -h -V --last --all --json --format --help --version"
+            opts="-n -h -V --last --all --format --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1421,7 +1421,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log__subcmd__list)
-            opts="-n -P -m -h -V --last --since --provider --model --grep --property --status --batch --all --json --format --help --version"
+            opts="-n -P -m -h -V --last --since --provider --model --grep --property --status --batch --all --format --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1753,7 +1753,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__models)
-            opts="-P -h -V --provider --refresh --json --format --help --version"
+            opts="-P -h -V --provider --refresh --format --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1779,7 +1779,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__providers)
-            opts="-h -V --json --format --help --version"
+            opts="-h -V --format --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1797,7 +1797,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__replay)
-            opts="-n -P -m -j -H -q -h -V --last --since --provider --model --grep --property --status --batch --all --include-replays --repeat --concurrency --expect --cache --base-url --header --timeout --junit --json --format --no-log --quiet --help --version"
+            opts="-n -P -m -j -H -q -h -V --last --since --provider --model --grep --property --status --batch --all --include-replays --repeat --concurrency --expect --cache --base-url --header --timeout --junit --format --json --no-log --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

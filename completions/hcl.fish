@@ -173,10 +173,10 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -l show-thinking -d 'Sho
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s c -l continue -d 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand providers" -l format -d 'The table\'s shape: aligned columns fitted to the terminal, TSV, or JSON' -r -f -a "table\t'Aligned columns, fitted to the terminal\'s width (boxed on a terminal)'
+complete -c hcl -n "__fish_hcl_using_subcommand providers" -l format -d 'The output\'s shape: a table, tab-separated values with a header line, or JSON [default: table]' -r -f -a "table\t'Aligned columns, fitted to the terminal\'s width (boxed on a terminal)'
 tsv\t'Tab-separated, a header line first, nothing cut'
 json\t'JSON: what `--json` prints'"
-complete -c hcl -n "__fish_hcl_using_subcommand providers" -l json -d 'Print the table as JSON (the same as --format json)'
+complete -c hcl -n "__fish_hcl_using_subcommand providers" -l json -d 'The same as --format json'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand models" -s P -l provider -d 'Only this provider (its built-in list when its key is not set)' -r -f -a "openai\t''
@@ -196,11 +196,11 @@ deepinfra\t''
 cerebras\t''
 gateway\t''
 ai-gateway\t''"
-complete -c hcl -n "__fish_hcl_using_subcommand models" -l format -d 'The table\'s shape: aligned columns fitted to the terminal, TSV, or JSON' -r -f -a "table\t'Aligned columns, fitted to the terminal\'s width (boxed on a terminal)'
+complete -c hcl -n "__fish_hcl_using_subcommand models" -l format -d 'The output\'s shape: a table, tab-separated values with a header line, or JSON [default: table]' -r -f -a "table\t'Aligned columns, fitted to the terminal\'s width (boxed on a terminal)'
 tsv\t'Tab-separated, a header line first, nothing cut'
 json\t'JSON: what `--json` prints'"
 complete -c hcl -n "__fish_hcl_using_subcommand models" -l refresh -d 'Fetch the lists again even when the cached ones are less than a day old'
-complete -c hcl -n "__fish_hcl_using_subcommand models" -l json -d 'Print JSON (the same as --format json)'
+complete -c hcl -n "__fish_hcl_using_subcommand models" -l json -d 'The same as --format json'
 complete -c hcl -n "__fish_hcl_using_subcommand models" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand models" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -s h -l help -d 'Print help'
@@ -239,11 +239,11 @@ complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
 error\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l batch -d 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)' -r
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l format -d 'The table\'s shape: aligned columns fitted to the terminal, TSV, or JSON Lines' -r -f -a "table\t'Aligned columns, fitted to the terminal\'s width (boxed on a terminal)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l format -d 'The output\'s shape: a table, tab-separated values with a header line, or JSON [default: table]' -r -f -a "table\t'Aligned columns, fitted to the terminal\'s width (boxed on a terminal)'
 tsv\t'Tab-separated, a header line first, nothing cut'
 json\t'JSON: what `--json` prints'"
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l all -d 'Every matching record'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l json -d 'Print JSON Lines instead of a table (the same as --format json; times stay UTC)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l json -d 'The same as --format json'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from show" -l conversation -d 'Print the transcript of this conversation (an id or a unique prefix) as Markdown' -r
@@ -282,11 +282,11 @@ complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s n -l last -d 'The N most recently active conversations [default: 20]' -r
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l format -d 'The table\'s shape: aligned columns fitted to the terminal, TSV, or JSON Lines' -r -f -a "table\t'Aligned columns, fitted to the terminal\'s width (boxed on a terminal)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l format -d 'The output\'s shape: a table, tab-separated values with a header line, or JSON [default: table]' -r -f -a "table\t'Aligned columns, fitted to the terminal\'s width (boxed on a terminal)'
 tsv\t'Tab-separated, a header line first, nothing cut'
 json\t'JSON: what `--json` prints'"
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l all -d 'Every conversation'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l json -d 'Print JSON Lines instead of a table (the same as --format json)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l json -d 'The same as --format json'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -s n -l last -d 'The newest N matching records (log list shows the last 20 by default)' -r
@@ -439,13 +439,13 @@ complete -c hcl -n "__fish_hcl_using_subcommand replay" -l base-url -d 'Send to 
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -s H -l header -d 'Extra header `Name: value`, replacing a logged one of that name (repeatable)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l junit -d 'Write a JUnit XML report to FILE, one testcase per replay' -r -F
-complete -c hcl -n "__fish_hcl_using_subcommand replay" -l format -d 'The report\'s shape: a table fitted to the terminal (each reason said once under it), TSV, or JSON' -r -f -a "table\t'Aligned columns, fitted to the terminal\'s width (boxed on a terminal)'
+complete -c hcl -n "__fish_hcl_using_subcommand replay" -l format -d 'The output\'s shape: a table, tab-separated values with a header line, or JSON [default: table]' -r -f -a "table\t'Aligned columns, fitted to the terminal\'s width (boxed on a terminal)'
 tsv\t'Tab-separated, a header line first, nothing cut'
 json\t'JSON: what `--json` prints'"
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l all -d 'Every matching record'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l include-replays -d 'Also select records that are themselves replays'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l cache -d 'Add `Helicone-Cache-Enabled: true` to requests first sent without caching'
-complete -c hcl -n "__fish_hcl_using_subcommand replay" -l json -d 'Print the report as one JSON object (the same as --format json)'
+complete -c hcl -n "__fish_hcl_using_subcommand replay" -l json -d 'The same as --format json'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l no-log -d 'Don\'t append the replays to the request log'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -s q -l quiet -d 'No notes or warnings; only the report and errors'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -457,12 +457,8 @@ pub enum FormatArg {
 
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
-    /// Print the table as JSON (the same as --format json).
-    #[arg(long)]
-    pub json: bool,
-    /// The table's shape: aligned columns fitted to the terminal, TSV, or JSON.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<TableFormat>,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
@@ -473,12 +469,8 @@ pub struct ModelsArgs {
     /// Fetch the lists again even when the cached ones are less than a day old.
     #[arg(long)]
     pub refresh: bool,
-    /// Print JSON (the same as --format json).
-    #[arg(long)]
-    pub json: bool,
-    /// The table's shape: aligned columns fitted to the terminal, TSV, or JSON.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<TableFormat>,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -700,24 +692,16 @@ pub struct LogConversationsArgs {
     /// Every conversation.
     #[arg(long)]
     pub all: bool,
-    /// Print JSON Lines instead of a table (the same as --format json).
-    #[arg(long)]
-    pub json: bool,
-    /// The table's shape: aligned columns fitted to the terminal, TSV, or JSON Lines.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<TableFormat>,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct LogListArgs {
     #[command(flatten)]
     pub select: SelectArgs,
-    /// Print JSON Lines instead of a table (the same as --format json; times stay UTC).
-    #[arg(long)]
-    pub json: bool,
-    /// The table's shape: aligned columns fitted to the terminal, TSV, or JSON Lines.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<TableFormat>,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
@@ -827,13 +811,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub junit: Option<PathBuf>,
 
-    /// Print the report as one JSON object (the same as --format json).
-    #[arg(long, help_heading = "Output")]
-    pub json: bool,
-
-    /// The report's shape: a table fitted to the terminal (each reason said once under it), TSV, or JSON.
-    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Output")]
-    pub format: Option<TableFormat>,
+    #[command(flatten)]
+    pub format: FormatArgs,
 
     /// Don't append the replays to the request log.
     #[arg(long, help_heading = "Output")]

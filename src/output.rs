@@ -376,17 +376,6 @@ pub fn usd(cost: f64) -> String {
     format!("${text}")
 }
 
-impl TableFormat {
-    /// `--format`, with `--json` as its shorthand.
-    pub fn of(format: Option<TableFormat>, json: bool) -> TableFormat {
-        match (format, json) {
-            (Some(f), _) => f,
-            (None, true) => TableFormat::Json,
-            (None, false) => TableFormat::Table,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Boxed,

@@ -56,7 +56,7 @@ fn selected(
 fn list(args: &LogListArgs, config: &Config, path: &Path, printer: &Printer) -> Result<ExitStatus> {
     let records = selected(&args.select, Some(20), Some(config), path, printer)?;
     let known = remembered(&records, path, printer)?;
-    let format = TableFormat::of(args.format, args.json);
+    let format = args.format.resolve();
     if format == TableFormat::Json {
         for r in &records {
             printer.json_line(&WithKnown::of(r, &known))?;
@@ -329,7 +329,7 @@ fn conversations(
         let extra = rows.len().saturating_sub(n);
         rows.drain(..extra);
     }
-    let format = TableFormat::of(args.format, args.json);
+    let format = args.format.resolve();
     if format == TableFormat::Json {
         for r in &rows {
             printer.json_line(r)?;

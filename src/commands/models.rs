@@ -111,12 +111,7 @@ pub fn run(args: &ModelsArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         aliases: aliases(&config),
         providers: listings,
     };
-    print(
-        &report,
-        &config,
-        TableFormat::of(args.format, args.json),
-        printer,
-    )
+    print(&report, &config, args.format.resolve(), printer)
 }
 
 /// Fetch the lists of the rows at `which`, concurrently.

@@ -61,7 +61,7 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
             }
         })
         .collect();
-    let format = TableFormat::of(args.format, args.json);
+    let format = args.format.resolve();
     if format == TableFormat::Json {
         printer.json(&rows)?;
         return Ok(ExitStatus::Success);

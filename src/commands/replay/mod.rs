@@ -133,7 +133,7 @@ fn write_report(args: &ReplayArgs, rows: &[Row], totals: &Totals, printer: &Prin
     if let Some(file) = &args.junit {
         write_junit(file, rows, totals)?;
     }
-    let format = TableFormat::of(args.format, args.json);
+    let format = args.format.resolve();
     if format == TableFormat::Json {
         printer.json(&Report {
             replays: rows,
