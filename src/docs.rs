@@ -253,10 +253,23 @@ pub const COMPLETION_FILES: &[(Shell, &str)] = &[
     (Shell::Elvish, "hcl.elv"),
 ];
 
+/// The script that registers hcl's completions with `shell`: at Tab it
+/// runs `COMPLETE=SHELL hcl -- WORDS…`, so hcl (on `PATH`) answers with
+/// the candidates, model names and conversation ids included.
 pub fn completion_script(shell: Shell) -> Result<String> {
-    let mut cmd = Cli::command();
+    use clap_complete::env::EnvCompleter;
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &clap_complete::env::Bash,
+        Shell::Zsh => &clap_complete::env::Zsh,
+        Shell::Fish => &clap_complete::env::Fish,
+        Shell::PowerShell => &clap_complete::env::Powershell,
+        Shell::Elvish => &clap_complete::env::Elvish,
+        _ => return Err(Error::usage(format!("no completion script for {shell}"))),
+    };
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "hcl", &mut buf);
+    completer
+        .write_registration("COMPLETE", "hcl", "hcl", "hcl", &mut buf)
+        .map_err(|e| Error::io("cannot write the completion script", e))?;
     String::from_utf8(buf).map_err(|_| Error::Protocol("a completion script is not UTF-8".into()))
 }
 

@@ -41,6 +41,8 @@ use crate::output::Printer;
 
 /// Parse the command line, run the command, map the result to an exit code.
 pub fn main() -> ExitCode {
+    // A shell asking for completions at Tab: answer and exit.
+    commands::shell_complete::answer_if_asked();
     let env = commands::process_env;
     let printer = Printer::new(&env);
     if std::env::args_os()

@@ -15,6 +15,7 @@ pub mod prompt;
 pub mod providers;
 pub mod push;
 pub mod replay;
+pub mod shell_complete;
 pub mod stats;
 pub mod stream;
 pub mod turn;

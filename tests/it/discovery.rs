@@ -567,6 +567,60 @@ fn config_can_make_chat_stream() {
     assert_stderr_lacks(&out, "waiting for");
 }
 
+/// What hcl answers a shell asking for completions of `words`, the last
+/// being completed.
+fn completions(hcl: &Hcl, words: &[&str]) -> Vec<String> {
+    let out = hcl
+        .cmd()
+        .env("COMPLETE", "bash")
+        .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+        .arg("--")
+        .args(words)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn shell_completion_offers_models_aliases_and_conversations() {
+    let gw = FakeGateway::start();
+    let hcl = with_cache(Hcl::with_gateway(&gw));
+    hcl.write_config("[aliases]\nfast = \"groq:llama-3.1-8b-instant\"\n");
+    // The provider given picks the list; models fetched before come first.
+    ok(&hcl, &["models", "-P", "groq"]);
+    let got = completions(&hcl, &["hcl", "chat", "-P", "groq", "-m", ""]);
+    assert!(got.contains(&"fake-model-a".to_string()), "{got:?}");
+    assert!(
+        got.contains(&"llama-3.3-70b-versatile".to_string()),
+        "{got:?}"
+    );
+    assert!(got.contains(&"fast".to_string()), "{got:?}");
+    assert!(!got.iter().any(|m| m.starts_with("claude-")), "{got:?}");
+    // No -P: every provider's, and PROVIDER: prefixes.
+    let got = completions(&hcl, &["hcl", "chat", "-m", "cl"]);
+    assert!(got.iter().all(|m| m.starts_with("cl")), "{got:?}");
+    assert!(
+        got.contains(&"claude-3-5-haiku-latest".to_string()),
+        "{got:?}"
+    );
+    let got = completions(&hcl, &["hcl", "stream", "-m", "gr"]);
+    assert!(got.contains(&"groq:".to_string()), "{got:?}");
+    // Conversation ids, newest first.
+    ok(&hcl, &["chat", "first conversation"]);
+    ok(&hcl, &["chat", "second conversation"]);
+    let ids: Vec<String> = hcl
+        .records()
+        .iter()
+        .map(|r| r["conversation"].as_str().unwrap().to_string())
+        .collect();
+    let got = completions(&hcl, &["hcl", "chat", "--conversation", ""]);
+    assert_eq!(got, [ids[1].clone(), ids[0].clone()]);
+    // Never the maintainer's command.
+    let got = completions(&hcl, &["hcl", "g"]);
+    assert!(!got.iter().any(|c| c.contains("generate")), "{got:?}");
+}
+
 #[cfg(unix)]
 mod pty {
     use rexpect::session::spawn_command;
