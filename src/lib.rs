@@ -19,6 +19,7 @@ mod log;
 mod output;
 mod provider;
 mod request;
+mod schema;
 mod secrets;
 mod select;
 mod settings;

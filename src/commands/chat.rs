@@ -220,6 +220,7 @@ pub fn finish(
     json: bool,
     printer: &Printer,
 ) -> Result<ExitStatus> {
+    turn::check_answer(s, &mut outcome);
     let ctx = RecordContext {
         id: &s.record_id,
         provider: s.target.provider.name,

@@ -15,4 +15,5 @@ mod keyring;
 mod log;
 mod providers;
 mod replay;
+mod settings;
 mod stream;
