@@ -71,6 +71,19 @@ Exit status: 0 all replayed; 6 --expect not met; 1-5 as for chat when a replay f
     /// The config file: its path and the effective settings.
     #[command(subcommand, after_help = examples_help("config"))]
     Config(ConfigCommand),
+    /// Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path.
+    #[command(
+        subcommand,
+        long_about = "Saved request templates. A template is a TOML file NAME.toml in the \
+templates directory (`hcl templates path`) holding any of: description, system, prompt (with \
+{input} where the arguments and stdin go), provider, model, max_tokens, temperature, top_p, \
+seed, stop, reasoning, json_object, schema (a file beside the template, or JSON), cache, \
+cache_ttl, cache_bucket, cache_seed, and the tables options (body fields, as -o sets them) and \
+properties. `hcl chat -t NAME` lays it under the flags given; `hcl chat --save NAME` writes the \
+flags as one.",
+        after_help = examples_help("templates")
+    )]
+    Templates(TemplatesCommand),
     /// Print a shell completion script.
     #[command(after_help = examples_help("completions"))]
     Completions(CompletionsArgs),
@@ -715,6 +728,39 @@ pub struct AuthCheckArgs {
     /// Whole-request timeout in seconds [default: 30].
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the saved templates with their descriptions.
+    #[command(after_help = examples_help("templates list"))]
+    List(TemplatesListArgs),
+    /// Print a template's file.
+    #[command(after_help = examples_help("templates show"))]
+    Show(TemplateNameArgs),
+    /// Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it.
+    #[command(after_help = examples_help("templates edit"))]
+    Edit(TemplateNameArgs),
+    /// Print the templates directory.
+    #[command(after_help = examples_help("templates path"))]
+    Path,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesListArgs {
+    /// Print JSON Lines instead of a table.
+    #[arg(long, conflicts_with = "names")]
+    pub json: bool,
+    /// Print only the names, one a line (for scripts and shell completion).
+    #[arg(long)]
+    pub names: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateNameArgs {
+    /// The template's name (its file is NAME.toml in `hcl templates path`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -257,6 +257,42 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "templates",
+        &[
+            (
+                "hcl chat -s \"Answer in one line\" -P anthropic --save brief \"Explain: {input}\"",
+                "Save the flags and a prompt as the template brief.",
+            ),
+            ("hcl chat -t brief \"what a cache key is\"", "Use it."),
+            ("hcl templates list", "The saved templates."),
+        ],
+    ),
+    (
+        "templates list",
+        &[
+            ("hcl templates list", "Each template and what it is for."),
+            ("hcl templates list --names", "Only the names, one a line."),
+        ],
+    ),
+    (
+        "templates show",
+        &[("hcl templates show brief", "Print the template brief.")],
+    ),
+    (
+        "templates edit",
+        &[(
+            "EDITOR=\"code -w\" hcl templates edit review",
+            "Edit (or start) the template review; it is checked when the editor closes.",
+        )],
+    ),
+    (
+        "templates path",
+        &[(
+            "ls \"$(hcl templates path)\"",
+            "The directory templates live in.",
+        )],
+    ),
+    (
         "completions",
         &[
             (

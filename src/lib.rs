@@ -62,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::GenerateDocs(args) => commands::completions::generate_docs(args, &printer),
         Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
         Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
+        Command::Templates(cmd) => commands::templates::run(cmd, &env, &printer),
         Command::Replay(args) => commands::replay::run(args, &env, &printer),
     };
     let status = match result {

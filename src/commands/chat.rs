@@ -16,6 +16,15 @@ use crate::wire::{ChatInput, Completion, FinishReason, Message, Role, WireFormat
 /// The prompt from the arguments, with stdin standing in for a `-` argument
 /// or for no arguments at all.
 pub fn read_prompt(words: &[String], printer: &Printer) -> Result<String> {
+    let prompt = read_words(words, printer)?;
+    if prompt.trim().is_empty() {
+        return Err(Error::usage("the prompt is empty; give some text to send"));
+    }
+    Ok(prompt)
+}
+
+/// [`read_prompt`], empty text allowed.
+fn read_words(words: &[String], printer: &Printer) -> Result<String> {
     let wants_stdin = words.is_empty() || words.iter().any(|w| w == "-");
     let stdin_text = if wants_stdin {
         let stdin = std::io::stdin();
@@ -57,9 +66,6 @@ pub fn read_prompt(words: &[String], printer: &Printer) -> Result<String> {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    if prompt.trim().is_empty() {
-        return Err(Error::usage("the prompt is empty; give some text to send"));
-    }
     Ok(prompt)
 }
 
@@ -68,6 +74,11 @@ pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatu
         if args.stream {
             return Err(Error::usage(
                 "--batch writes one JSON result per line and does not stream; drop --stream",
+            ));
+        }
+        if args.compose.edit || args.compose.save.is_some() || args.no_stream {
+            return Err(Error::usage(
+                "--batch reads its prompts from the file; -e, --save and --no-stream belong to a single chat",
             ));
         }
         let c = &args.conversation;
@@ -102,6 +113,18 @@ pub fn run_with(
         );
     }
     let config = super::load_config(env, printer)?;
+    let mut request_args = r.clone();
+    let template = match &r.template {
+        Some(name) => {
+            let (t, path) = settings::load_template(name)?;
+            t.apply(name, &path, &mut request_args)?;
+            Some(t)
+        }
+        None => None,
+    };
+    if let Some(name) = &args.compose.save {
+        return save_template(args, &request_args, name, printer);
+    }
     let c = &args.conversation;
     let continuing = c.continue_last || c.conversation.is_some();
     if continuing && r.session.is_some() {
@@ -110,7 +133,12 @@ pub fn run_with(
         ));
     }
     let offline = r.dry_run || r.curl;
-    let interactive = args.prompt.is_empty() && std::io::stdin().is_terminal() && !offline;
+    let template_prompt = template.as_ref().is_some_and(|t| t.prompt.is_some());
+    let interactive = args.prompt.is_empty()
+        && std::io::stdin().is_terminal()
+        && !offline
+        && !args.compose.edit
+        && !template_prompt;
     let earlier = if continuing {
         Some(turn::load_conversation(c, env, printer)?)
     } else {
@@ -122,10 +150,12 @@ pub fn run_with(
                 "--json needs a prompt: give one as an argument or on stdin (an interactive conversation prints text)",
             ));
         }
-        return super::interactive::run(args, earlier, &config, env, printer);
+        return super::interactive::run(args, request_args, earlier, &config, env, printer);
     }
-    let prompt = read_prompt(&args.prompt, printer)?;
-    let mut request_args = r.clone();
+    let Some(prompt) = compose_prompt(args, template.as_ref(), env, printer)? else {
+        printer.note("the prompt is empty: cancelled, nothing was sent");
+        return Ok(ExitStatus::Success);
+    };
     let mut input = ChatInput::default();
     if let Some(conv) = &earlier {
         turn::adopt_provider(&mut request_args, conv, printer);
@@ -145,6 +175,7 @@ pub fn run_with(
             offline,
         },
     )?;
+    settings.stream = stream || (!args.no_stream && config.streams(settings.target.provider.name));
     printer.warn_all(&settings.warnings);
     let turn = turn::TurnPlan::new(r, earlier.as_ref(), &prompt, &settings.helicone.request_id);
     turn::apply_turn(
@@ -154,16 +185,72 @@ pub fn run_with(
         c.max_history_tokens,
         printer,
     );
-    output(args, &settings, stream, printer)
+    output(args, &settings, printer)
+}
+
+/// The text the user gives: the arguments and stdin (the one place that
+/// reads them). Empty text is refused unless it only starts the editor or
+/// fills a template (which says whether it needs input).
+fn input_text(args: &ChatArgs, templated: bool, printer: &Printer) -> Result<String> {
+    if args.compose.edit || templated {
+        read_words(&args.prompt, printer)
+    } else {
+        read_prompt(&args.prompt, printer)
+    }
+}
+
+/// The prompt to send: the input (arguments and stdin), written in the
+/// editor with `-e`, laid into the template's prompt with `-t`. `None`
+/// when the editor saved an empty text.
+fn compose_prompt(
+    args: &ChatArgs,
+    template: Option<&settings::Template>,
+    env: Env<'_>,
+    printer: &Printer,
+) -> Result<Option<String>> {
+    let given = !args.prompt.is_empty() || !std::io::stdin().is_terminal();
+    let mut input = if given || (template.is_none() && !args.compose.edit) {
+        Some(input_text(args, template.is_some(), printer)?)
+    } else {
+        None
+    };
+    if args.compose.edit {
+        match super::editor::edit_text(input.as_deref().unwrap_or(""), env)? {
+            Some(text) => input = Some(text),
+            None => return Ok(None),
+        }
+    }
+    match template {
+        None => Ok(input),
+        Some(t) => t.fill(input.as_deref())?.map(Some).ok_or_else(|| {
+            Error::usage("no prompt: the template has none; give one as an argument or on stdin")
+        }),
+    }
+}
+
+/// `--save NAME`: the flags (and the prompt words) as a template.
+fn save_template(
+    args: &ChatArgs,
+    request: &crate::cli::RequestArgs,
+    name: &str,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let prompt = (!args.prompt.is_empty()).then(|| args.prompt.join(" "));
+    let t = settings::Template::from_flags(request, prompt)?;
+    let path = settings::template_path(name)?;
+    let existed = path.exists();
+    settings::write_private(&path, &t.to_toml()?)?;
+    printer.note(&format!(
+        "{} template {name}: {}",
+        if existed { "replaced" } else { "saved" },
+        path.display()
+    ));
+    Ok(ExitStatus::Success)
 }
 
 /// Show the request (`--dry-run`, `--curl`) or send it, streamed or not.
-fn output(
-    args: &ChatArgs,
-    settings: &RequestSettings,
-    stream: bool,
-    printer: &Printer,
-) -> Result<ExitStatus> {
+fn output(args: &ChatArgs, settings: &RequestSettings, printer: &Printer) -> Result<ExitStatus> {
+    let stream = settings.stream;
     let r = &args.request;
     let prepared = settings.prepare();
     if r.dry_run {

@@ -158,7 +158,59 @@ fn request_rows(config: &Config, rows: &mut Vec<Row>) -> String {
     for (k, v) in &config.properties {
         rows.push(row(format!("properties.{k}"), Some(v.clone()), "config"));
     }
+    rows.push(row(
+        "stream",
+        Some(config.stream.unwrap_or(false).to_string()),
+        given(config.stream.is_some()),
+    ));
+    generation_rows("", &config.generation(), rows);
     default_provider
+}
+
+/// The generation defaults of the file's top level or of one provider
+/// (`prefix` "providers.NAME."): each set one, as the file has it.
+fn generation_rows(prefix: &str, g: &settings::Generation<'_>, rows: &mut Vec<Row>) {
+    let mut put = |key: &str, v: Option<String>| {
+        if prefix.is_empty() || v.is_some() {
+            let (v, s) = from_config(v);
+            rows.push(row(format!("{prefix}{key}"), v, s));
+        }
+    };
+    put("system", g.system.map(str::to_string));
+    put("max_tokens", g.max_tokens.map(|v| v.to_string()));
+    put("temperature", g.temperature.map(|v| v.to_string()));
+    put("top_p", g.top_p.map(|v| v.to_string()));
+    put("seed", g.seed.map(|v| v.to_string()));
+    put(
+        "stop",
+        (!g.stop.is_empty()).then(|| serde_json::to_string(g.stop).unwrap_or_default()),
+    );
+    put("reasoning", g.reasoning.map(|e| e.name().to_string()));
+    let mut options = Vec::new();
+    if let Some(table) = g.options {
+        flatten_values(table, "", &mut options);
+    }
+    for (k, v) in options {
+        rows.push(row(format!("{prefix}options.{k}"), Some(v), "config"));
+    }
+}
+
+/// `a.b = value` pairs of a nested options table.
+fn flatten_values(
+    table: &std::collections::BTreeMap<String, serde_json::Value>,
+    prefix: &str,
+    out: &mut Vec<(String, String)>,
+) {
+    for (k, v) in table {
+        let key = format!("{prefix}{k}");
+        match v {
+            serde_json::Value::Object(map) if !map.is_empty() => {
+                let nested = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                flatten_values(&nested, &format!("{key}."), out);
+            }
+            _ => out.push((key, v.to_string())),
+        }
+    }
 }
 
 /// The Helicone key and REST API base.
@@ -236,4 +288,14 @@ fn provider_rows(
         rows.push(key_row(&format!("{prefix}.api_key"), key.as_ref()));
     }
     rows.extend(params);
+    if let Some(c) = pconf {
+        if let Some(stream) = c.stream {
+            rows.push(row(
+                format!("{prefix}.stream"),
+                Some(stream.to_string()),
+                "config",
+            ));
+        }
+        generation_rows(&format!("{prefix}."), &c.generation(), rows);
+    }
 }

@@ -6,11 +6,13 @@ pub mod batch;
 pub mod chat;
 pub mod completions;
 pub mod config;
+pub mod editor;
 pub mod interactive;
 pub mod log;
 pub mod providers;
 pub mod replay;
 pub mod stream;
+pub mod templates;
 pub mod turn;
 
 /// Reads the real process environment.

@@ -22,6 +22,7 @@ mod generation;
 mod keys;
 mod options;
 mod route;
+mod template;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -41,12 +42,15 @@ use crate::transport::{NetOptions, ProxyConfig};
 use crate::wire::{self, ChatInput, Completion, WireFormat};
 
 pub use config::{Config, Generation, ProviderConfig, config_path, load_config};
-pub use generation::effort;
 pub use keys::{
     HELICONE_KEY_NAME, HELICONE_KEY_VAR, Keys, MISSING_HELICONE_KEY, helicone_key,
     missing_key_message, provider_key,
 };
 pub use route::{Source, base_url, base_url_source_text, param_value};
+pub use template::{
+    Template, load as load_template, parse as parse_template, template_path, templates_dir,
+    write_private,
+};
 
 /// Reads one environment variable. Passed around instead of calling
 /// `std::env` directly so resolution is testable.

@@ -19,20 +19,12 @@ pub enum Effort {
 }
 
 impl Effort {
-    pub const ALL: [Effort; 3] = [Effort::Low, Effort::Medium, Effort::High];
-
     pub fn name(self) -> &'static str {
         match self {
             Effort::Low => "low",
             Effort::Medium => "medium",
             Effort::High => "high",
         }
-    }
-
-    pub fn from_name(name: &str) -> Option<Effort> {
-        Self::ALL
-            .into_iter()
-            .find(|e| e.name().eq_ignore_ascii_case(name.trim()))
     }
 }
 
@@ -199,13 +191,5 @@ mod tests {
         assert_eq!(JsonSchema::clean_name("my person.v2"), "my_person_v2");
         assert_eq!(JsonSchema::clean_name("..."), "response");
         assert_eq!(JsonSchema::clean_name(&"x".repeat(80)).len(), 64);
-    }
-
-    #[test]
-    fn effort_names_round_trip() {
-        for e in Effort::ALL {
-            assert_eq!(Effort::from_name(&e.name().to_uppercase()), Some(e));
-        }
-        assert_eq!(Effort::from_name("max"), None);
     }
 }

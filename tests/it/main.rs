@@ -7,6 +7,7 @@ mod auth;
 mod batch;
 mod bench_replay;
 mod chat;
+mod compose;
 mod conversation;
 mod docs;
 mod errors;

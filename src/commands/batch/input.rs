@@ -118,6 +118,9 @@ pub(super) struct LineSpec {
     pub(super) max_tokens: Option<u32>,
     pub(super) temperature: Option<f64>,
     pub(super) cache: Option<bool>,
+    /// A template (`hcl templates`): its settings over the flags, the
+    /// line's own fields over it, the line's prompt in its `{input}`.
+    pub(super) template: Option<String>,
     // `id` is taken out before the rest is read, so even a bad line reports it.
 }
 
