@@ -46,6 +46,9 @@ _hcl() {
             hcl,stream)
                 cmd="hcl__subcmd__stream"
                 ;;
+            hcl,templates)
+                cmd="hcl__subcmd__templates"
+                ;;
             hcl__subcmd__auth,check)
                 cmd="hcl__subcmd__auth__subcmd__check"
                 ;;
@@ -124,6 +127,9 @@ _hcl() {
             hcl__subcmd__help,stream)
                 cmd="hcl__subcmd__help__subcmd__stream"
                 ;;
+            hcl__subcmd__help,templates)
+                cmd="hcl__subcmd__help__subcmd__templates"
+                ;;
             hcl__subcmd__help__subcmd__auth,check)
                 cmd="hcl__subcmd__help__subcmd__auth__subcmd__check"
                 ;;
@@ -156,6 +162,18 @@ _hcl() {
                 ;;
             hcl__subcmd__help__subcmd__log,show)
                 cmd="hcl__subcmd__help__subcmd__log__subcmd__show"
+                ;;
+            hcl__subcmd__help__subcmd__templates,edit)
+                cmd="hcl__subcmd__help__subcmd__templates__subcmd__edit"
+                ;;
+            hcl__subcmd__help__subcmd__templates,list)
+                cmd="hcl__subcmd__help__subcmd__templates__subcmd__list"
+                ;;
+            hcl__subcmd__help__subcmd__templates,path)
+                cmd="hcl__subcmd__help__subcmd__templates__subcmd__path"
+                ;;
+            hcl__subcmd__help__subcmd__templates,show)
+                cmd="hcl__subcmd__help__subcmd__templates__subcmd__show"
                 ;;
             hcl__subcmd__log,conversations)
                 cmd="hcl__subcmd__log__subcmd__conversations"
@@ -193,6 +211,36 @@ _hcl() {
             hcl__subcmd__log__subcmd__help,show)
                 cmd="hcl__subcmd__log__subcmd__help__subcmd__show"
                 ;;
+            hcl__subcmd__templates,edit)
+                cmd="hcl__subcmd__templates__subcmd__edit"
+                ;;
+            hcl__subcmd__templates,help)
+                cmd="hcl__subcmd__templates__subcmd__help"
+                ;;
+            hcl__subcmd__templates,list)
+                cmd="hcl__subcmd__templates__subcmd__list"
+                ;;
+            hcl__subcmd__templates,path)
+                cmd="hcl__subcmd__templates__subcmd__path"
+                ;;
+            hcl__subcmd__templates,show)
+                cmd="hcl__subcmd__templates__subcmd__show"
+                ;;
+            hcl__subcmd__templates__subcmd__help,edit)
+                cmd="hcl__subcmd__templates__subcmd__help__subcmd__edit"
+                ;;
+            hcl__subcmd__templates__subcmd__help,help)
+                cmd="hcl__subcmd__templates__subcmd__help__subcmd__help"
+                ;;
+            hcl__subcmd__templates__subcmd__help,list)
+                cmd="hcl__subcmd__templates__subcmd__help__subcmd__list"
+                ;;
+            hcl__subcmd__templates__subcmd__help,path)
+                cmd="hcl__subcmd__templates__subcmd__help__subcmd__path"
+                ;;
+            hcl__subcmd__templates__subcmd__help,show)
+                cmd="hcl__subcmd__templates__subcmd__help__subcmd__show"
+                ;;
             *)
                 ;;
         esac
@@ -200,7 +248,7 @@ _hcl() {
 
     case "${cmd}" in
         hcl)
-            opts="-h -V --help --version chat stream providers log replay auth config completions generate-docs help"
+            opts="-h -V --help --version chat stream providers log replay auth config templates completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -372,7 +420,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__chat)
-            opts="-P -m -s -p -u -H -v -q -j -c -h -V --provider --model --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --continue --conversation --max-history-tokens --help --version"
+            opts="-P -m -s -o -t -p -u -H -v -q -e -j -c -h -V --provider --model --system --max-tokens --temperature --top-p --seed --stop --reasoning --json-object --schema --option --template --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --edit --save --stream --no-stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --continue --conversation --max-history-tokens --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,6 +456,42 @@ _hcl() {
                     ;;
                 --temperature)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top-p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stop)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reasoning)
+                    COMPREPLY=($(compgen -W "low medium high" -- "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -W "$(hcl templates list --names 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "$(hcl templates list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --property)
@@ -507,6 +591,10 @@ _hcl() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --save)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -680,7 +768,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__help)
-            opts="chat stream providers log replay auth config completions generate-docs help"
+            opts="chat stream providers log replay auth config templates completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -976,6 +1064,76 @@ _hcl() {
         hcl__subcmd__help__subcmd__stream)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__templates)
+            opts="list show edit path"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__templates__subcmd__edit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__templates__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__templates__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__templates__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1334,7 +1492,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__stream)
-            opts="-P -m -s -p -u -H -v -q -c -h -V --provider --model --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --show-thinking --continue --conversation --max-history-tokens --help --version"
+            opts="-P -m -s -o -t -p -u -H -v -q -e -c -h -V --provider --model --system --max-tokens --temperature --top-p --seed --stop --reasoning --json-object --schema --option --template --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --edit --save --show-thinking --continue --conversation --max-history-tokens --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1370,6 +1528,42 @@ _hcl() {
                     ;;
                 --temperature)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top-p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stop)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reasoning)
+                    COMPREPLY=($(compgen -W "low medium high" -- "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -W "$(hcl templates list --names 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "$(hcl templates list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --property)
@@ -1472,6 +1666,10 @@ _hcl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --conversation)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1480,6 +1678,160 @@ _hcl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates)
+            opts="-h -V --help --version list show edit path help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__edit)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help)
+            opts="list show edit path help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help__subcmd__edit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__list)
+            opts="-h -V --json --names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__path)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__show)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

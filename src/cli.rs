@@ -210,7 +210,7 @@ pub struct BatchArgs {
     /// Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line.
     ///
     /// Each line is an object with any of: prompt, messages, system, provider, model, properties,
-    /// user, session, max_tokens, temperature, cache, id. A line that is not a JSON object is a plain
+    /// user, session, max_tokens, temperature, cache, template, id. A line that is not a JSON object is a plain
     /// prompt. The request flags give the defaults; each line's fields override them.
     #[arg(
         long,
