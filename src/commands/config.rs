@@ -12,6 +12,7 @@ use crate::output::{self, Printer};
 use crate::provider::route::Values;
 use crate::provider::{PROVIDERS, Provider};
 use crate::settings::{self, Config, Env};
+use crate::wire;
 
 pub fn run(cmd: &ConfigCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     match cmd {
@@ -186,30 +187,12 @@ fn generation_rows(prefix: &str, g: &settings::Generation<'_>, rows: &mut Vec<Ro
         (!g.stop.is_empty()).then(|| serde_json::to_string(g.stop).unwrap_or_default()),
     );
     put("reasoning", g.reasoning.map(|e| e.name().to_string()));
-    let mut options = Vec::new();
-    if let Some(table) = g.options {
-        flatten_values(table, "", &mut options);
-    }
-    for (k, v) in options {
-        rows.push(row(format!("{prefix}options.{k}"), Some(v), "config"));
-    }
-}
-
-/// `a.b = value` pairs of a nested options table.
-fn flatten_values(
-    table: &std::collections::BTreeMap<String, serde_json::Value>,
-    prefix: &str,
-    out: &mut Vec<(String, String)>,
-) {
-    for (k, v) in table {
-        let key = format!("{prefix}{k}");
-        match v {
-            serde_json::Value::Object(map) if !map.is_empty() => {
-                let nested = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                flatten_values(&nested, &format!("{key}."), out);
-            }
-            _ => out.push((key, v.to_string())),
-        }
+    for (path, v) in g.options.map(wire::option_leaves).unwrap_or_default() {
+        rows.push(row(
+            format!("{prefix}options.{}", wire::dotted_path(&path)),
+            Some(v.to_string()),
+            "config",
+        ));
     }
 }
 

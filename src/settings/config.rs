@@ -45,8 +45,8 @@ pub struct Config {
     pub stop: Vec<String>,
     pub reasoning: Option<Effort>,
     /// Body fields, as `-o` sets them: a table, nested along dotted paths.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub options: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub options: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     pub helicone: HeliconeConfig,
     #[serde(default)]
@@ -75,7 +75,7 @@ pub struct Generation<'a> {
     pub stop: &'a [String],
     pub reasoning: Option<Effort>,
     /// Body fields, as `-o` sets them: a table, nested along dotted paths.
-    pub options: Option<&'a BTreeMap<String, serde_json::Value>>,
+    pub options: Option<&'a serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Generation<'_> {
@@ -108,8 +108,8 @@ pub struct ProviderConfig {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stop: Vec<String>,
     pub reasoning: Option<Effort>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub options: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub options: serde_json::Map<String, serde_json::Value>,
     /// The row's route parameters by name (Azure's `endpoint`, Vertex's
     /// `location`, …): the provider table says which a row takes, and
     /// loading the file refuses any other key.

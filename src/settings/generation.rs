@@ -6,10 +6,8 @@
 //! the body is built once so that a refused `-o` is a usage error before
 //! anything is sent.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
-
-use serde_json::Value;
 
 use crate::cli::{ReasoningArg, RequestArgs};
 use crate::error::{Error, Result};
@@ -132,8 +130,13 @@ fn options(
             format!("under [providers.{provider}] in the config file"),
         ),
     ] {
-        if let Some(table) = g.options {
-            flatten(table, &mut Vec::new(), &place, &mut out);
+        for (path, value) in g.options.map(wire::option_leaves).unwrap_or_default() {
+            out.push(BodyOption {
+                origin: format!("options.{} {place}", wire::dotted_path(&path)),
+                path,
+                value,
+                weak: true,
+            });
         }
     }
     for raw in &args.options {
@@ -146,33 +149,6 @@ fn options(
         });
     }
     Ok(out)
-}
-
-/// A TOML table of options as leaf paths: tables are walked, anything
-/// else is a value.
-fn flatten(
-    table: &BTreeMap<String, Value>,
-    prefix: &mut Vec<String>,
-    place: &str,
-    out: &mut Vec<BodyOption>,
-) {
-    for (k, v) in table {
-        prefix.push(k.clone());
-        match v {
-            Value::Object(map) if !map.is_empty() => {
-                let nested: BTreeMap<String, Value> =
-                    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                flatten(&nested, prefix, place, out);
-            }
-            _ => out.push(BodyOption {
-                path: prefix.clone(),
-                value: v.clone(),
-                origin: format!("options.{} {place}", wire::dotted_path(prefix)),
-                weak: true,
-            }),
-        }
-        prefix.pop();
-    }
 }
 
 /// A refusal, naming where the refused value came from.
@@ -212,34 +188,4 @@ fn refused(r: &Refused, args: &RequestArgs, layers: &[Generation<'_>; 2], provid
         key.to_string()
     };
     Error::usage(format!("{place}: {}", r.why))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn option_tables_flatten_to_leaf_paths() {
-        let table: BTreeMap<String, Value> = serde_json::from_str(
-            r#"{"generationConfig":{"topK":40,"thinkingConfig":{"thinkingBudget":0}},"metadata":{},"n":1}"#,
-        )
-        .unwrap();
-        let mut out = Vec::new();
-        flatten(&table, &mut Vec::new(), "in the config file", &mut out);
-        let paths: Vec<String> = out.iter().map(BodyOption::dotted).collect();
-        assert_eq!(
-            paths,
-            [
-                "generationConfig.thinkingConfig.thinkingBudget",
-                "generationConfig.topK",
-                "metadata",
-                "n"
-            ]
-        );
-        assert!(out.iter().all(|o| o.weak));
-        assert_eq!(
-            out[0].origin,
-            "options.generationConfig.thinkingConfig.thinkingBudget in the config file"
-        );
-    }
 }

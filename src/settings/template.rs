@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::cli::RequestArgs;
 use crate::error::{Error, Result};
@@ -65,8 +65,8 @@ pub struct Template {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_seed: Option<String>,
     /// Body fields by path, as `-o` sets them.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub options: BTreeMap<String, Value>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub options: Map<String, Value>,
     /// Helicone properties.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, String>,
@@ -207,8 +207,10 @@ impl Template {
             a.json_object = true;
             a.schema = None;
         }
-        let mut options = Vec::new();
-        flatten_options(&self.options, &mut Vec::new(), &mut options);
+        let mut options: Vec<String> = wire::option_leaves(&self.options)
+            .into_iter()
+            .map(|(path, v)| format!("{}={v}", wire::dotted_path(&path)))
+            .collect();
         let mut properties: Vec<String> = self
             .properties
             .iter()
@@ -298,7 +300,7 @@ impl Template {
                 |e| Error::usage(format!("cannot read the schema file {file}: {e}")),
             )?)),
         };
-        let mut options = BTreeMap::new();
+        let mut options = Map::new();
         for raw in &a.options {
             let (path, value) =
                 wire::parse_option(raw).map_err(|e| Error::usage(format!("-o {e}")))?;
@@ -345,28 +347,8 @@ impl Template {
     }
 }
 
-/// Options as `-o` strings: `path=JSON`.
-fn flatten_options(
-    table: &BTreeMap<String, Value>,
-    prefix: &mut Vec<String>,
-    out: &mut Vec<String>,
-) {
-    for (k, v) in table {
-        prefix.push(k.clone());
-        match v {
-            Value::Object(map) if !map.is_empty() => {
-                let nested: BTreeMap<String, Value> =
-                    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                flatten_options(&nested, prefix, out);
-            }
-            _ => out.push(format!("{}={v}", wire::dotted_path(prefix))),
-        }
-        prefix.pop();
-    }
-}
-
 /// Put `value` at `path` in a nested table.
-fn insert(table: &mut BTreeMap<String, Value>, path: &[String], value: Value) {
+fn insert(table: &mut Map<String, Value>, path: &[String], value: Value) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };
@@ -376,14 +358,12 @@ fn insert(table: &mut BTreeMap<String, Value>, path: &[String], value: Value) {
     }
     let entry = table
         .entry(first.clone())
-        .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        .or_insert_with(|| Value::Object(Map::new()));
     if !entry.is_object() {
-        *entry = Value::Object(serde_json::Map::new());
+        *entry = Value::Object(Map::new());
     }
     if let Value::Object(map) = entry {
-        let mut nested: BTreeMap<String, Value> = std::mem::take(map).into_iter().collect();
-        insert(&mut nested, rest, value);
-        *map = nested.into_iter().collect();
+        insert(map, rest, value);
     }
 }
 

@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 pub use format::{FinishReason, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
 pub use generation::{Effort, JsonSchema, Refused, ResponseFormat, Setting};
-pub use options::{BodyOption, dotted as dotted_path, parse as parse_option};
+pub use options::{
+    BodyOption, dotted as dotted_path, leaves as option_leaves, parse as parse_option,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

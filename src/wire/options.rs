@@ -27,6 +27,29 @@ impl BodyOption {
     }
 }
 
+/// The leaves of a nested options table (the config file's and a
+/// template's `[options]`): tables are walked, anything else (an empty
+/// table too) is a value at its path.
+pub fn leaves(table: &Map<String, Value>) -> Vec<(Vec<String>, Value)> {
+    fn walk(
+        table: &Map<String, Value>,
+        prefix: &mut Vec<String>,
+        out: &mut Vec<(Vec<String>, Value)>,
+    ) {
+        for (k, v) in table {
+            prefix.push(k.clone());
+            match v {
+                Value::Object(map) if !map.is_empty() => walk(map, prefix, out),
+                _ => out.push((prefix.clone(), v.clone())),
+            }
+            prefix.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(table, &mut Vec::new(), &mut out);
+    out
+}
+
 /// A path as written, with literal dots escaped.
 pub fn dotted(path: &[String]) -> String {
     path.iter()
@@ -221,6 +244,24 @@ mod tests {
         assert!(parse("a").is_err());
         assert!(parse("a..b=1").is_err());
         assert!(parse("=1").is_err());
+    }
+
+    #[test]
+    fn option_tables_flatten_to_leaf_paths() {
+        let table: Map<String, Value> = serde_json::from_str(
+            r#"{"generationConfig":{"topK":40,"thinkingConfig":{"thinkingBudget":0}},"metadata":{},"n":1}"#,
+        )
+        .unwrap();
+        let paths: Vec<String> = leaves(&table).iter().map(|(p, _)| dotted(p)).collect();
+        assert_eq!(
+            paths,
+            [
+                "generationConfig.thinkingConfig.thinkingBudget",
+                "generationConfig.topK",
+                "metadata",
+                "n"
+            ]
+        );
     }
 
     #[test]
