@@ -459,3 +459,42 @@ fn templates_edit_checks_the_file() {
     assert_eq!(out.status.code(), Some(2));
     assert_stderr_has(&out, "line 1, column 10");
 }
+
+#[cfg(unix)]
+#[test]
+fn interactive_edit_sends_the_edited_message_and_an_empty_one_cancels() {
+    use rexpect::session::spawn_command;
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    // Writes its text the first time, an empty file the second.
+    let ed = editor(
+        &hcl,
+        "ed.sh",
+        r#"if [ -e "$0.done" ]; then : > "$1"; else printf 'from the editor: %s' "$(cat "$1")" > "$1"; touch "$0.done"; fi"#,
+    );
+    write_template(&hcl, "terse", "system = \"Be terse\"\n");
+    let mut cmd = hcl.std_cmd();
+    cmd.env("TERM", "xterm")
+        .env("EDITOR", &ed)
+        .args(["chat", "-P", "anthropic", "-t", "terse"]);
+    let mut p = spawn_command(cmd, Some(10_000)).unwrap();
+    p.exp_string("/help lists the commands").unwrap();
+    p.exp_string("> ").unwrap();
+    p.send_line("/edit draft").unwrap();
+    p.exp_string("Hello! You said: from the editor: draft")
+        .unwrap();
+    p.exp_string("> ").unwrap();
+    p.send_line("/edit").unwrap();
+    p.exp_string("cancelled, nothing was sent").unwrap();
+    p.exp_string("> ").unwrap();
+    p.send_line("/exit").unwrap();
+    p.exp_eof().unwrap();
+    let reqs = gw.requests();
+    assert_eq!(reqs.len(), 1);
+    let b = reqs[0].json();
+    assert_eq!(
+        b["system"], "Be terse",
+        "the template applies to the conversation"
+    );
+    assert_eq!(b["messages"][0]["content"], "from the editor: draft");
+}
