@@ -28,6 +28,9 @@ _hcl() {
             hcl,config)
                 cmd="hcl__subcmd__config"
                 ;;
+            hcl,feedback)
+                cmd="hcl__subcmd__feedback"
+                ;;
             hcl,generate-docs)
                 cmd="hcl__subcmd__generate__subcmd__docs"
                 ;;
@@ -42,6 +45,9 @@ _hcl() {
                 ;;
             hcl,replay)
                 cmd="hcl__subcmd__replay"
+                ;;
+            hcl,score)
+                cmd="hcl__subcmd__score"
                 ;;
             hcl,stream)
                 cmd="hcl__subcmd__stream"
@@ -109,6 +115,9 @@ _hcl() {
             hcl__subcmd__help,config)
                 cmd="hcl__subcmd__help__subcmd__config"
                 ;;
+            hcl__subcmd__help,feedback)
+                cmd="hcl__subcmd__help__subcmd__feedback"
+                ;;
             hcl__subcmd__help,generate-docs)
                 cmd="hcl__subcmd__help__subcmd__generate__subcmd__docs"
                 ;;
@@ -123,6 +132,9 @@ _hcl() {
                 ;;
             hcl__subcmd__help,replay)
                 cmd="hcl__subcmd__help__subcmd__replay"
+                ;;
+            hcl__subcmd__help,score)
+                cmd="hcl__subcmd__help__subcmd__score"
                 ;;
             hcl__subcmd__help,stream)
                 cmd="hcl__subcmd__help__subcmd__stream"
@@ -160,8 +172,17 @@ _hcl() {
             hcl__subcmd__help__subcmd__log,path)
                 cmd="hcl__subcmd__help__subcmd__log__subcmd__path"
                 ;;
+            hcl__subcmd__help__subcmd__log,push)
+                cmd="hcl__subcmd__help__subcmd__log__subcmd__push"
+                ;;
             hcl__subcmd__help__subcmd__log,show)
                 cmd="hcl__subcmd__help__subcmd__log__subcmd__show"
+                ;;
+            hcl__subcmd__help__subcmd__log,stats)
+                cmd="hcl__subcmd__help__subcmd__log__subcmd__stats"
+                ;;
+            hcl__subcmd__help__subcmd__log,verify)
+                cmd="hcl__subcmd__help__subcmd__log__subcmd__verify"
                 ;;
             hcl__subcmd__help__subcmd__templates,edit)
                 cmd="hcl__subcmd__help__subcmd__templates__subcmd__edit"
@@ -190,8 +211,17 @@ _hcl() {
             hcl__subcmd__log,path)
                 cmd="hcl__subcmd__log__subcmd__path"
                 ;;
+            hcl__subcmd__log,push)
+                cmd="hcl__subcmd__log__subcmd__push"
+                ;;
             hcl__subcmd__log,show)
                 cmd="hcl__subcmd__log__subcmd__show"
+                ;;
+            hcl__subcmd__log,stats)
+                cmd="hcl__subcmd__log__subcmd__stats"
+                ;;
+            hcl__subcmd__log,verify)
+                cmd="hcl__subcmd__log__subcmd__verify"
                 ;;
             hcl__subcmd__log__subcmd__help,conversations)
                 cmd="hcl__subcmd__log__subcmd__help__subcmd__conversations"
@@ -208,8 +238,17 @@ _hcl() {
             hcl__subcmd__log__subcmd__help,path)
                 cmd="hcl__subcmd__log__subcmd__help__subcmd__path"
                 ;;
+            hcl__subcmd__log__subcmd__help,push)
+                cmd="hcl__subcmd__log__subcmd__help__subcmd__push"
+                ;;
             hcl__subcmd__log__subcmd__help,show)
                 cmd="hcl__subcmd__log__subcmd__help__subcmd__show"
+                ;;
+            hcl__subcmd__log__subcmd__help,stats)
+                cmd="hcl__subcmd__log__subcmd__help__subcmd__stats"
+                ;;
+            hcl__subcmd__log__subcmd__help,verify)
+                cmd="hcl__subcmd__log__subcmd__help__subcmd__verify"
                 ;;
             hcl__subcmd__templates,edit)
                 cmd="hcl__subcmd__templates__subcmd__edit"
@@ -248,7 +287,7 @@ _hcl() {
 
     case "${cmd}" in
         hcl)
-            opts="-h -V --help --version chat stream providers log replay auth config templates completions generate-docs help"
+            opts="-h -V --help --version chat stream providers log replay auth feedback score config templates completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -420,7 +459,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__chat)
-            opts="-P -m -s -o -t -p -u -H -v -q -e -j -c -h -V --provider --model --system --max-tokens --temperature --top-p --seed --stop --reasoning --json-object --schema --option --template --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --edit --save --stream --no-stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --continue --conversation --max-history-tokens --help --version"
+            opts="-P -m -f -s -o -t -p -u -H -v -q -e -j -c -h -V --provider --model --file --system --max-tokens --temperature --top-p --seed --stop --reasoning --json-object --schema --option --template --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --edit --save --stream --no-stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --continue --conversation --max-history-tokens --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,6 +478,14 @@ _hcl() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -749,6 +796,32 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__feedback)
+            opts="-h -V --batch --results --json --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --results)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__generate__subcmd__docs)
             opts="-h -V --dir --check --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -768,7 +841,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__help)
-            opts="chat stream providers log replay auth config templates completions generate-docs help"
+            opts="chat stream providers log replay auth feedback score config templates completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -921,6 +994,20 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__help__subcmd__feedback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__help__subcmd__generate__subcmd__docs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -950,7 +1037,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__help__subcmd__log)
-            opts="list show path export conversations"
+            opts="list show path export conversations verify push stats"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1019,7 +1106,49 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__help__subcmd__log__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__help__subcmd__log__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__log__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__log__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1048,6 +1177,20 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__help__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__score)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1146,7 +1289,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log)
-            opts="-h -V --help --version list show path export conversations help"
+            opts="-h -V --help --version list show path export conversations verify push stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1182,7 +1325,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log__subcmd__export)
-            opts="-n -h -V --har --last --since --provider --model --property --status --all --help --version"
+            opts="-n -h -V --har --last --since --provider --model --property --status --batch --all --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1220,6 +1363,10 @@ _hcl() {
                     COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
                     return 0
                     ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1228,7 +1375,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__log__subcmd__help)
-            opts="list show path export conversations help"
+            opts="list show path export conversations verify push stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1311,6 +1458,20 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__log__subcmd__help__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__log__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1325,8 +1486,36 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__log__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__log__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__log__subcmd__list)
-            opts="-n -h -V --last --since --provider --model --property --status --all --json --help --version"
+            opts="-n -h -V --last --since --provider --model --property --status --batch --all --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1360,6 +1549,10 @@ _hcl() {
                     COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
                     return 0
                     ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1374,6 +1567,64 @@ _hcl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__log__subcmd__push)
+            opts="-n -q -h -V --last --since --provider --model --property --status --batch --all --include-direct --no-verify --grace --dry-run --format --json --timeout --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table tsv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1399,6 +1650,126 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__log__subcmd__stats)
+            opts="-n -h -V --last --since --provider --model --property --status --batch --all --by --format --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table tsv json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__log__subcmd__verify)
+            opts="-n -q -h -V --last --since --provider --model --property --status --batch --all --grace --expect --junit --format --json --timeout --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -W "logged" -- "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table tsv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__providers)
             opts="-h -V --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1414,7 +1785,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__replay)
-            opts="-n -j -H -q -h -V --last --since --provider --model --property --status --all --include-replays --repeat --concurrency --expect --cache --base-url --header --timeout --junit --json --no-log --quiet --help --version"
+            opts="-n -j -H -q -h -V --last --since --provider --model --property --status --batch --all --include-replays --repeat --concurrency --expect --cache --base-url --header --timeout --junit --json --no-log --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1446,6 +1817,10 @@ _hcl() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repeat)
@@ -1491,8 +1866,34 @@ _hcl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hcl__subcmd__score)
+            opts="-h -V --batch --results --json --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --results)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hcl__subcmd__stream)
-            opts="-P -m -s -o -t -p -u -H -v -q -e -c -h -V --provider --model --system --max-tokens --temperature --top-p --seed --stop --reasoning --json-object --schema --option --template --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --edit --save --show-thinking --continue --conversation --max-history-tokens --help --version"
+            opts="-P -m -f -s -o -t -p -u -H -v -q -e -c -h -V --provider --model --file --system --max-tokens --temperature --top-p --seed --stop --reasoning --json-object --schema --option --template --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --edit --save --show-thinking --continue --conversation --max-history-tokens --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1511,6 +1912,14 @@ _hcl() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

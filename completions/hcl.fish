@@ -32,6 +32,8 @@ complete -c hcl -n "__fish_hcl_needs_command" -f -a "providers" -d 'Show the pro
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "log" -d 'Read the local request log'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "feedback" -d 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "score" -d 'Attach scores (integers or booleans) to logged requests in Helicone'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "config" -d 'The config file: its path and the effective settings'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "templates" -d 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -55,6 +57,7 @@ cerebras\t''
 gateway\t''
 ai-gateway\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s f -l file -d 'Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s s -l system -d 'System prompt' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l temperature -d 'Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1)' -r
@@ -138,6 +141,7 @@ cerebras\t''
 gateway\t''
 ai-gateway\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s f -l file -d 'Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s s -l system -d 'System prompt' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l temperature -d 'Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1)' -r
@@ -197,14 +201,17 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -s V -l version -d 'Prin
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -l json -d 'Print the table as JSON'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand providers" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -s h -l help -d 'Print help'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "list" -d 'List logged exchanges, newest last'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "path" -d 'Print the log file\'s path'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
-complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -f -a "list" -d 'List logged exchanges, newest last'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -f -a "path" -d 'Print the log file\'s path'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -f -a "verify" -d 'Ask Helicone whether it logged each selected request: logged, missing, pending, direct, mismatch'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -f -a "push" -d 'Send the requests Helicone lacks through its custom-logging API, once each'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -f -a "stats" -d 'Counts, errors, cache hit rate, tokens, cost and latency percentiles, grouped with --by'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and not __fish_seen_subcommand_from list show path export conversations verify push stats help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s n -l last -d 'The newest N matching records [log list: 20]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l provider -d 'Only records of this provider' -r -f -a "openai\t''
@@ -228,6 +235,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
 error\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l batch -d 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l all -d 'Every matching record'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l json -d 'Print JSON Lines instead of a table'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -262,6 +270,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
 error\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l batch -d 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l all -d 'Every matching record'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
@@ -270,11 +279,119 @@ complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -l json -d 'Print JSON Lines instead of a table'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from conversations" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -s n -l last -d 'The newest N matching records [log list: 20]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l provider -d 'Only records of this provider' -r -f -a "openai\t''
+azure\t''
+anthropic\t''
+gemini\t''
+vertex\t''
+groq\t''
+together\t''
+openrouter\t''
+mistral\t''
+fireworks\t''
+perplexity\t''
+deepseek\t''
+xai\t''
+deepinfra\t''
+cerebras\t''
+gateway\t''
+ai-gateway\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l model -d 'Only records of this model' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
+error\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l batch -d 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l grace -d 'A request not in Helicone is pending, not missing, until it is this old (`30s`, `10m`, `2h`)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l expect -d 'Exit 6 when a request is missing or mismatched (pending and direct ones do not count)' -r -f -a "logged\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l junit -d 'Write a JUnit XML report to FILE, one testcase per request' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l format -d 'The output\'s shape: a table, tab-separated values with a header line, or JSON [default: table]' -r -f -a "table\t''
+tsv\t''
+json\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l timeout -d 'Timeout of each call to Helicone\'s REST API, in seconds [default: 30]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l all -d 'Every matching record'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -l json -d 'The same as --format json'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'No notes or warnings; only the report and errors'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -s n -l last -d 'The newest N matching records [log list: 20]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l provider -d 'Only records of this provider' -r -f -a "openai\t''
+azure\t''
+anthropic\t''
+gemini\t''
+vertex\t''
+groq\t''
+together\t''
+openrouter\t''
+mistral\t''
+fireworks\t''
+perplexity\t''
+deepseek\t''
+xai\t''
+deepinfra\t''
+cerebras\t''
+gateway\t''
+ai-gateway\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l model -d 'Only records of this model' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
+error\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l batch -d 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l grace -d 'When verifying: a request not in Helicone is pending (and not pushed) until it is this old' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l format -d 'The output\'s shape: a table, tab-separated values with a header line, or JSON [default: table]' -r -f -a "table\t''
+tsv\t''
+json\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l timeout -d 'Timeout of each call to Helicone\'s REST API, in seconds [default: 30]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l all -d 'Every matching record'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l include-direct -d 'Also push requests sent with --direct, which Helicone never saw'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l no-verify -d 'Push without asking Helicone first (requests already pushed are still skipped)'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l dry-run -d 'Print what would be sent (URL, headers with the key masked, payload); send nothing'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -l json -d 'The same as --format json'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -s q -l quiet -d 'No notes or warnings; only the report and errors'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from push" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -s n -l last -d 'The newest N matching records [log list: 20]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -l provider -d 'Only records of this provider' -r -f -a "openai\t''
+azure\t''
+anthropic\t''
+gemini\t''
+vertex\t''
+groq\t''
+together\t''
+openrouter\t''
+mistral\t''
+fireworks\t''
+perplexity\t''
+deepseek\t''
+xai\t''
+deepinfra\t''
+cerebras\t''
+gateway\t''
+ai-gateway\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -l model -d 'Only records of this model' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
+error\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -l batch -d 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -l by -d 'Group by `provider`, `model`, `batch` or `property:NAME` [default: one row for everything]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -l format -d 'The output\'s shape: a table, tab-separated values with a header line, or JSON [default: table]' -r -f -a "table\t''
+tsv\t''
+json\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -l all -d 'Every matching record'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -l json -d 'The same as --format json'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "list" -d 'List logged exchanges, newest last'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the log file\'s path'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Ask Helicone whether it logged each selected request: logged, missing, pending, direct, mismatch'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "push" -d 'Send the requests Helicone lacks through its custom-logging API, once each'
+complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Counts, errors, cache hit rate, tokens, cost and latency percentiles, grouped with --by'
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -s n -l last -d 'The newest N matching records [log list: 20]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l since -d 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time' -r
@@ -299,6 +416,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand replay" -l model -d 'Only record
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
 error\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand replay" -l batch -d 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l repeat -d 'Send each request N times, one after another (a bucket of size N needs N sends to hit)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -s j -l concurrency -d 'Requests in flight at once' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l expect -d 'Exit 6 unless every replay was a HIT (or a MISS); with --repeat, the last send of each request counts' -r -f -a "hit\t''
@@ -320,7 +438,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcom
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "set" -d 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "delete" -d 'Delete a key from the OS keyring'
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "status" -d 'Show where each key was found (env, keyring, config or none), as a fingerprint'
-complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "check" -d 'Verify the Helicone key with one cheap call to Helicone\'s REST API'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "check" -d 'Say what the Helicone key can do: proxy logging, read and write, each on its own'
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and not __fish_seen_subcommand_from set delete status check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
@@ -336,8 +454,20 @@ complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a key from the OS keyring'
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show where each key was found (env, keyring, config or none), as a fingerprint'
-complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "check" -d 'Verify the Helicone key with one cheap call to Helicone\'s REST API'
+complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "check" -d 'Say what the Helicone key can do: proxy logging, read and write, each on its own'
 complete -c hcl -n "__fish_hcl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand feedback" -l batch -d 'Every successful request of this `hcl chat --batch` run (its Hcl-Batch property)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand feedback" -l results -d 'Every request named (by log_id) in this `hcl chat --batch` results file' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand feedback" -l timeout -d 'Timeout of each call to Helicone\'s REST API, in seconds [default: 30]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand feedback" -l json -d 'Print one JSON object instead of text'
+complete -c hcl -n "__fish_hcl_using_subcommand feedback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand feedback" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand score" -l batch -d 'Every successful request of this `hcl chat --batch` run (its Hcl-Batch property)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand score" -l results -d 'Every request named (by log_id) in this `hcl chat --batch` results file' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand score" -l timeout -d 'Timeout of each call to Helicone\'s REST API, in seconds [default: 30]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand score" -l json -d 'Print one JSON object instead of text'
+complete -c hcl -n "__fish_hcl_using_subcommand score" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand score" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
@@ -379,26 +509,31 @@ complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l dir -d 'The re
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l check -d 'Compare instead of writing; exit 1 when a file is out of date'
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "chat" -d 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "log" -d 'Read the local request log'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "config" -d 'The config file: its path and the effective settings'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "templates" -d 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth config templates completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "chat" -d 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "log" -d 'Read the local request log'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "feedback" -d 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "score" -d 'Attach scores (integers or booleans) to logged requests in Helicone'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "config" -d 'The config file: its path and the effective settings'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "templates" -d 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "list" -d 'List logged exchanges, newest last'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "path" -d 'Print the log file\'s path'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "export" -d 'Write logged exchanges to a file other tools open (every record unless narrowed)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "conversations" -d 'List conversations: id, turns, first prompt, providers, model and last activity'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "verify" -d 'Ask Helicone whether it logged each selected request: logged, missing, pending, direct, mismatch'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "push" -d 'Send the requests Helicone lacks through its custom-logging API, once each'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "stats" -d 'Counts, errors, cache hit rate, tokens, cost and latency percentiles, grouped with --by'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "set" -d 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "delete" -d 'Delete a key from the OS keyring'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show where each key was found (env, keyring, config or none), as a fingerprint'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "check" -d 'Verify the Helicone key with one cheap call to Helicone\'s REST API'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "check" -d 'Say what the Helicone key can do: proxy logging, read and write, each on its own'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective settings and where each came from; keys as fingerprints'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "list" -d 'List the saved templates with their descriptions'

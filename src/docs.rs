@@ -78,7 +78,11 @@ fn environment() -> Vec<(String, String)> {
         ("HCL_NO_KEYRING", "1: never touch the OS keyring."),
         (
             "HCL_HELICONE_API_BASE",
-            "The Helicone REST API base for hcl auth check (self-hosted installs).",
+            "Helicone's REST API base for auth check, log verify, feedback and score (default https://api.helicone.ai; EU keys use https://eu.api.helicone.ai).",
+        ),
+        (
+            "HCL_HELICONE_LOG_BASE",
+            "Helicone's custom-logging base for log push (default https://api.worker.helicone.ai; required when HCL_HELICONE_API_BASE points at a self-hosted Helicone).",
         ),
         (
             "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
@@ -99,6 +103,10 @@ const FILES: &[(&str, &str)] = &[
     (
         "$HCL_LOG, else ~/.local/share/hcl/requests.jsonl (Linux), ~/Library/Application Support/hcl/requests.jsonl (macOS)",
         "The request log: JSON Lines, one record per exchange, mode 0600.",
+    ),
+    (
+        "requests.helicone.jsonl beside the log",
+        "What Helicone said about logged requests (log verify's verdict, cost and latency; log push's pushes), one event per line, mode 0600.",
     ),
     (
         "$HCL_CONFIG, else ~/.config/hcl/config.toml (Linux), ~/Library/Application Support/hcl/config.toml (macOS)",

@@ -1,6 +1,6 @@
 //! `hcl chat`: one request, answer printed when complete.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 
 use crate::cli::ChatArgs;
 use crate::error::{Error, ExitStatus, Result};
@@ -11,63 +11,7 @@ use crate::output::Printer;
 use crate::request::PreparedRequest;
 use crate::settings::{self, Env, RequestSettings, ResolveContext};
 use crate::transport::Client;
-use crate::wire::{ChatInput, Completion, FinishReason, Message, Role, WireFormat};
-
-/// The prompt from the arguments, with stdin standing in for a `-` argument
-/// or for no arguments at all.
-pub fn read_prompt(words: &[String], printer: &Printer) -> Result<String> {
-    let prompt = read_words(words, printer)?;
-    if prompt.trim().is_empty() {
-        return Err(Error::usage("the prompt is empty; give some text to send"));
-    }
-    Ok(prompt)
-}
-
-/// [`read_prompt`], empty text allowed.
-fn read_words(words: &[String], printer: &Printer) -> Result<String> {
-    let wants_stdin = words.is_empty() || words.iter().any(|w| w == "-");
-    let stdin_text = if wants_stdin {
-        let stdin = std::io::stdin();
-        if stdin.is_terminal() {
-            if words.is_empty() {
-                return Err(Error::usage(
-                    "no prompt: give one as an argument (hcl chat \"…\") or pipe it on stdin",
-                ));
-            }
-            printer.note("reading the prompt for '-' from the terminal; end it with Ctrl-D");
-        }
-        let mut buf = Vec::new();
-        stdin
-            .lock()
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::usage(format!("cannot read the prompt from stdin: {e}")))?;
-        let text = String::from_utf8(buf).map_err(|e| {
-            Error::usage(format!(
-                "the prompt on stdin is not UTF-8 (byte {})",
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
-        Some(text.trim_end_matches(['\n', '\r']).to_string())
-    } else {
-        None
-    };
-    let prompt = if words.is_empty() {
-        stdin_text.unwrap_or_default()
-    } else {
-        words
-            .iter()
-            .map(|w| {
-                if w == "-" {
-                    stdin_text.as_deref().unwrap_or("")
-                } else {
-                    w.as_str()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    Ok(prompt)
-}
+use crate::wire::{ChatInput, Completion, FinishReason, WireFormat};
 
 pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     if let Some(input) = &args.batch.batch {
@@ -161,10 +105,7 @@ pub fn run_with(
         turn::adopt_provider(&mut request_args, conv, printer);
         input = conv.history.clone();
     }
-    input.messages.push(Message {
-        role: Role::User,
-        content: prompt.clone(),
-    });
+    input.messages.push(prompt.message());
     let mut settings = settings::resolve(
         &request_args,
         ResolveContext {
@@ -177,7 +118,13 @@ pub fn run_with(
     )?;
     settings.stream = stream || (!args.no_stream && config.streams(settings.target.provider.name));
     printer.warn_all(&settings.warnings);
-    let turn = turn::TurnPlan::new(r, earlier.as_ref(), &prompt, &settings.helicone.request_id);
+    settings.files = prompt.files;
+    let turn = turn::TurnPlan::new(
+        r,
+        earlier.as_ref(),
+        &prompt.text,
+        &settings.helicone.request_id,
+    );
     turn::apply_turn(
         &mut settings,
         &turn,
@@ -188,44 +135,39 @@ pub fn run_with(
     output(args, &settings, printer)
 }
 
-/// The text the user gives: the arguments and stdin (the one place that
-/// reads them). Empty text is refused unless it only starts the editor or
-/// fills a template (which says whether it needs input).
-fn input_text(args: &ChatArgs, templated: bool, printer: &Printer) -> Result<String> {
-    if args.compose.edit || templated {
-        read_words(&args.prompt, printer)
-    } else {
-        read_prompt(&args.prompt, printer)
-    }
-}
-
-/// The prompt to send: the input (arguments and stdin), written in the
-/// editor with `-e`, laid into the template's prompt with `-t`. `None`
-/// when the editor saved an empty text.
+/// The prompt to send: the arguments, stdin and `--file`s, written in the
+/// editor with `-e` (which opens on that text), laid into the template's
+/// prompt with `-t`. `None` when the editor saved an empty text.
 fn compose_prompt(
     args: &ChatArgs,
     template: Option<&settings::Template>,
     env: Env<'_>,
     printer: &Printer,
-) -> Result<Option<String>> {
-    let given = !args.prompt.is_empty() || !std::io::stdin().is_terminal();
-    let mut input = if given || (template.is_none() && !args.compose.edit) {
-        Some(input_text(args, template.is_some(), printer)?)
+) -> Result<Option<super::prompt::Prompt>> {
+    let r = &args.request;
+    let flexible = args.compose.edit || template.is_some();
+    // With only the editor or a template to go on, a terminal is not read.
+    let given = !args.prompt.is_empty() || !r.files.is_empty() || !std::io::stdin().is_terminal();
+    let mut prompt = if given || !flexible {
+        super::prompt::read(&args.prompt, &r.files, flexible, printer)?
     } else {
-        None
+        super::prompt::Prompt::default()
     };
     if args.compose.edit {
-        match super::editor::edit_text(input.as_deref().unwrap_or(""), env)? {
-            Some(text) => input = Some(text),
+        match super::editor::edit_text(&prompt.text, env)? {
+            Some(text) => prompt.text = text,
             None => return Ok(None),
         }
     }
-    match template {
-        None => Ok(input),
-        Some(t) => t.fill(input.as_deref())?.map(Some).ok_or_else(|| {
-            Error::usage("no prompt: the template has none; give one as an argument or on stdin")
-        }),
+    if let Some(t) = template {
+        prompt.text = t.fill(Some(&prompt.text))?.unwrap_or_default();
     }
+    if prompt.is_empty() {
+        return Err(Error::usage(
+            "no prompt: give one as an argument or on stdin (the template has none)",
+        ));
+    }
+    Ok(Some(prompt))
 }
 
 /// `--save NAME`: the flags (and the prompt words) as a template.

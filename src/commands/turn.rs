@@ -133,12 +133,14 @@ pub fn apply_turn(
     });
 }
 
-/// Stamp a log record with the conversation turn it is.
+/// Stamp a log record with the conversation turn it is and the files it
+/// attached.
 pub fn mark_turn(record: &mut Record, s: &RequestSettings) {
     if let Some(t) = &s.conversation {
         record.conversation = Some(t.id.clone());
         record.turn = Some(t.turn);
     }
+    record.attachments.clone_from(&s.files);
 }
 
 /// Append the exchange to the log, unless `--no-log`; a failure to log is

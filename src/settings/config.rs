@@ -61,6 +61,9 @@ pub struct HeliconeConfig {
     /// The REST API base for `hcl auth check` (self-hosted Helicone);
     /// `HCL_HELICONE_API_BASE` overrides it.
     pub api_base: Option<String>,
+    /// The custom-logging base of `hcl log push` (Helicone's worker);
+    /// `HCL_HELICONE_LOG_BASE` overrides it.
+    pub log_base: Option<String>,
 }
 
 /// Generation defaults, at the top of the config file and under
@@ -114,7 +117,14 @@ pub struct ProviderConfig {
     /// `location`, …): the provider table says which a row takes, and
     /// loading the file refuses any other key.
     #[serde(flatten)]
-    pub params: BTreeMap<String, String>,
+    pub params: BTreeMap<String, toml::Value>,
+}
+
+impl ProviderConfig {
+    /// A route parameter's value, as the file gives it.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name).and_then(toml::Value::as_str)
+    }
 }
 
 impl ProviderConfig {
@@ -240,6 +250,15 @@ fn check_providers(config: &Config) -> std::result::Result<(), String> {
                 provider::names().join(", ")
             ));
         };
+        if let Some((key, _)) = pc
+            .params
+            .iter()
+            .find(|(k, v)| row.param(k).is_some() && v.as_str().is_none())
+        {
+            return Err(format!(
+                "has {key} under [providers.{name}] that is not a string; write it in quotes"
+            ));
+        }
         if let Some(key) = pc.params.keys().find(|k| row.param(k).is_none()) {
             let takes: Vec<&str> = ["base_url", "model", "api_key", "stream"]
                 .into_iter()

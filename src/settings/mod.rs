@@ -87,6 +87,9 @@ pub struct RequestSettings {
     pub conversation: Option<TurnId>,
     /// `--schema`: what the answer must meet.
     pub schema: Option<Arc<Schema>>,
+    /// The files this request attaches, for its log record (the caller that
+    /// read them sets it).
+    pub files: Vec<log::AttachedFile>,
 }
 
 impl RequestSettings {
@@ -230,6 +233,7 @@ impl<'a> Resolver<'a> {
         let extra_headers = options::extra_headers(args)?;
         let (input, schema) =
             generation::resolve(args, input, self.config, &target, stream, &mut self.schemas)?;
+        attachments(&target, &input)?;
         warnings.retain(|w| self.said.insert(w.clone()));
         Ok(RequestSettings {
             target,
@@ -241,6 +245,7 @@ impl<'a> Resolver<'a> {
             warnings,
             conversation: None,
             schema,
+            files: Vec::new(),
         })
     }
 
@@ -276,6 +281,21 @@ impl<'a> Resolver<'a> {
         self.targets.insert(key, Arc::clone(&target));
         Ok(target)
     }
+}
+
+/// Attachments: every image and PDF of the request (the history's too, when
+/// a conversation moves to another provider) of a type and size the target
+/// takes, before anything is sent.
+fn attachments(target: &Target, input: &ChatInput) -> Result<()> {
+    if input.messages.iter().all(|m| m.attachments.is_empty()) {
+        return Ok(());
+    }
+    let who = target.provider.name;
+    target
+        .provider
+        .attachment_limits(target.format)
+        .check(who, input)
+        .map_err(Error::usage)
 }
 
 /// Timeouts and an extra CA.
@@ -589,6 +609,18 @@ mod tests {
         std::fs::write(&path, "provider = \"openai\"\ncache = maybe\n").unwrap();
         let err = config::load_config_from(&path).unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
+        std::fs::write(&path, "[providers.azure]\nendpoint = 1\n").unwrap();
+        let err = config::load_config_from(&path).unwrap_err().to_string();
+        assert!(err.contains("endpoint under [providers.azure]"), "{err}");
+        std::fs::write(&path, "[providers.azure]\nlocation = \"x\"\n").unwrap();
+        let err = config::load_config_from(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("unknown key 'location'") && err.contains("api_version"),
+            "{err}"
+        );
+        std::fs::write(&path, "[providers.opneai]\n").unwrap();
+        let err = config::load_config_from(&path).unwrap_err().to_string();
+        assert!(err.contains("[providers.opneai]"), "{err}");
         std::fs::write(&path, "providr = \"openai\"\n").unwrap();
         let err = config::load_config_from(&path).unwrap_err().to_string();
         assert!(err.contains("line 1") && err.contains("providr"), "{err}");

@@ -1,14 +1,14 @@
 //! Anthropic Messages.
 
 use serde::{Deserialize, Serialize};
-
 use serde_json::Value;
 
+use super::attach::{Attachment, Limits, MIB, Measure, MediaType};
 use super::event::StreamEvent;
 use super::generation::at_most;
 use super::{
-    ChatInput, Completion, Effort, HistoryError, Refused, ResponseFormat, Role, Setting, ToolCall,
-    Usage,
+    ChatInput, Completion, Effort, HistoryError, Message, Refused, ResponseFormat, Role, Setting,
+    ToolCall, Usage,
 };
 
 /// Anthropic requires `max_tokens`; this is sent when none is given (with
@@ -50,7 +50,79 @@ pub struct Request<'a> {
 #[derive(Debug, Serialize)]
 pub struct ReqMessage<'a> {
     pub role: &'static str,
-    pub content: &'a str,
+    pub content: ReqContent<'a>,
+}
+
+/// A message's content: plain text, or (with attachments) a list of blocks.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ReqContent<'a> {
+    Text(&'a str),
+    Blocks(Vec<ReqBlock<'a>>),
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ReqBlock<'a> {
+    Image { source: Source<'a> },
+    Document { source: Source<'a> },
+    Text { text: &'a str },
+}
+
+/// Base64 data inline (the `base64` source type).
+#[derive(Debug, Serialize)]
+pub struct Source<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub media_type: &'static str,
+    pub data: &'a str,
+}
+
+/// What the Messages API takes: PNG, JPEG, GIF and WebP images up to 5 MB of
+/// base64 each, at most 100 a request; PDFs; and 32 MB for the whole
+/// request (docs.anthropic.com "Vision" and "PDF support"; the API's own
+/// error reads "image exceeds 5 MB maximum: N bytes > 5242880 bytes").
+pub const LIMITS: Limits = Limits {
+    types: &[
+        MediaType::Png,
+        MediaType::Jpeg,
+        MediaType::Gif,
+        MediaType::Webp,
+        MediaType::Pdf,
+    ],
+    measure: Measure::Base64,
+    image: 5 * MIB,
+    document: 32 * MIB,
+    images: 32 * MIB,
+    documents: 32 * MIB,
+    total: 32 * MIB,
+    max_images: 100,
+};
+
+fn content(m: &Message) -> ReqContent<'_> {
+    if m.attachments.is_empty() {
+        return ReqContent::Text(&m.content);
+    }
+    let mut blocks: Vec<ReqBlock<'_>> = m
+        .attachments
+        .iter()
+        .map(|a| {
+            let source = Source {
+                kind: "base64",
+                media_type: a.media_type.mime(),
+                data: &a.data,
+            };
+            if a.media_type.is_image() {
+                ReqBlock::Image { source }
+            } else {
+                ReqBlock::Document { source }
+            }
+        })
+        .collect();
+    if !m.content.is_empty() {
+        blocks.push(ReqBlock::Text { text: &m.content });
+    }
+    ReqContent::Blocks(blocks)
 }
 
 /// Extended thinking: a token budget (models before 4.6), or adaptive
@@ -199,7 +271,7 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool) -> Reques
                     Role::User => "user",
                     Role::Assistant => "assistant",
                 },
-                content: &m.content,
+                content: content(m),
             })
             .collect(),
         temperature: input.temperature,
@@ -576,26 +648,69 @@ struct HistoryBlock {
     kind: String,
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    source: Option<HistorySource>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HistorySource {
+    #[serde(default, rename = "type")]
+    kind: String,
+    #[serde(default)]
+    media_type: Option<String>,
+    #[serde(default)]
+    data: Option<String>,
+}
+
+impl HistoryBlock {
+    /// The attachment of an `image` or `document` block with base64 data;
+    /// an error naming anything else.
+    fn attachment(self, what: &str) -> Result<Attachment, HistoryError> {
+        let unsupported = |why: String| HistoryError::Unsupported(format!("{what} holds {why}"));
+        let source = match (self.kind.as_str(), self.source) {
+            ("image" | "document", Some(s)) => s,
+            (kind, _) => return Err(unsupported(format!("a {kind} block"))),
+        };
+        let (Some(mime), Some(data), "base64") =
+            (source.media_type, source.data, source.kind.as_str())
+        else {
+            return Err(unsupported(format!(
+                "an {} block whose source is not inline base64",
+                self.kind
+            )));
+        };
+        let media_type = MediaType::from_mime(&mime)
+            .ok_or_else(|| unsupported(format!("a {} block of type {mime}", self.kind)))?;
+        Attachment::from_base64(media_type, &data, None)
+            .ok_or_else(|| unsupported(format!("a {} block that is not base64", self.kind)))
+    }
 }
 
 impl HistoryContent {
-    fn text(self, what: &str) -> Result<String, HistoryError> {
+    /// The text (blocks joined by newlines) and the attachments.
+    fn read(self, what: &str) -> Result<(String, Vec<Attachment>), HistoryError> {
         match self {
-            HistoryContent::Text(t) => Ok(t),
+            HistoryContent::Text(t) => Ok((t, Vec::new())),
             HistoryContent::Blocks(blocks) => {
                 let mut out = Vec::new();
+                let mut attachments = Vec::new();
                 for b in blocks {
-                    match (b.kind.as_str(), b.text) {
-                        ("text", Some(t)) => out.push(t),
-                        (kind, _) => {
-                            return Err(HistoryError::Unsupported(format!(
-                                "{what} holds a {kind} block"
-                            )));
-                        }
+                    match (b.kind.as_str(), &b.text) {
+                        ("text", Some(t)) => out.push(t.clone()),
+                        _ => attachments.push(b.attachment(what)?),
                     }
                 }
-                Ok(out.join("\n"))
+                Ok((out.join("\n"), attachments))
             }
+        }
+    }
+
+    fn text(self, what: &str) -> Result<String, HistoryError> {
+        match self.read(what)? {
+            (text, a) if a.is_empty() => Ok(text),
+            _ => Err(HistoryError::Unsupported(format!(
+                "{what} holds attachments"
+            ))),
         }
     }
 }
@@ -620,8 +735,11 @@ pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
                 )));
             }
         };
-        let text = m.content.text(&what)?;
-        super::push_turn(&mut input, role, text);
+        let (text, attachments) = match role {
+            Role::User => m.content.read(&what)?,
+            Role::Assistant => (m.content.text(&what)?, Vec::new()),
+        };
+        super::push_turn(&mut input, role, text, attachments);
     }
     Ok(input)
 }
@@ -635,10 +753,7 @@ mod tests {
     fn body_always_has_max_tokens() {
         let input = ChatInput {
             system: Some("sys".into()),
-            messages: vec![Message {
-                role: Role::User,
-                content: "hi".into(),
-            }],
+            messages: vec![Message::text(Role::User, "hi")],
             ..Default::default()
         };
         let body = serde_json::to_string(&request("claude", &input, false)).unwrap();

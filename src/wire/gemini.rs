@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::attach::{Attachment, Limits, MIB, Measure, MediaType};
 use super::event::StreamEvent;
 use super::generation::{at_most, stop_count};
 use super::{
-    ChatInput, Completion, Effort, HistoryError, Refused, ResponseFormat, Role, Setting, ToolCall,
-    Usage,
+    ChatInput, Completion, Effort, HistoryError, Message, Refused, ResponseFormat, Role, Setting,
+    ToolCall, Usage,
 };
 
 #[derive(Debug, Serialize)]
@@ -22,17 +23,85 @@ pub struct Request<'a> {
 #[derive(Debug, Serialize)]
 pub struct Content<'a> {
     pub role: &'static str,
-    pub parts: [Part<'a>; 1],
+    pub parts: Vec<Part<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Part<'a> {
+pub struct TextPart<'a> {
     pub text: &'a str,
+}
+
+/// A part: text, or a file inline (`inlineData`, the spelling of Google's
+/// reference and the one Helicone's dashboard reads).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Part<'a> {
+    Text(TextPart<'a>),
+    Inline {
+        #[serde(rename = "inlineData")]
+        inline_data: Blob<'a>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Blob<'a> {
+    pub mime_type: &'static str,
+    pub data: &'a str,
 }
 
 #[derive(Debug, Serialize)]
 pub struct SystemInstruction<'a> {
-    pub parts: [Part<'a>; 1],
+    pub parts: [TextPart<'a>; 1],
+}
+
+/// What the Gemini API takes inline: PNG, JPEG and WebP images (GIF is not
+/// among its image types) and PDFs up to 50 MB, in a request of up to 100 MB
+/// of base64 (ai.google.dev "File input methods" and "Image understanding").
+pub const LIMITS: Limits = Limits {
+    types: &[
+        MediaType::Png,
+        MediaType::Jpeg,
+        MediaType::Webp,
+        MediaType::Pdf,
+    ],
+    measure: Measure::Base64,
+    image: 100 * MIB,
+    document: 50 * MIB,
+    images: 100 * MIB,
+    documents: 100 * MIB,
+    total: 100 * MIB,
+    max_images: 3000,
+};
+
+/// Vertex AI is stricter: 7 MB a file inline, in a request of 20 MB
+/// (cloud.google.com Vertex AI "Image understanding"; Firebase's "input file
+/// requirements").
+pub const VERTEX_LIMITS: Limits = Limits {
+    measure: Measure::File,
+    image: 7 * MIB,
+    document: 7 * MIB,
+    images: 15 * MIB,
+    documents: 15 * MIB,
+    total: 15 * MIB,
+    ..LIMITS
+};
+
+fn parts(m: &Message) -> Vec<Part<'_>> {
+    let mut parts: Vec<Part<'_>> = m
+        .attachments
+        .iter()
+        .map(|a| Part::Inline {
+            inline_data: Blob {
+                mime_type: a.media_type.mime(),
+                data: &a.data,
+            },
+        })
+        .collect();
+    if parts.is_empty() || !m.content.is_empty() {
+        parts.push(Part::Text(TextPart { text: &m.content }));
+    }
+    parts
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -174,11 +243,11 @@ pub fn request<'a>(model: &str, input: &'a ChatInput) -> Request<'a> {
                     Role::User => "user",
                     Role::Assistant => "model",
                 },
-                parts: [Part { text: &m.content }],
+                parts: parts(m),
             })
             .collect(),
         system_instruction: input.system.as_deref().map(|s| SystemInstruction {
-            parts: [Part { text: s }],
+            parts: [TextPart { text: s }],
         }),
         generation_config: has_config.then_some(config),
     }
@@ -393,12 +462,29 @@ struct HistoryContent {
     parts: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// `inlineData` (or `inline_data`): a file inline.
+#[derive(Debug, Deserialize)]
+struct HistoryBlob {
+    #[serde(alias = "mime_type", rename = "mimeType")]
+    mime_type: String,
+    data: String,
+}
+
 impl HistoryContent {
-    fn text(&self, what: &str) -> Result<String, HistoryError> {
+    /// The text (parts joined by newlines) and the inline files.
+    fn read(&self, what: &str) -> Result<(String, Vec<Attachment>), HistoryError> {
         let mut out = Vec::new();
+        let mut attachments = Vec::new();
         for part in &self.parts {
-            match part.get("text") {
-                Some(serde_json::Value::String(t)) if part.len() == 1 => out.push(t.as_str()),
+            if let (Some(serde_json::Value::String(t)), 1) = (part.get("text"), part.len()) {
+                out.push(t.as_str());
+                continue;
+            }
+            let inline = match (
+                part.get("inlineData").or(part.get("inline_data")),
+                part.len(),
+            ) {
+                (Some(v), 1) => v,
                 _ => {
                     let kind = part
                         .keys()
@@ -408,9 +494,28 @@ impl HistoryContent {
                         "{what} holds a {kind} part"
                     )));
                 }
-            }
+            };
+            let unsupported =
+                |why: String| HistoryError::Unsupported(format!("{what} holds {why}"));
+            let blob = HistoryBlob::deserialize(inline)
+                .map_err(|e| unsupported(format!("inline data hcl cannot read ({e})")))?;
+            let media_type = MediaType::from_mime(&blob.mime_type)
+                .ok_or_else(|| unsupported(format!("inline data of type {}", blob.mime_type)))?;
+            attachments.push(
+                Attachment::from_base64(media_type, &blob.data, None)
+                    .ok_or_else(|| unsupported("inline data that is not base64".to_string()))?,
+            );
         }
-        Ok(out.join("\n"))
+        Ok((out.join("\n"), attachments))
+    }
+
+    fn text(&self, what: &str) -> Result<String, HistoryError> {
+        match self.read(what)? {
+            (text, a) if a.is_empty() => Ok(text),
+            _ => Err(HistoryError::Unsupported(format!(
+                "{what} holds inline data"
+            ))),
+        }
     }
 }
 
@@ -434,7 +539,11 @@ pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
                 )));
             }
         };
-        super::push_turn(&mut input, role, c.text(&what)?);
+        let (text, attachments) = match role {
+            Role::User => c.read(&what)?,
+            Role::Assistant => (c.text(&what)?, Vec::new()),
+        };
+        super::push_turn(&mut input, role, text, attachments);
     }
     Ok(input)
 }
@@ -449,14 +558,8 @@ mod tests {
         let input = ChatInput {
             system: Some("sys".into()),
             messages: vec![
-                Message {
-                    role: Role::User,
-                    content: "a".into(),
-                },
-                Message {
-                    role: Role::Assistant,
-                    content: "b".into(),
-                },
+                Message::text(Role::User, "a"),
+                Message::text(Role::Assistant, "b"),
             ],
             max_tokens: Some(10),
             ..Default::default()

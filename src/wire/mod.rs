@@ -2,16 +2,19 @@
 //! to one internal vocabulary (text, usage, finish reason, tool calls, error).
 
 pub mod anthropic;
+pub mod attach;
 mod event;
 mod format;
 pub mod gemini;
 mod generation;
 pub mod openai;
 mod options;
+pub mod rebuild;
 pub mod stream;
 
 use serde::{Deserialize, Serialize};
 
+pub use attach::{Attachment, Limits, MediaType};
 pub use format::{FinishReason, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
 pub use generation::{Effort, JsonSchema, Refused, ResponseFormat, Setting};
 pub use options::{
@@ -25,10 +28,25 @@ pub enum Role {
     Assistant,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One turn: its text, and the images and PDFs it carries (sent before the
+/// text, as Anthropic and Gemini advise). A message without attachments is
+/// sent exactly as plain text always was.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub role: Role,
     pub content: String,
+    pub attachments: Vec<Attachment>,
+}
+
+impl Message {
+    /// A turn of text alone.
+    pub fn text(role: Role, content: impl Into<String>) -> Message {
+        Message {
+            role,
+            content: content.into(),
+            attachments: Vec::new(),
+        }
+    }
 }
 
 /// What the user asks, independent of any wire format.
@@ -180,6 +198,15 @@ pub fn take_structured_answer(
     }
 }
 
+/// What `format` takes as attachments, and how large.
+pub fn limits(format: WireFormat) -> Limits {
+    match format {
+        WireFormat::OpenAi => openai::LIMITS,
+        WireFormat::Anthropic => anthropic::LIMITS,
+        WireFormat::Gemini => gemini::LIMITS,
+    }
+}
+
 /// Parse a successful, non-streamed response body.
 pub fn parse_response(format: WireFormat, body: &[u8]) -> Result<Completion, String> {
     match format {
@@ -285,6 +312,12 @@ pub fn prompt_preview(body: &str) -> String {
         .find(|m| m.role == "user")
         .map(|m| match &m.content {
             serde_json::Value::String(s) => s.clone(),
+            // OpenAI and Anthropic content parts: their text.
+            serde_json::Value::Array(parts) => parts
+                .iter()
+                .filter_map(|p| p.get("text").and_then(serde_json::Value::as_str))
+                .collect::<Vec<_>>()
+                .join(" "),
             _ => m
                 .parts
                 .iter()
@@ -342,17 +375,24 @@ fn push_system(input: &mut ChatInput, text: String) {
     }
 }
 
-/// Add a turn; two turns in a row of the same role are joined, so that the
-/// history alternates as Anthropic and Gemini require.
-fn push_turn(input: &mut ChatInput, role: Role, text: String) {
+/// Add a turn; two turns in a row of the same role are joined (text and
+/// attachments), so that the history alternates as Anthropic and Gemini
+/// require.
+fn push_turn(input: &mut ChatInput, role: Role, text: String, attachments: Vec<Attachment>) {
     match input.messages.last_mut() {
         Some(last) if last.role == role => {
-            last.content.push_str("\n\n");
-            last.content.push_str(&text);
+            if !text.is_empty() {
+                if !last.content.is_empty() {
+                    last.content.push_str("\n\n");
+                }
+                last.content.push_str(&text);
+            }
+            last.attachments.extend(attachments);
         }
         _ => input.messages.push(Message {
             role,
             content: text,
+            attachments,
         }),
     }
 }
@@ -397,5 +437,13 @@ mod tests {
             );
         }
         assert_eq!(error_message(b"<html>"), None);
+    }
+
+    #[test]
+    fn previews_read_the_text_of_content_parts() {
+        let openai = r#"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}},{"type":"text","text":"What is this?"}]}]}"#;
+        assert_eq!(prompt_preview(openai), "What is this?");
+        let gemini = r#"{"contents":[{"role":"user","parts":[{"inlineData":{"mimeType":"image/png","data":"AAAA"}},{"text":"Describe"}]}]}"#;
+        assert_eq!(prompt_preview(gemini), "Describe");
     }
 }

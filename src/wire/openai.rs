@@ -3,11 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::attach::{Attachment, DataUri, Limits, MIB, Measure, MediaType};
 use super::event::StreamEvent;
 use super::generation::{at_most, stop_count};
 use super::{
-    ChatInput, Completion, Dialect, Effort, HistoryError, Refused, ResponseFormat, Role, Setting,
-    ToolCall, Usage,
+    ChatInput, Completion, Dialect, Effort, HistoryError, Message, Refused, ResponseFormat, Role,
+    Setting, ToolCall, Usage,
 };
 
 #[derive(Debug, Serialize)]
@@ -150,7 +151,92 @@ pub fn strict_ok(schema: &serde_json::Value) -> bool {
 #[derive(Debug, Serialize)]
 pub struct ReqMessage<'a> {
     pub role: &'static str,
-    pub content: &'a str,
+    pub content: ReqContent<'a>,
+}
+
+/// A message's content: plain text, or (with attachments) a list of parts.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ReqContent<'a> {
+    Text(&'a str),
+    Parts(Vec<ReqPart<'a>>),
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ReqPart<'a> {
+    Text { text: &'a str },
+    ImageUrl { image_url: ImageUrl<'a> },
+    File { file: FileData<'a> },
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImageUrl<'a> {
+    pub url: DataUri<'a>,
+}
+
+/// A PDF: chat completions take only PDFs as `file` parts, as a data URI.
+#[derive(Debug, Serialize)]
+pub struct FileData<'a> {
+    pub filename: &'a str,
+    pub file_data: DataUri<'a>,
+}
+
+/// What OpenAI's chat completions take: images (non-animated GIF too) up to
+/// 20 MB each and 50 MB together, at most 500 a request; PDFs up to 32 MB
+/// together ("Images and vision" and "File inputs" guides,
+/// developers.openai.com). OpenAI-compatible hosts share the format; one
+/// that takes no images answers with its own error.
+pub const LIMITS: Limits = Limits {
+    types: &[
+        MediaType::Png,
+        MediaType::Jpeg,
+        MediaType::Webp,
+        MediaType::Gif,
+        MediaType::Pdf,
+    ],
+    measure: Measure::File,
+    image: 20 * MIB,
+    document: 32 * MIB,
+    images: 50 * MIB,
+    documents: 32 * MIB,
+    total: 82 * MIB,
+    max_images: 500,
+};
+
+/// The name a PDF part carries when the file's own is not known.
+const UNNAMED_PDF: &str = "document.pdf";
+
+fn content<'a>(m: &'a Message) -> ReqContent<'a> {
+    if m.attachments.is_empty() {
+        return ReqContent::Text(&m.content);
+    }
+    let mut parts: Vec<ReqPart<'a>> = m
+        .attachments
+        .iter()
+        .map(|a| match a.media_type {
+            MediaType::Pdf => ReqPart::File {
+                file: FileData {
+                    filename: a.name.as_deref().map_or(UNNAMED_PDF, base_name),
+                    file_data: a.data_uri(),
+                },
+            },
+            _ => ReqPart::ImageUrl {
+                image_url: ImageUrl { url: a.data_uri() },
+            },
+        })
+        .collect();
+    if !m.content.is_empty() {
+        parts.push(ReqPart::Text { text: &m.content });
+    }
+    ReqContent::Parts(parts)
+}
+
+/// The last component of a path as given: `docs/a.pdf` → `a.pdf`.
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(path)
 }
 
 #[derive(Debug, Serialize)]
@@ -163,7 +249,7 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool, d: Dialec
     if let Some(system) = &input.system {
         messages.push(ReqMessage {
             role: "system",
-            content: system,
+            content: ReqContent::Text(system),
         });
     }
     for m in &input.messages {
@@ -172,7 +258,7 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool, d: Dialec
                 Role::User => "user",
                 Role::Assistant => "assistant",
             },
-            content: &m.content,
+            content: content(m),
         });
     }
     Request {
@@ -460,6 +546,53 @@ struct HistoryPart {
     kind: String,
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    image_url: Option<HistoryImageUrl>,
+    #[serde(default)]
+    file: Option<HistoryFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryImageUrl {
+    url: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryFile {
+    #[serde(default)]
+    filename: Option<String>,
+    #[serde(default)]
+    file_data: Option<String>,
+}
+
+impl HistoryPart {
+    /// The attachment of an `image_url` or `file` part given inline as a
+    /// data URI; an error naming anything else.
+    fn attachment(self, what: &str) -> Result<Attachment, HistoryError> {
+        let (uri, name) = match (self.kind.as_str(), self.image_url, self.file) {
+            ("image_url", Some(i), _) => (i.url, None),
+            (
+                "file",
+                _,
+                Some(HistoryFile {
+                    filename,
+                    file_data: Some(d),
+                }),
+            ) => (d, filename),
+            (kind, _, _) => {
+                return Err(HistoryError::Unsupported(format!(
+                    "{what} holds a {kind} part"
+                )));
+            }
+        };
+        let unsupported = |why: &str| HistoryError::Unsupported(format!("{what} holds {why}"));
+        let (mime, data) = super::attach::parse_data_uri(&uri)
+            .ok_or_else(|| unsupported("a file given by URL, not inline"))?;
+        let media_type = MediaType::from_mime(mime)
+            .ok_or_else(|| unsupported(&format!("a part of type {mime}")))?;
+        Attachment::from_base64(media_type, data, name)
+            .ok_or_else(|| unsupported("a data URI that is not base64"))
+    }
 }
 
 /// The system prompt and the user/assistant turns of a chat-completions
@@ -476,29 +609,32 @@ pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
                 i + 1
             )));
         }
+        let what = format!("message {}", i + 1);
+        let mut attachments = Vec::new();
         let text = match m.content {
             None => String::new(),
             Some(HistoryContent::Text(t)) => t,
             Some(HistoryContent::Parts(parts)) => {
                 let mut out = Vec::new();
                 for p in parts {
-                    match (p.kind.as_str(), p.text) {
-                        ("text", Some(t)) => out.push(t),
-                        (kind, _) => {
-                            return Err(HistoryError::Unsupported(format!(
-                                "message {} holds a {kind} part",
-                                i + 1
-                            )));
-                        }
+                    match (p.kind.as_str(), &p.text) {
+                        ("text", Some(t)) => out.push(t.clone()),
+                        _ => attachments.push(p.attachment(&what)?),
                     }
                 }
                 out.join("\n")
             }
         };
+        if !attachments.is_empty() && m.role != "user" {
+            return Err(HistoryError::Unsupported(format!(
+                "{what} ({}) holds attachments",
+                m.role
+            )));
+        }
         match m.role.as_str() {
             "system" | "developer" => super::push_system(&mut input, text),
-            "user" => super::push_turn(&mut input, Role::User, text),
-            "assistant" => super::push_turn(&mut input, Role::Assistant, text),
+            "user" => super::push_turn(&mut input, Role::User, text, attachments),
+            "assistant" => super::push_turn(&mut input, Role::Assistant, text, Vec::new()),
             other => {
                 return Err(HistoryError::Unsupported(format!(
                     "message {} has the role '{other}'",
@@ -519,10 +655,7 @@ mod tests {
     fn body_shape() {
         let input = ChatInput {
             system: Some("be brief".into()),
-            messages: vec![Message {
-                role: Role::User,
-                content: "hi".into(),
-            }],
+            messages: vec![Message::text(Role::User, "hi")],
             max_tokens: Some(5),
             ..Default::default()
         };

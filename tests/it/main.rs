@@ -12,6 +12,8 @@ mod conversation;
 mod docs;
 mod errors;
 mod fake_selftest;
+mod helicone_log;
+mod inputs;
 mod keyring;
 mod log;
 mod providers;

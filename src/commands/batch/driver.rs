@@ -113,6 +113,7 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
             Ok(mut record) => {
                 record.batch = Some(sh.batch_id.clone());
                 record.attempt = Some(attempt);
+                record.attachments.clone_from(&job.settings.files);
                 if let Some(tx) = &sh.log {
                     // A closed channel means the writer died; it reports that.
                     let _ = tx.send(record).await;

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::BATCH_PROPERTY;
 use super::input::LineSpec;
 use crate::cli::RequestArgs;
+use crate::commands::prompt::{self, FileInput, Prompt};
 use crate::error::{Error, Result};
 use crate::helicone;
 use crate::output::Printer;
@@ -53,6 +54,9 @@ pub(super) struct Lines<'a> {
     flags_provider: &'static str,
     /// Templates lines named, read (or failed) once each.
     templates: HashMap<String, TemplateRead>,
+    /// The `--file`s, read once: every line without `files` of its own
+    /// attaches them.
+    files: Vec<FileInput>,
 }
 
 type TemplateRead = std::result::Result<(settings::Template, std::path::PathBuf), String>;
@@ -82,6 +86,15 @@ impl<'a> Lines<'a> {
         args.properties
             .retain(|p| !p.split('=').next().is_some_and(is_batch_property));
         args.properties.push(format!("{BATCH_PROPERTY}={batch_id}"));
+        let mut files = Vec::with_capacity(args.files.len());
+        for path in &args.files {
+            if path.as_os_str() == "-" {
+                return Err(Error::usage(
+                    "--file - cannot be used with --batch: give the file's path (a batch line may list its own \"files\")",
+                ));
+            }
+            files.push(prompt::read_file(path).map_err(Error::usage)?);
+        }
         let mut resolver = Resolver::new(env, config, false);
         let flags = resolver.resolve(&args, ChatInput::default(), false)?;
         printer.warn_all(&flags.warnings);
@@ -90,6 +103,7 @@ impl<'a> Lines<'a> {
             resolver,
             flags_provider: flags.target.provider.name,
             templates: HashMap::new(),
+            files,
         };
         Ok((lines, flags.target))
     }
@@ -114,7 +128,9 @@ impl<'a> Lines<'a> {
                 spec.prompt = t.fill(spec.prompt.as_deref()).map_err(|e| e.to_string())?;
             }
         }
-        let (system, messages) = line_messages(&spec)?;
+        let (system, mut messages) = line_messages(&spec)?;
+        let files = self.line_files(&spec)?;
+        let records = attach_files(&mut messages, files);
         if let Some(p) = &spec.provider
             && !p.eq_ignore_ascii_case(self.flags_provider)
         {
@@ -150,6 +166,7 @@ impl<'a> Lines<'a> {
         if spec.cache == Some(false) {
             settings.helicone.cache = false;
         }
+        settings.files = records;
         printer.warn_all(&settings.warnings);
         Ok(Job { settings })
     }
@@ -171,6 +188,46 @@ impl Lines<'_> {
         self.templates.insert(name.to_string(), found.clone());
         found
     }
+
+    /// The files of a line: its own `files`, else the `--file`s.
+    fn line_files(&self, spec: &LineSpec) -> std::result::Result<Vec<FileInput>, String> {
+        let Some(paths) = &spec.files else {
+            return Ok(self.files.clone());
+        };
+        paths
+            .iter()
+            .map(|path| {
+                if path.as_os_str() == "-" {
+                    return Err(
+                        "files: - (stdin) cannot be attached to a batch line; give a path"
+                            .to_string(),
+                    );
+                }
+                prompt::read_file(path).map_err(|e| format!("files: {e}"))
+            })
+            .collect()
+    }
+}
+
+/// Attach `files` to the last user message; the records of the files.
+fn attach_files(messages: &mut [Message], files: Vec<FileInput>) -> Vec<crate::log::AttachedFile> {
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let Some(m) = messages.iter_mut().rev().find(|m| m.role == Role::User) else {
+        return Vec::new();
+    };
+    let mut p = Prompt {
+        text: std::mem::take(&mut m.content),
+        attachments: std::mem::take(&mut m.attachments),
+        files: Vec::new(),
+    };
+    for f in files {
+        p.attach(f);
+    }
+    m.content = p.text;
+    m.attachments = p.attachments;
+    p.files
 }
 
 /// A line's property as `-p` takes it.
@@ -207,10 +264,7 @@ fn line_messages(spec: &LineSpec) -> std::result::Result<(Option<String>, Vec<Me
             if p.trim().is_empty() {
                 return Err("the prompt is empty".to_string());
             }
-            vec![Message {
-                role: Role::User,
-                content: p.clone(),
-            }]
+            vec![Message::text(Role::User, p.clone())]
         }
         (None, Some(msgs)) => {
             let mut out = Vec::with_capacity(msgs.len());
@@ -229,10 +283,7 @@ fn line_messages(spec: &LineSpec) -> std::result::Result<(Option<String>, Vec<Me
                         ));
                     }
                 };
-                out.push(Message {
-                    role,
-                    content: m.content.clone(),
-                });
+                out.push(Message::text(role, m.content.clone()));
             }
             if !system_parts.is_empty() {
                 if system.is_some() {

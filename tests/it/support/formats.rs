@@ -153,6 +153,149 @@ pub fn pieces(text: &str) -> Vec<String> {
     out
 }
 
+/// The attachments of a message, checked the way the providers check them:
+/// each a known part shape of `format`, base64 that decodes, and bytes of the
+/// type it claims. `Ok` lists them (`image/png 79 bytes`); `Err` is the
+/// provider's 400 message.
+pub fn attachments(format: Format, message: &Value) -> Result<Vec<String>, String> {
+    let parts: Vec<&Value> = match format {
+        Format::OpenAi | Format::Anthropic => match message.get("content") {
+            Some(Value::Array(parts)) => parts.iter().collect(),
+            _ => return Ok(Vec::new()),
+        },
+        Format::Gemini => message
+            .get("parts")
+            .and_then(Value::as_array)
+            .map(|p| p.iter().collect())
+            .unwrap_or_default(),
+    };
+    let mut out = Vec::new();
+    for part in parts {
+        let (mime, data) = match (format, part.get("type").and_then(Value::as_str)) {
+            (Format::OpenAi, Some("text")) | (Format::Anthropic, Some("text")) => {
+                if part.get("text").and_then(Value::as_str) == Some("") {
+                    return Err("text content blocks must be non-empty".into());
+                }
+                continue;
+            }
+            (Format::OpenAi, Some("image_url")) => {
+                let url = part.pointer("/image_url/url").and_then(Value::as_str);
+                split_data_uri(url.unwrap_or_default())?
+            }
+            (Format::OpenAi, Some("file")) => {
+                if part
+                    .pointer("/file/filename")
+                    .and_then(Value::as_str)
+                    .is_none()
+                {
+                    return Err("file parts need a filename".into());
+                }
+                let uri = part.pointer("/file/file_data").and_then(Value::as_str);
+                split_data_uri(uri.unwrap_or_default())?
+            }
+            (Format::Anthropic, Some(kind @ ("image" | "document"))) => {
+                let field = |f: &str| {
+                    part.pointer(&format!("/source/{f}"))
+                        .and_then(Value::as_str)
+                };
+                if field("type") != Some("base64") {
+                    return Err(format!("{kind}.source.type: must be base64"));
+                }
+                let mime = field("media_type").unwrap_or_default();
+                let wanted = if kind == "image" {
+                    mime.starts_with("image/")
+                } else {
+                    mime == "application/pdf"
+                };
+                if !wanted {
+                    return Err(format!("{kind}.source.media_type: {mime} is not allowed"));
+                }
+                (
+                    mime.to_string(),
+                    field("data").unwrap_or_default().to_string(),
+                )
+            }
+            (Format::Gemini, _) if part.get("text").is_some() => continue,
+            (Format::Gemini, _) => {
+                let blob = part.get("inlineData").or(part.get("inline_data"));
+                let field = |a: &str, b: &str| {
+                    blob.and_then(|v| v.get(a).or(v.get(b)))
+                        .and_then(Value::as_str)
+                };
+                match (field("mimeType", "mime_type"), field("data", "data")) {
+                    (Some(m), Some(d)) => (m.to_string(), d.to_string()),
+                    _ => return Err(format!("Invalid value at 'contents.parts': {part}")),
+                }
+            }
+            (_, kind) => return Err(format!("unknown content part type {kind:?}")),
+        };
+        out.push(check_bytes(&mime, &data)?);
+    }
+    Ok(out)
+}
+
+fn split_data_uri(uri: &str) -> Result<(String, String), String> {
+    let rest = uri
+        .strip_prefix("data:")
+        .ok_or_else(|| format!("expected a data URI, got {:.30}", uri))?;
+    let (head, data) = rest.split_once(',').ok_or("a data URI without data")?;
+    let mime = head
+        .strip_suffix(";base64")
+        .ok_or("a data URI that is not base64")?;
+    Ok((mime.to_string(), data.to_string()))
+}
+
+/// `image/png 79 bytes`, when `data` is base64 of a file of type `mime`.
+fn check_bytes(mime: &str, data: &str) -> Result<String, String> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|e| format!("the {mime} data is not valid base64 ({e})"))?;
+    let magic: &[u8] = match mime {
+        "image/png" => b"\x89PNG",
+        "image/jpeg" => b"\xFF\xD8\xFF",
+        "image/gif" => b"GIF8",
+        "image/webp" => b"RIFF",
+        "application/pdf" => b"%PDF-",
+        other => return Err(format!("unsupported media type {other}")),
+    };
+    if !bytes.starts_with(magic) {
+        return Err(format!(
+            "the data was specified as {mime}, but does not appear to be a valid {mime} file"
+        ));
+    }
+    Ok(format!("{mime} {} bytes", bytes.len()))
+}
+
+/// The reply, noting any attachments the last user message carried.
+fn reply_for(format: Format, user: Option<&Value>, text: String) -> Result<String, String> {
+    let seen = match user {
+        Some(m) => attachments(format, m)?,
+        None => Vec::new(),
+    };
+    let mut reply = reply_text(&text);
+    if !seen.is_empty() {
+        reply.push_str(&format!(" [seen: {}]", seen.join(", ")));
+    }
+    Ok(reply)
+}
+
+/// A provider's 400 for a bad request body.
+fn bad_request(format: Format, message: &str) -> Answer {
+    let body = match format {
+        Format::OpenAi => {
+            json!({"error": {"message": message, "type": "invalid_request_error", "param": null, "code": null}})
+        }
+        Format::Anthropic => {
+            json!({"type": "error", "error": {"type": "invalid_request_error", "message": message}})
+        }
+        Format::Gemini => {
+            json!({"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}})
+        }
+    };
+    Answer::json(400, &body)
+}
+
 /// Text of an OpenAI/Anthropic `content`: a string, or the `text` of its parts
 /// joined with "\n".
 fn content_text(v: Option<&Value>) -> String {
@@ -300,11 +443,16 @@ fn gemini_json(body: &Value) -> Option<Option<&Value>> {
 
 fn openai(body: &Value, opts: &Options<'_>) -> Answer {
     let messages = body.get("messages");
-    let user = last_user(messages, "user").map(|m| content_text(m.get("content")));
-    let user = user.unwrap_or_default();
+    let last = last_user(messages, "user");
+    let user = last
+        .map(|m| content_text(m.get("content")))
+        .unwrap_or_default();
     let reply = match openai_json(body) {
         Some(schema) => structured_reply(&user, schema).to_string(),
-        None => reply_text(&user),
+        None => match reply_for(Format::OpenAi, last, user) {
+            Ok(r) => r,
+            Err(e) => return bad_request(Format::OpenAi, &e),
+        },
     };
     let input: u64 = messages
         .and_then(Value::as_array)
@@ -421,12 +569,17 @@ fn anthropic_tool_answer(body: &Value, opts: &Options<'_>, name: &str, input: &V
 
 fn anthropic(body: &Value, opts: &Options<'_>) -> Answer {
     let messages = body.get("messages");
-    let user = last_user(messages, "user").map(|m| content_text(m.get("content")));
-    let user = user.unwrap_or_default();
+    let last = last_user(messages, "user");
+    let user = last
+        .map(|m| content_text(m.get("content")))
+        .unwrap_or_default();
     if let Some((name, schema)) = anthropic_forced_tool(body) {
         return anthropic_tool_answer(body, opts, &name, &structured_reply(&user, schema));
     }
-    let reply = reply_text(&user);
+    let reply = match reply_for(Format::Anthropic, last, user) {
+        Ok(r) => r,
+        Err(e) => return bad_request(Format::Anthropic, &e),
+    };
     let input: u64 = (words(&content_text(body.get("system")))
         + messages
             .and_then(Value::as_array)
@@ -494,11 +647,14 @@ pub fn gemini_model(path: &str) -> String {
 
 fn gemini(body: &Value, path: &str, opts: &Options<'_>) -> Answer {
     let contents = body.get("contents");
-    let user = last_user(contents, "user").map(|c| parts_text(Some(c)));
-    let user = user.unwrap_or_default();
+    let last = last_user(contents, "user");
+    let user = last.map(|c| parts_text(Some(c))).unwrap_or_default();
     let reply = match gemini_json(body) {
         Some(schema) => structured_reply(&user, schema).to_string(),
-        None => reply_text(&user),
+        None => match reply_for(Format::Gemini, last, user) {
+            Ok(r) => r,
+            Err(e) => return bad_request(Format::Gemini, &e),
+        },
     };
     let input: u64 = (words(&parts_text(body.get("systemInstruction")))
         + contents
