@@ -102,14 +102,18 @@ pub fn resolve(
     input.options = options(args, &global, &row, target.provider.name)?;
     wire::check_generation(target.format, &target.model, &input)
         .map_err(|r| refused(&r, args, &layers, target.provider.name))?;
-    wire::try_build_body(
-        target.format,
-        &target.model,
-        &input,
-        stream,
-        target.provider.dialect(),
-    )
-    .map_err(Error::usage)?;
+    // Only options can make a body fail to build; without them the body is
+    // not built twice (attachments make bodies large).
+    if !input.options.is_empty() {
+        wire::try_build_body(
+            target.format,
+            &target.model,
+            &input,
+            stream,
+            target.provider.dialect(),
+        )
+        .map_err(Error::usage)?;
+    }
     Ok((input, schema))
 }
 
