@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)')
             [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Attach scores (integers or booleans) to logged requests in Helicone')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The config file: its path and the effective settings')
+            [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the man pages and completion scripts from the CLI definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -49,7 +50,16 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)')
-            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature')
+            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1)')
+            [CompletionResult]::new('--top-p', '--top-p', [CompletionResultType]::ParameterName, 'Nucleus sampling: draw only from the most likely tokens that make up probability P (0-1)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for repeatable sampling, best effort (OpenAI, Gemini; Anthropic has none)')
+            [CompletionResult]::new('--stop', '--stop', [CompletionResultType]::ParameterName, 'Stop generating at this text (repeatable; OpenAI takes 4, Gemini 5)')
+            [CompletionResult]::new('--reasoning', '--reasoning', [CompletionResultType]::ParameterName, 'How hard the model thinks first: OpenAI reasoning_effort, Anthropic thinking, Gemini thinkingConfig')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Structured output: the answer must be JSON valid against this JSON Schema (a file, or the JSON itself)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)')
+            [CompletionResult]::new('--option', '--option', [CompletionResultType]::ParameterName, 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Apply a saved template (see `hcl templates`): its settings under the flags given')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Apply a saved template (see `hcl templates`): its settings under the flags given')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User id: `Helicone-User-Id`')
@@ -75,6 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds [default: 600]')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Longest silence allowed mid-stream, in seconds [default: 60]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Save the request flags as template NAME (see `hcl templates`) instead of sending')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Requests in flight at once [default: 8]')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once [default: 8]')
@@ -83,6 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Skip input lines whose `id` already succeeded in an earlier results file')
             [CompletionResult]::new('--conversation', '--conversation', [CompletionResultType]::ParameterName, 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)')
             [CompletionResult]::new('--max-history-tokens', '--max-history-tokens', [CompletionResultType]::ParameterName, 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many')
+            [CompletionResult]::new('--json-object', '--json-object', [CompletionResultType]::ParameterName, 'Ask for the answer as one JSON object (OpenAI needs the word JSON in the prompt)')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`')
             [CompletionResult]::new('--omit-request', '--omit-request', [CompletionResultType]::ParameterName, 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`')
@@ -96,7 +108,10 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Helicone response metadata on stderr')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Nothing but the answer')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Nothing but the answer')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin')
+            [CompletionResult]::new('--edit', '--edit', [CompletionResultType]::ParameterName, 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin')
             [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)')
+            [CompletionResult]::new('--no-stream', '--no-stream', [CompletionResultType]::ParameterName, 'Print the answer when complete, even where the config file says `stream = true`')
             [CompletionResult]::new('--show-thinking', '--show-thinking', [CompletionResultType]::ParameterName, 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives')
             [CompletionResult]::new('--unordered', '--unordered', [CompletionResultType]::ParameterName, 'Write each result as it completes instead of in input order')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop launching requests at the first failure')
@@ -118,7 +133,16 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)')
-            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature')
+            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1)')
+            [CompletionResult]::new('--top-p', '--top-p', [CompletionResultType]::ParameterName, 'Nucleus sampling: draw only from the most likely tokens that make up probability P (0-1)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for repeatable sampling, best effort (OpenAI, Gemini; Anthropic has none)')
+            [CompletionResult]::new('--stop', '--stop', [CompletionResultType]::ParameterName, 'Stop generating at this text (repeatable; OpenAI takes 4, Gemini 5)')
+            [CompletionResult]::new('--reasoning', '--reasoning', [CompletionResultType]::ParameterName, 'How hard the model thinks first: OpenAI reasoning_effort, Anthropic thinking, Gemini thinkingConfig')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Structured output: the answer must be JSON valid against this JSON Schema (a file, or the JSON itself)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)')
+            [CompletionResult]::new('--option', '--option', [CompletionResultType]::ParameterName, 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Apply a saved template (see `hcl templates`): its settings under the flags given')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Apply a saved template (see `hcl templates`): its settings under the flags given')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User id: `Helicone-User-Id`')
@@ -144,8 +168,10 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds [default: 600]')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Longest silence allowed mid-stream, in seconds [default: 60]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Save the request flags as template NAME (see `hcl templates`) instead of sending')
             [CompletionResult]::new('--conversation', '--conversation', [CompletionResultType]::ParameterName, 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)')
             [CompletionResult]::new('--max-history-tokens', '--max-history-tokens', [CompletionResultType]::ParameterName, 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many')
+            [CompletionResult]::new('--json-object', '--json-object', [CompletionResultType]::ParameterName, 'Ask for the answer as one JSON object (OpenAI needs the word JSON in the prompt)')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`')
             [CompletionResult]::new('--omit-request', '--omit-request', [CompletionResultType]::ParameterName, 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`')
@@ -159,6 +185,8 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Helicone response metadata on stderr')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Nothing but the answer')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Nothing but the answer')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin')
+            [CompletionResult]::new('--edit', '--edit', [CompletionResultType]::ParameterName, 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin')
             [CompletionResult]::new('--show-thinking', '--show-thinking', [CompletionResultType]::ParameterName, 'Show the model''s reasoning (thinking) on stderr as it arrives')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session')
             [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session')
@@ -519,6 +547,71 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;config;help;help' {
             break
         }
+        'hcl;templates' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the saved templates with their descriptions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a template''s file')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the templates directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;templates;list' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON Lines instead of a table')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Print only the names, one a line (for scripts and shell completion)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;templates;show' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;templates;edit' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;templates;path' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;templates;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the saved templates with their descriptions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a template''s file')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the templates directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;templates;help;list' {
+            break
+        }
+        'hcl;templates;help;show' {
+            break
+        }
+        'hcl;templates;help;edit' {
+            break
+        }
+        'hcl;templates;help;path' {
+            break
+        }
+        'hcl;templates;help;help' {
+            break
+        }
         'hcl;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -545,6 +638,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)')
             [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Attach scores (integers or booleans) to logged requests in Helicone')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The config file: its path and the effective settings')
+            [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the man pages and completion scripts from the CLI definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -631,6 +725,25 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;help;config;show' {
+            break
+        }
+        'hcl;help;templates' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the saved templates with their descriptions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a template''s file')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the templates directory')
+            break
+        }
+        'hcl;help;templates;list' {
+            break
+        }
+        'hcl;help;templates;show' {
+            break
+        }
+        'hcl;help;templates;edit' {
+            break
+        }
+        'hcl;help;templates;path' {
             break
         }
         'hcl;help;completions' {

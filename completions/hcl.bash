@@ -52,6 +52,9 @@ _hcl() {
             hcl,stream)
                 cmd="hcl__subcmd__stream"
                 ;;
+            hcl,templates)
+                cmd="hcl__subcmd__templates"
+                ;;
             hcl__subcmd__auth,check)
                 cmd="hcl__subcmd__auth__subcmd__check"
                 ;;
@@ -136,6 +139,9 @@ _hcl() {
             hcl__subcmd__help,stream)
                 cmd="hcl__subcmd__help__subcmd__stream"
                 ;;
+            hcl__subcmd__help,templates)
+                cmd="hcl__subcmd__help__subcmd__templates"
+                ;;
             hcl__subcmd__help__subcmd__auth,check)
                 cmd="hcl__subcmd__help__subcmd__auth__subcmd__check"
                 ;;
@@ -177,6 +183,18 @@ _hcl() {
                 ;;
             hcl__subcmd__help__subcmd__log,verify)
                 cmd="hcl__subcmd__help__subcmd__log__subcmd__verify"
+                ;;
+            hcl__subcmd__help__subcmd__templates,edit)
+                cmd="hcl__subcmd__help__subcmd__templates__subcmd__edit"
+                ;;
+            hcl__subcmd__help__subcmd__templates,list)
+                cmd="hcl__subcmd__help__subcmd__templates__subcmd__list"
+                ;;
+            hcl__subcmd__help__subcmd__templates,path)
+                cmd="hcl__subcmd__help__subcmd__templates__subcmd__path"
+                ;;
+            hcl__subcmd__help__subcmd__templates,show)
+                cmd="hcl__subcmd__help__subcmd__templates__subcmd__show"
                 ;;
             hcl__subcmd__log,conversations)
                 cmd="hcl__subcmd__log__subcmd__conversations"
@@ -232,6 +250,36 @@ _hcl() {
             hcl__subcmd__log__subcmd__help,verify)
                 cmd="hcl__subcmd__log__subcmd__help__subcmd__verify"
                 ;;
+            hcl__subcmd__templates,edit)
+                cmd="hcl__subcmd__templates__subcmd__edit"
+                ;;
+            hcl__subcmd__templates,help)
+                cmd="hcl__subcmd__templates__subcmd__help"
+                ;;
+            hcl__subcmd__templates,list)
+                cmd="hcl__subcmd__templates__subcmd__list"
+                ;;
+            hcl__subcmd__templates,path)
+                cmd="hcl__subcmd__templates__subcmd__path"
+                ;;
+            hcl__subcmd__templates,show)
+                cmd="hcl__subcmd__templates__subcmd__show"
+                ;;
+            hcl__subcmd__templates__subcmd__help,edit)
+                cmd="hcl__subcmd__templates__subcmd__help__subcmd__edit"
+                ;;
+            hcl__subcmd__templates__subcmd__help,help)
+                cmd="hcl__subcmd__templates__subcmd__help__subcmd__help"
+                ;;
+            hcl__subcmd__templates__subcmd__help,list)
+                cmd="hcl__subcmd__templates__subcmd__help__subcmd__list"
+                ;;
+            hcl__subcmd__templates__subcmd__help,path)
+                cmd="hcl__subcmd__templates__subcmd__help__subcmd__path"
+                ;;
+            hcl__subcmd__templates__subcmd__help,show)
+                cmd="hcl__subcmd__templates__subcmd__help__subcmd__show"
+                ;;
             *)
                 ;;
         esac
@@ -239,7 +287,7 @@ _hcl() {
 
     case "${cmd}" in
         hcl)
-            opts="-h -V --help --version chat stream providers log replay auth feedback score config completions generate-docs help"
+            opts="-h -V --help --version chat stream providers log replay auth feedback score config templates completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,7 +459,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__chat)
-            opts="-P -m -f -s -p -u -H -v -q -j -c -h -V --provider --model --file --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --continue --conversation --max-history-tokens --help --version"
+            opts="-P -m -f -s -o -t -p -u -H -v -q -e -j -c -h -V --provider --model --file --system --max-tokens --temperature --top-p --seed --stop --reasoning --json-object --schema --option --template --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --edit --save --stream --no-stream --show-thinking --batch --concurrency --rps --max-retries --resume --unordered --fail-fast --continue --conversation --max-history-tokens --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -455,6 +503,42 @@ _hcl() {
                     ;;
                 --temperature)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top-p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stop)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reasoning)
+                    COMPREPLY=($(compgen -W "low medium high" -- "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -W "$(hcl templates list --names 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "$(hcl templates list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --property)
@@ -554,6 +638,10 @@ _hcl() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --save)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -753,7 +841,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__help)
-            opts="chat stream providers log replay auth feedback score config completions generate-docs help"
+            opts="chat stream providers log replay auth feedback score config templates completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1119,6 +1207,76 @@ _hcl() {
         hcl__subcmd__help__subcmd__stream)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__templates)
+            opts="list show edit path"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__templates__subcmd__edit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__templates__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__templates__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__help__subcmd__templates__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1735,7 +1893,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__stream)
-            opts="-P -m -f -s -p -u -H -v -q -c -h -V --provider --model --file --system --max-tokens --temperature --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --show-thinking --continue --conversation --max-history-tokens --help --version"
+            opts="-P -m -f -s -o -t -p -u -H -v -q -e -c -h -V --provider --model --file --system --max-tokens --temperature --top-p --seed --stop --reasoning --json-object --schema --option --template --property --user --session --session-path --session-name --cache --cache-ttl --cache-bucket --cache-seed --retry --retry-num --retry-factor --retry-min-timeout --retry-max-timeout --rate-limit --omit-request --omit-response --request-id --header --base-url --direct --target-url --format --connect-timeout --timeout --idle-timeout --cacert --curl --dry-run --json --no-log --verbose --quiet --edit --save --show-thinking --continue --conversation --max-history-tokens --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1779,6 +1937,42 @@ _hcl() {
                     ;;
                 --temperature)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top-p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stop)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reasoning)
+                    COMPREPLY=($(compgen -W "low medium high" -- "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -W "$(hcl templates list --names 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "$(hcl templates list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --property)
@@ -1881,6 +2075,10 @@ _hcl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --conversation)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1889,6 +2087,160 @@ _hcl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates)
+            opts="-h -V --help --version list show edit path help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__edit)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help)
+            opts="list show edit path help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help__subcmd__edit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__list)
+            opts="-h -V --json --names --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__path)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hcl__subcmd__templates__subcmd__show)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand feedback 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)'
             cand score 'Attach scores (integers or booleans) to logged requests in Helicone'
             cand config 'The config file: its path and the effective settings'
+            cand templates 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path'
             cand completions 'Print a shell completion script'
             cand generate-docs 'Write the man pages and completion scripts from the CLI definition'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -45,7 +46,16 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand -s 'System prompt'
             cand --system 'System prompt'
             cand --max-tokens 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)'
-            cand --temperature 'Sampling temperature'
+            cand --temperature 'Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1)'
+            cand --top-p 'Nucleus sampling: draw only from the most likely tokens that make up probability P (0-1)'
+            cand --seed 'Seed for repeatable sampling, best effort (OpenAI, Gemini; Anthropic has none)'
+            cand --stop 'Stop generating at this text (repeatable; OpenAI takes 4, Gemini 5)'
+            cand --reasoning 'How hard the model thinks first: OpenAI reasoning_effort, Anthropic thinking, Gemini thinkingConfig'
+            cand --schema 'Structured output: the answer must be JSON valid against this JSON Schema (a file, or the JSON itself)'
+            cand -o 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)'
+            cand --option 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)'
+            cand -t 'Apply a saved template (see `hcl templates`): its settings under the flags given'
+            cand --template 'Apply a saved template (see `hcl templates`): its settings under the flags given'
             cand -p 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)'
             cand --property 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)'
             cand -u 'User id: `Helicone-User-Id`'
@@ -71,6 +81,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --timeout 'Whole-request timeout in seconds [default: 600]'
             cand --idle-timeout 'Longest silence allowed mid-stream, in seconds [default: 60]'
             cand --cacert 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured'
+            cand --save 'Save the request flags as template NAME (see `hcl templates`) instead of sending'
             cand --batch 'Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line'
             cand -j 'Requests in flight at once [default: 8]'
             cand --concurrency 'Requests in flight at once [default: 8]'
@@ -79,6 +90,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --resume 'Skip input lines whose `id` already succeeded in an earlier results file'
             cand --conversation 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)'
             cand --max-history-tokens 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many'
+            cand --json-object 'Ask for the answer as one JSON object (OpenAI needs the word JSON in the prompt)'
             cand --cache 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`'
             cand --retry 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
             cand --omit-request 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`'
@@ -92,7 +104,10 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --verbose 'Helicone response metadata on stderr'
             cand -q 'Nothing but the answer'
             cand --quiet 'Nothing but the answer'
+            cand -e 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin'
+            cand --edit 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin'
             cand --stream 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
+            cand --no-stream 'Print the answer when complete, even where the config file says `stream = true`'
             cand --show-thinking 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives'
             cand --unordered 'Write each result as it completes instead of in input order'
             cand --fail-fast 'Stop launching requests at the first failure'
@@ -113,7 +128,16 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand -s 'System prompt'
             cand --system 'System prompt'
             cand --max-tokens 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)'
-            cand --temperature 'Sampling temperature'
+            cand --temperature 'Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1)'
+            cand --top-p 'Nucleus sampling: draw only from the most likely tokens that make up probability P (0-1)'
+            cand --seed 'Seed for repeatable sampling, best effort (OpenAI, Gemini; Anthropic has none)'
+            cand --stop 'Stop generating at this text (repeatable; OpenAI takes 4, Gemini 5)'
+            cand --reasoning 'How hard the model thinks first: OpenAI reasoning_effort, Anthropic thinking, Gemini thinkingConfig'
+            cand --schema 'Structured output: the answer must be JSON valid against this JSON Schema (a file, or the JSON itself)'
+            cand -o 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)'
+            cand --option 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)'
+            cand -t 'Apply a saved template (see `hcl templates`): its settings under the flags given'
+            cand --template 'Apply a saved template (see `hcl templates`): its settings under the flags given'
             cand -p 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)'
             cand --property 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)'
             cand -u 'User id: `Helicone-User-Id`'
@@ -139,8 +163,10 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --timeout 'Whole-request timeout in seconds [default: 600]'
             cand --idle-timeout 'Longest silence allowed mid-stream, in seconds [default: 60]'
             cand --cacert 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured'
+            cand --save 'Save the request flags as template NAME (see `hcl templates`) instead of sending'
             cand --conversation 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)'
             cand --max-history-tokens 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many'
+            cand --json-object 'Ask for the answer as one JSON object (OpenAI needs the word JSON in the prompt)'
             cand --cache 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`'
             cand --retry 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
             cand --omit-request 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`'
@@ -154,6 +180,8 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand --verbose 'Helicone response metadata on stderr'
             cand -q 'Nothing but the answer'
             cand --quiet 'Nothing but the answer'
+            cand -e 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin'
+            cand --edit 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin'
             cand --show-thinking 'Show the model''s reasoning (thinking) on stderr as it arrives'
             cand -c 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
             cand --continue 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
@@ -472,6 +500,60 @@ set edit:completion:arg-completer[hcl] = {|@words|
         }
         &'hcl;config;help;help'= {
         }
+        &'hcl;templates'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the saved templates with their descriptions'
+            cand show 'Print a template''s file'
+            cand edit 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it'
+            cand path 'Print the templates directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;templates;list'= {
+            cand --json 'Print JSON Lines instead of a table'
+            cand --names 'Print only the names, one a line (for scripts and shell completion)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;templates;show'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;templates;edit'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;templates;path'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hcl;templates;help'= {
+            cand list 'List the saved templates with their descriptions'
+            cand show 'Print a template''s file'
+            cand edit 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it'
+            cand path 'Print the templates directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hcl;templates;help;list'= {
+        }
+        &'hcl;templates;help;show'= {
+        }
+        &'hcl;templates;help;edit'= {
+        }
+        &'hcl;templates;help;path'= {
+        }
+        &'hcl;templates;help;help'= {
+        }
         &'hcl;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -496,6 +578,7 @@ set edit:completion:arg-completer[hcl] = {|@words|
             cand feedback 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)'
             cand score 'Attach scores (integers or booleans) to logged requests in Helicone'
             cand config 'The config file: its path and the effective settings'
+            cand templates 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path'
             cand completions 'Print a shell completion script'
             cand generate-docs 'Write the man pages and completion scripts from the CLI definition'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -559,6 +642,20 @@ set edit:completion:arg-completer[hcl] = {|@words|
         &'hcl;help;config;path'= {
         }
         &'hcl;help;config;show'= {
+        }
+        &'hcl;help;templates'= {
+            cand list 'List the saved templates with their descriptions'
+            cand show 'Print a template''s file'
+            cand edit 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it'
+            cand path 'Print the templates directory'
+        }
+        &'hcl;help;templates;list'= {
+        }
+        &'hcl;help;templates;show'= {
+        }
+        &'hcl;help;templates;edit'= {
+        }
+        &'hcl;help;templates;path'= {
         }
         &'hcl;help;completions'= {
         }

@@ -35,6 +35,7 @@ complete -c hcl -n "__fish_hcl_needs_command" -f -a "auth" -d 'Keys in the OS ke
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "feedback" -d 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "score" -d 'Attach scores (integers or booleans) to logged requests in Helicone'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "config" -d 'The config file: its path and the effective settings'
+complete -c hcl -n "__fish_hcl_needs_command" -f -a "templates" -d 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
 complete -c hcl -n "__fish_hcl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -59,7 +60,16 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -s m -l model -d 'Model (f
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s f -l file -d 'Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s s -l system -d 'System prompt' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
-complete -c hcl -n "__fish_hcl_using_subcommand chat" -l temperature -d 'Sampling temperature' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l temperature -d 'Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l top-p -d 'Nucleus sampling: draw only from the most likely tokens that make up probability P (0-1)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l seed -d 'Seed for repeatable sampling, best effort (OpenAI, Gemini; Anthropic has none)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l stop -d 'Stop generating at this text (repeatable; OpenAI takes 4, Gemini 5)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l reasoning -d 'How hard the model thinks first: OpenAI reasoning_effort, Anthropic thinking, Gemini thinkingConfig' -r -f -a "low\t''
+medium\t''
+high\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l schema -d 'Structured output: the answer must be JSON valid against this JSON Schema (a file, or the JSON itself)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s o -l option -d 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s t -l template -d 'Apply a saved template (see `hcl templates`): its settings under the flags given' -r -f -a "(hcl templates list --names 2>/dev/null)"
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s p -l property -d 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s u -l user -d 'User id: `Helicone-User-Id`' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l session -d 'Session id: `Helicone-Session-Id`' -r
@@ -84,6 +94,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -l connect-timeout -d 'Con
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l idle-timeout -d 'Longest silence allowed mid-stream, in seconds [default: 60]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cacert -d 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l save -d 'Save the request flags as template NAME (see `hcl templates`) instead of sending' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l batch -d 'Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s j -l concurrency -d 'Requests in flight at once [default: 8]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l rps -d 'Start at most R requests per second (retries included)' -r
@@ -91,6 +102,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-retries -d 'Client-
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l resume -d 'Skip input lines whose `id` already succeeded in an earlier results file' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l conversation -d 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-history-tokens -d 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l json-object -d 'Ask for the answer as one JSON object (OpenAI needs the word JSON in the prompt)'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l retry -d 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l omit-request -d 'Don\'t store the request body in Helicone: `Helicone-Omit-Request: true`'
@@ -102,7 +114,9 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -l json -d 'Print one JSON
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l no-log -d 'Don\'t append to the request log'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s v -l verbose -d 'Helicone response metadata on stderr'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s q -l quiet -d 'Nothing but the answer'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -s e -l edit -d 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l stream -d 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)'
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l no-stream -d 'Print the answer when complete, even where the config file says `stream = true`'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l show-thinking -d 'When streaming, show the model\'s reasoning (thinking) on stderr as it arrives'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l unordered -d 'Write each result as it completes instead of in input order'
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l fail-fast -d 'Stop launching requests at the first failure'
@@ -130,7 +144,16 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -s m -l model -d 'Model 
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s f -l file -d 'Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s s -l system -d 'System prompt' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l temperature -d 'Sampling temperature' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l temperature -d 'Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l top-p -d 'Nucleus sampling: draw only from the most likely tokens that make up probability P (0-1)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l seed -d 'Seed for repeatable sampling, best effort (OpenAI, Gemini; Anthropic has none)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l stop -d 'Stop generating at this text (repeatable; OpenAI takes 4, Gemini 5)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l reasoning -d 'How hard the model thinks first: OpenAI reasoning_effort, Anthropic thinking, Gemini thinkingConfig' -r -f -a "low\t''
+medium\t''
+high\t''"
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l schema -d 'Structured output: the answer must be JSON valid against this JSON Schema (a file, or the JSON itself)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s o -l option -d 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s t -l template -d 'Apply a saved template (see `hcl templates`): its settings under the flags given' -r -f -a "(hcl templates list --names 2>/dev/null)"
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s p -l property -d 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s u -l user -d 'User id: `Helicone-User-Id`' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session -d 'Session id: `Helicone-Session-Id`' -r
@@ -155,8 +178,10 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -l connect-timeout -d 'C
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed mid-stream, in seconds [default: 60]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cacert -d 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured' -r -F
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l save -d 'Save the request flags as template NAME (see `hcl templates`) instead of sending' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l conversation -d 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-history-tokens -d 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l json-object -d 'Ask for the answer as one JSON object (OpenAI needs the word JSON in the prompt)'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache -d 'Enable Helicone\'s cache: `Helicone-Cache-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l retry -d 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l omit-request -d 'Don\'t store the request body in Helicone: `Helicone-Omit-Request: true`'
@@ -168,6 +193,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -l json -d 'Print one JS
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l no-log -d 'Don\'t append to the request log'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s v -l verbose -d 'Helicone response metadata on stderr'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s q -l quiet -d 'Nothing but the answer'
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -s e -l edit -d 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l show-thinking -d 'Show the model\'s reasoning (thinking) on stderr as it arrives'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s c -l continue -d 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session'
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -455,24 +481,47 @@ complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcomma
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the effective settings and where each came from; keys as fingerprints'
 complete -c hcl -n "__fish_hcl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and not __fish_seen_subcommand_from list show edit path help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and not __fish_seen_subcommand_from list show edit path help" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and not __fish_seen_subcommand_from list show edit path help" -f -a "list" -d 'List the saved templates with their descriptions'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and not __fish_seen_subcommand_from list show edit path help" -f -a "show" -d 'Print a template\'s file'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and not __fish_seen_subcommand_from list show edit path help" -f -a "edit" -d 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and not __fish_seen_subcommand_from list show edit path help" -f -a "path" -d 'Print the templates directory'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and not __fish_seen_subcommand_from list show edit path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from list" -l json -d 'Print JSON Lines instead of a table'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from list" -l names -d 'Print only the names, one a line (for scripts and shell completion)'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the saved templates with their descriptions'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a template\'s file'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the templates directory'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l dir -d 'The repository root to write `man/` and `completions/` under' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -l check -d 'Compare instead of writing; exit 1 when a file is out of date'
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c hcl -n "__fish_hcl_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "chat" -d 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "log" -d 'Read the local request log'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "feedback" -d 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "score" -d 'Attach scores (integers or booleans) to logged requests in Helicone'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "config" -d 'The config file: its path and the effective settings'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
-complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "chat" -d 'Send one chat request and print the answer; on a terminal with no prompt, chat interactively'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "stream" -d 'Send one chat request and print the answer token by token as it arrives'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "providers" -d 'Show the provider table: routing, wire format and where each key was found'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "log" -d 'Read the local request log'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "replay" -d 'Re-send logged requests and report, for each, whether Helicone\'s cache answered'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "auth" -d 'Keys in the OS keyring, where each key was found, and a Helicone key check'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "feedback" -d 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "score" -d 'Attach scores (integers or booleans) to logged requests in Helicone'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "config" -d 'The config file: its path and the effective settings'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "templates" -d 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "generate-docs" -d 'Write the man pages and completion scripts from the CLI definition'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and not __fish_seen_subcommand_from chat stream providers log replay auth feedback score config templates completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "list" -d 'List logged exchanges, newest last'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "show" -d 'Print one record as pretty JSON (an id or a unique prefix of one)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "path" -d 'Print the log file\'s path'
@@ -487,3 +536,8 @@ complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "check" -d 'Say what the Helicone key can do: proxy logging, read and write, each on its own'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path (HCL_CONFIG, else the platform\'s config directory)'
 complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective settings and where each came from; keys as fingerprints'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "list" -d 'List the saved templates with their descriptions'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "show" -d 'Print a template\'s file'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "edit" -d 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it'
+complete -c hcl -n "__fish_hcl_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "path" -d 'Print the templates directory'
+complete -c hcl -n "__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from show edit" -f -a "(hcl templates list --names 2>/dev/null)"

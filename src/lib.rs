@@ -21,6 +21,7 @@ mod log;
 mod output;
 mod provider;
 mod request;
+mod schema;
 mod secrets;
 mod select;
 mod settings;
@@ -63,6 +64,7 @@ pub fn main() -> ExitCode {
         Command::GenerateDocs(args) => commands::completions::generate_docs(args, &printer),
         Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
         Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
+        Command::Templates(cmd) => commands::templates::run(cmd, &env, &printer),
         Command::Replay(args) => commands::replay::run(args, &env, &printer),
         Command::Feedback(args) => commands::feedback::feedback(args, &env, &printer),
         Command::Score(args) => commands::feedback::score(args, &env, &printer),

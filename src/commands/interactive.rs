@@ -33,6 +33,7 @@ Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
   /property K=V      send Helicone-Property-K: V with the next turns
   /cache on|off      Helicone's cache for the next turns
   /file PATH         attach a file to the next message (text inline, images and PDFs as parts)
+  /edit [TEXT]       write the next message in $VISUAL/$EDITOR (an empty file cancels)
   /retry             send the last prompt again (its answer is replaced)
   /clear             start a new conversation (a new Helicone session)
   /save FILE         write the transcript as Markdown
@@ -40,7 +41,7 @@ Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
   /help              this list
   /exit              leave";
 
-const COMMANDS: &str = "/model, /provider, /system, /property, /cache, /file, /retry, /clear, /save, /id, /help, /exit";
+const COMMANDS: &str = "/model, /provider, /system, /property, /cache, /file, /edit, /retry, /clear, /save, /id, /help, /exit";
 
 /// The conversation as it goes.
 struct Session<'a> {
@@ -50,6 +51,7 @@ struct Session<'a> {
     /// Every turn's request goes through it: keys are read once, and each
     /// warning is said once.
     resolver: Resolver<'a>,
+    env: Env<'a>,
     printer: &'a Printer,
     runtime: tokio::runtime::Runtime,
     id: String,
@@ -67,8 +69,11 @@ struct Session<'a> {
     transcript: Vec<TranscriptTurn>,
 }
 
+/// The conversation, with `request` (the flags, a template laid under them)
+/// as the settings of its first turn.
 pub fn run(
     args: &ChatArgs,
+    mut request: RequestArgs,
     earlier: Option<Conversation>,
     config: &Config,
     env: Env<'_>,
@@ -78,11 +83,11 @@ pub fn run(
     // From here on Ctrl-C never ends the session: between replies it does
     // nothing, during one it cancels it.
     keep_sigint(&runtime);
-    let mut request = args.request.clone();
     let mut session = Session {
         args,
         request: RequestArgs::default(),
         resolver: Resolver::new(env, config, false),
+        env,
         printer,
         runtime,
         id: String::new(),
@@ -273,6 +278,19 @@ impl Session<'_> {
             "cache" if arg == "on" || arg == "off" => {
                 self.request.cache = arg == "on";
                 p.note(&format!("Helicone cache {arg}"));
+            }
+            "edit" => {
+                return match super::editor::edit_text(arg, self.env) {
+                    Ok(Some(text)) => Step::Send(self.compose(text)),
+                    Ok(None) => {
+                        p.note("the message is empty: cancelled, nothing was sent");
+                        Step::Continue
+                    }
+                    Err(e) => {
+                        p.error(&e.to_string());
+                        Step::Continue
+                    }
+                };
             }
             "retry" => {
                 let Some(prompt) = self.last_prompt.clone() else {

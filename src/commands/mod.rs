@@ -6,6 +6,7 @@ pub mod batch;
 pub mod chat;
 pub mod completions;
 pub mod config;
+pub mod editor;
 pub mod feedback;
 pub mod interactive;
 pub mod log;
@@ -15,6 +16,7 @@ pub mod push;
 pub mod replay;
 pub mod stats;
 pub mod stream;
+pub mod templates;
 pub mod turn;
 pub mod verify;
 
