@@ -102,6 +102,19 @@ appear in Helicone after its aggregation delay (about 10 minutes).",
     /// The config file: its path and the effective settings.
     #[command(subcommand, after_help = examples_help("config"))]
     Config(ConfigCommand),
+    /// Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path.
+    #[command(
+        subcommand,
+        long_about = "Saved request templates. A template is a TOML file NAME.toml in the \
+templates directory (`hcl templates path`) holding any of: description, system, prompt (with \
+{input} where the arguments and stdin go), provider, model, max_tokens, temperature, top_p, \
+seed, stop, reasoning, json_object, schema (a file beside the template, or JSON), cache, \
+cache_ttl, cache_bucket, cache_seed, and the tables options (body fields, as -o sets them) and \
+properties. `hcl chat -t NAME` lays it under the flags given; `hcl chat --save NAME` writes the \
+flags as one.",
+        after_help = examples_help("templates")
+    )]
+    Templates(TemplatesCommand),
     /// Print a shell completion script.
     #[command(after_help = examples_help("completions"))]
     Completions(CompletionsArgs),
@@ -134,12 +147,15 @@ pub struct ChatArgs {
     #[command(flatten)]
     pub request: RequestArgs,
 
+    #[command(flatten)]
+    pub compose: ComposeArgs,
+
     /// Stream the answer, printing each token as it arrives (the same as `hcl stream`).
-    #[arg(long, help_heading = "Output", conflicts_with = "no_stream")]
+    #[arg(long, help_heading = "Output")]
     pub stream: bool,
 
-    /// Don't stream, even when the config file says `stream = true`.
-    #[arg(long, help_heading = "Output")]
+    /// Print the answer when complete, even where the config file says `stream = true`.
+    #[arg(long, help_heading = "Output", conflicts_with = "stream")]
     pub no_stream: bool,
 
     /// When streaming, show the model's reasoning (thinking) on stderr as it arrives.
@@ -170,6 +186,9 @@ pub struct StreamArgs {
     #[command(flatten)]
     pub request: RequestArgs,
 
+    #[command(flatten)]
+    pub compose: ComposeArgs,
+
     /// Show the model's reasoning (thinking) on stderr as it arrives.
     #[arg(long, help_heading = "Output")]
     pub show_thinking: bool,
@@ -184,6 +203,7 @@ impl StreamArgs {
         ChatArgs {
             prompt: self.prompt.clone(),
             request: self.request.clone(),
+            compose: self.compose.clone(),
             stream: true,
             no_stream: false,
             show_thinking: self.show_thinking,
@@ -191,6 +211,25 @@ impl StreamArgs {
             conversation: self.conversation.clone(),
         }
     }
+}
+
+/// How the prompt is written, and saving the flags: `-e`, `--save`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ComposeArgs {
+    /// Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin.
+    ///
+    /// The editor command is split like a shell would (EDITOR="code -w" works). Saving an empty
+    /// file cancels: nothing is sent or logged. With -t, the text fills the template's {input}.
+    #[arg(short = 'e', long, help_heading = "Request")]
+    pub edit: bool,
+
+    /// Save the request flags as template NAME (see `hcl templates`) instead of sending.
+    ///
+    /// The prompt given is saved as the template's prompt; write {input} where later input
+    /// goes. The system prompt, provider, model, generation settings, -o options, the schema
+    /// (inline), properties and cache flags are saved; the file is written 0600.
+    #[arg(long, value_name = "NAME", help_heading = "Request")]
+    pub save: Option<String>,
 }
 
 /// Conversations: `-c`, `--conversation ID`, `--max-history-tokens`.
@@ -223,8 +262,8 @@ pub struct BatchArgs {
     /// Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line.
     ///
     /// Each line is an object with any of: prompt, messages, system, provider, model, properties,
-    /// user, session, max_tokens, temperature, cache, files, id. A line that is not a JSON object is
-    /// a plain prompt. The request flags give the defaults; each line's fields override them
+    /// user, session, max_tokens, temperature, cache, files, template, id. A line that is not a
+    /// JSON object is a plain prompt. The request flags give the defaults; each line's fields override them
     /// (`"files": ["a.png"]` replaces the --file list for that line).
     #[arg(
         long,
@@ -296,7 +335,7 @@ pub struct RequestArgs {
     #[arg(long, value_name = "N", help_heading = "Request")]
     pub max_tokens: Option<u32>,
 
-    /// Sampling temperature.
+    /// Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1).
     #[arg(
         long,
         value_name = "T",
@@ -304,6 +343,66 @@ pub struct RequestArgs {
         help_heading = "Request"
     )]
     pub temperature: Option<f64>,
+
+    /// Nucleus sampling: draw only from the most likely tokens that make up probability P (0-1).
+    #[arg(long, value_name = "P", help_heading = "Request")]
+    pub top_p: Option<f64>,
+
+    /// Seed for repeatable sampling, best effort (OpenAI, Gemini; Anthropic has none).
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        help_heading = "Request"
+    )]
+    pub seed: Option<i64>,
+
+    /// Stop generating at this text (repeatable; OpenAI takes 4, Gemini 5).
+    #[arg(long = "stop", value_name = "TEXT", help_heading = "Request")]
+    pub stop: Vec<String>,
+
+    /// How hard the model thinks first: OpenAI reasoning_effort, Anthropic thinking, Gemini thinkingConfig.
+    ///
+    /// OpenAI: reasoning_effort. Anthropic: adaptive thinking with output_config.effort for
+    /// Claude 4.6 and later, a thinking budget of 1024, 4096 or 16384 tokens before (max_tokens
+    /// then defaults to the budget + 1024). Gemini: thinkingLevel for Gemini 3 and later,
+    /// thinkingBudget 1024, 8192 or 24576 before. Only reasoning models take it.
+    #[arg(long, value_enum, value_name = "EFFORT", help_heading = "Request")]
+    pub reasoning: Option<ReasoningArg>,
+
+    /// Ask for the answer as one JSON object (OpenAI needs the word JSON in the prompt).
+    #[arg(long, help_heading = "Request", conflicts_with = "schema")]
+    pub json_object: bool,
+
+    /// Structured output: the answer must be JSON valid against this JSON Schema (a file, or the JSON itself).
+    ///
+    /// Sent as OpenAI response_format json_schema (strict when the schema allows it), Gemini
+    /// responseMimeType + responseJsonSchema, and for Anthropic a forced tool whose input is the
+    /// answer (printed as JSON). The answer is validated: one that does not match exits 1 naming
+    /// the first failing path, such as /age.
+    #[arg(long, value_name = "FILE|JSON", help_heading = "Request")]
+    pub schema: Option<String>,
+
+    /// Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable).
+    ///
+    /// For example -o top_k=40, -o generationConfig.thinkingConfig.thinkingBudget=0 or
+    /// -o 'metadata={"team":"x"}'. A field hcl sets itself (model, messages, a field a flag set)
+    /// is refused with the flag to use; `\.` is a dot inside a key.
+    #[arg(
+        short = 'o',
+        long = "option",
+        value_name = "KEY=VALUE",
+        help_heading = "Request"
+    )]
+    pub options: Vec<String>,
+
+    /// Apply a saved template (see `hcl templates`): its settings under the flags given.
+    #[arg(short = 't', long, value_name = "NAME", help_heading = "Request")]
+    pub template: Option<String>,
+
+    /// The settings a template gave, by config key (filled when it is applied; for messages).
+    #[arg(skip)]
+    pub from_template: Vec<&'static str>,
 
     /// Custom property: `Helicone-Property-KEY: VALUE` (repeatable).
     #[arg(
@@ -446,6 +545,13 @@ pub struct RequestArgs {
     /// Nothing but the answer.
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReasoningArg {
+    Low,
+    Medium,
+    High,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -904,6 +1010,39 @@ pub struct AuthCheckArgs {
     /// Whole-request timeout in seconds [default: 30].
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the saved templates with their descriptions.
+    #[command(after_help = examples_help("templates list"))]
+    List(TemplatesListArgs),
+    /// Print a template's file.
+    #[command(after_help = examples_help("templates show"))]
+    Show(TemplateNameArgs),
+    /// Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it.
+    #[command(after_help = examples_help("templates edit"))]
+    Edit(TemplateNameArgs),
+    /// Print the templates directory.
+    #[command(after_help = examples_help("templates path"))]
+    Path,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesListArgs {
+    /// Print JSON Lines instead of a table.
+    #[arg(long, conflicts_with = "names")]
+    pub json: bool,
+    /// Print only the names, one a line (for scripts and shell completion).
+    #[arg(long)]
+    pub names: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateNameArgs {
+    /// The template's name (its file is NAME.toml in `hcl templates path`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]

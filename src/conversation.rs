@@ -593,6 +593,7 @@ mod tests {
             ],
             max_tokens: Some(50),
             temperature: Some(0.5),
+            ..Default::default()
         };
         for format in [
             WireFormat::OpenAi,

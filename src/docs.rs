@@ -99,6 +99,10 @@ fn environment() -> Vec<(String, String)> {
             "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
             "Proxy settings, honoured in either case.",
         ),
+        (
+            "VISUAL, EDITOR",
+            "The editor of -e/--edit, /edit and hcl templates edit: VISUAL unless TERM is dumb, then EDITOR, then vi.",
+        ),
         ("NO_COLOR", "No colour."),
     ] {
         env.push((var.to_string(), about.to_string()));
@@ -117,7 +121,11 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "$HCL_CONFIG, else ~/.config/hcl/config.toml (Linux), ~/Library/Application Support/hcl/config.toml (macOS)",
-        "The config file (TOML): default provider, model, properties, per-provider base URLs.",
+        "The config file (TOML): default provider, model, properties, generation defaults, per-provider base URLs and defaults.",
+    ),
+    (
+        "~/.config/hcl/templates/NAME.toml (Linux), ~/Library/Application Support/hcl/templates/NAME.toml (macOS)",
+        "Request templates (-t NAME, --save NAME, hcl templates), mode 0600.",
     ),
 ];
 

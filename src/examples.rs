@@ -62,6 +62,18 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "hcl chat --batch evals.jsonl -j 32 --cache > results.jsonl",
                 "Run a JSON Lines file concurrently; one result line per input line.",
             ),
+            (
+                "hcl chat --schema person.json \"Invent a person\" | jq .name",
+                "Structured output, validated against a JSON Schema (exit 1 if it does not match).",
+            ),
+            (
+                "hcl chat -P gemini --reasoning low -o generationConfig.topK=40 \"hi\"",
+                "Reasoning effort, and any other body field by dotted path.",
+            ),
+            (
+                "git diff | hcl chat -e -t review",
+                "Edit the piped text in $EDITOR, then send it through the template review.",
+            ),
         ],
     ),
     (
@@ -402,6 +414,57 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             (
                 "hcl config show --json | jq '.[] | select(.source == \"config\")'",
                 "Only what the file sets.",
+            ),
+        ],
+    ),
+    (
+        "templates",
+        &[
+            (
+                "hcl chat -s \"Answer in one line\" -P anthropic --save brief \"Explain: {input}\"",
+                "Save the flags and a prompt as the template brief.",
+            ),
+            ("hcl chat -t brief \"what a cache key is\"", "Use it."),
+            ("hcl templates list", "The saved templates."),
+        ],
+    ),
+    (
+        "templates list",
+        &[
+            ("hcl templates list", "Each template and what it is for."),
+            ("hcl templates list --names", "Only the names, one a line."),
+        ],
+    ),
+    (
+        "templates show",
+        &[
+            ("hcl templates show brief", "Print the template brief."),
+            (
+                "hcl templates show brief > brief.toml",
+                "Copy it, to share or to keep in a repository.",
+            ),
+        ],
+    ),
+    (
+        "templates edit",
+        &[
+            (
+                "hcl templates edit review",
+                "Edit (or start) the template review; it is checked when the editor closes.",
+            ),
+            (
+                "EDITOR=\"code -w\" hcl templates edit review",
+                "With an editor that must be told to wait.",
+            ),
+        ],
+    ),
+    (
+        "templates path",
+        &[
+            ("hcl templates path", "The directory templates live in."),
+            (
+                "cp team/*.toml \"$(hcl templates path)\"",
+                "Install templates someone shared.",
             ),
         ],
     ),

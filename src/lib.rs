@@ -22,6 +22,7 @@ mod models;
 mod output;
 mod provider;
 mod request;
+mod schema;
 mod secrets;
 mod select;
 mod settings;
@@ -76,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => commands::completions::run(args, &printer),
         Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
         Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
+        Command::Templates(cmd) => commands::templates::run(cmd, &env, &printer),
         Command::Replay(args) => commands::replay::run(args, &env, &printer),
         Command::Feedback(args) => commands::feedback::feedback(args, &env, &printer),
         Command::Score(args) => commands::feedback::score(args, &env, &printer),

@@ -35,6 +35,7 @@ Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
   /property K=V      send Helicone-Property-K: V with the next turns
   /cache on|off      Helicone's cache for the next turns
   /file PATH         attach a file to the next message (text inline, images and PDFs as parts)
+  /edit [TEXT]       write the next message in $VISUAL/$EDITOR (an empty file cancels)
   /retry             send the last prompt again (its answer is replaced)
   /clear             start a new conversation (a new Helicone session)
   /save FILE         write the transcript as Markdown
@@ -42,7 +43,7 @@ Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
   /help              this list
   /exit              leave";
 
-const COMMANDS: &str = "/model, /provider, /system, /property, /cache, /file, /retry, /clear, /save, /id, /help, /exit (Tab completes them)";
+const COMMANDS: &str = "/model, /provider, /system, /property, /cache, /file, /edit, /retry, /clear, /save, /id, /help, /exit (Tab completes them)";
 
 /// The conversation as it goes.
 struct Session<'a> {
@@ -52,6 +53,7 @@ struct Session<'a> {
     /// Every turn's request goes through it: keys are read once, and each
     /// warning is said once.
     resolver: Resolver<'a>,
+    env: Env<'a>,
     printer: &'a Printer,
     config: &'a Config,
     /// Model lists fetched earlier, for Tab.
@@ -72,8 +74,11 @@ struct Session<'a> {
     transcript: Vec<TranscriptTurn>,
 }
 
+/// The conversation, with `request` (the flags, a template laid under them)
+/// as the settings of its first turn.
 pub fn run(
     args: &ChatArgs,
+    mut request: RequestArgs,
     earlier: Option<Conversation>,
     config: &Config,
     env: Env<'_>,
@@ -83,11 +88,11 @@ pub fn run(
     // From here on Ctrl-C never ends the session: between replies it does
     // nothing, during one it cancels it.
     keep_sigint(&runtime);
-    let mut request = args.request.clone();
     let mut session = Session {
         args,
         request: RequestArgs::default(),
         resolver: Resolver::new(env, config, false),
+        env,
         printer,
         config,
         cache: models::Cache::load(env),
@@ -359,6 +364,19 @@ impl Session<'_> {
             "cache" if arg == "on" || arg == "off" => {
                 self.request.cache = arg == "on";
                 p.note(&format!("Helicone cache {arg}"));
+            }
+            "edit" => {
+                return match super::editor::edit_text(arg, self.env) {
+                    Ok(Some(text)) => Step::Send(self.compose(text)),
+                    Ok(None) => {
+                        p.note("the message is empty: cancelled, nothing was sent");
+                        Step::Continue
+                    }
+                    Err(e) => {
+                        p.error(&e.to_string());
+                        Step::Continue
+                    }
+                };
             }
             "retry" => {
                 let Some(prompt) = self.last_prompt.clone() else {

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod chat;
 pub mod completions;
 pub mod config;
+pub mod editor;
 pub mod feedback;
 pub mod interactive;
 pub mod line_completion;
@@ -18,6 +19,7 @@ pub mod replay;
 pub mod shell_complete;
 pub mod stats;
 pub mod stream;
+pub mod templates;
 pub mod turn;
 pub mod verify;
 

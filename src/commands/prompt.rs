@@ -117,8 +117,14 @@ fn push_block(text: &mut String, open: &str, body: &str, close: &str) {
 }
 
 /// One turn's content for `hcl chat` and `hcl stream`: the words, stdin
-/// (when it is piped, or a word is `-`) and the `--file`s.
-pub fn read(words: &[String], files: &[PathBuf], printer: &Printer) -> Result<Prompt> {
+/// (when it is piped, or a word is `-`) and the `--file`s. Empty content is
+/// refused unless `allow_empty` (it starts the editor, or fills a template).
+pub fn read(
+    words: &[String],
+    files: &[PathBuf],
+    allow_empty: bool,
+    printer: &Printer,
+) -> Result<Prompt> {
     let file_stdin = files.iter().filter(|f| f.as_os_str() == "-").count();
     let word_stdin = words.iter().any(|w| w == "-");
     if file_stdin > 1 || (file_stdin == 1 && word_stdin) {
@@ -162,7 +168,7 @@ pub fn read(words: &[String], files: &[PathBuf], printer: &Printer) -> Result<Pr
         };
         prompt.attach(file.map_err(Error::usage)?);
     }
-    if prompt.is_empty() {
+    if prompt.is_empty() && !allow_empty {
         return Err(Error::usage("the prompt is empty; give some text to send"));
     }
     Ok(prompt)

@@ -2,8 +2,9 @@
 //! `hcl completions SHELL`) runs `COMPLETE=SHELL hcl -- WORDS…`, and hcl
 //! prints the candidates. Beyond what the command line declares, `-m`
 //! offers the models of the provider `-P` names (fetched before, else
-//! built-in), the aliases of the config file and `PROVIDER:` prefixes, and
-//! `--conversation` the latest conversation ids. Only local files are read:
+//! built-in), the aliases of the config file and `PROVIDER:` prefixes,
+//! `--conversation` the latest conversation ids, and `-t`/`--template` (and
+//! `hcl templates show|edit`) the saved templates. Only local files are read:
 //! no network at Tab.
 
 use clap::CommandFactory;
@@ -37,9 +38,23 @@ pub fn command() -> clap::Command {
             c
         }
     };
+    let templates = |c: clap::Command| {
+        c.mut_arg("template", |a| {
+            a.add(ArgValueCandidates::new(template_candidates))
+        })
+    };
+    let template_name = |c: clap::Command| {
+        c.mut_arg("name", |a| {
+            a.add(ArgValueCandidates::new(template_candidates))
+        })
+    };
     Cli::command()
-        .mut_subcommand("chat", with_values)
-        .mut_subcommand("stream", with_values)
+        .mut_subcommand("chat", |c| templates(with_values(c)))
+        .mut_subcommand("stream", |c| templates(with_values(c)))
+        .mut_subcommand("templates", |t| {
+            t.mut_subcommand("show", template_name)
+                .mut_subcommand("edit", template_name)
+        })
         .mut_subcommand("replay", with_values)
         .mut_subcommand("log", |log| {
             log.mut_subcommand("list", with_values)
@@ -100,6 +115,27 @@ fn model_candidates() -> Vec<CompletionCandidate> {
         );
     }
     out
+}
+
+/// The saved templates' names: the `.toml` files of the templates directory.
+fn template_candidates() -> Vec<CompletionCandidate> {
+    let Ok(dir) = crate::settings::templates_dir() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| {
+            let p = e.path();
+            (p.extension().is_some_and(|x| x == "toml"))
+                .then(|| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .flatten()
+        })
+        .collect();
+    names.sort();
+    names.into_iter().map(CompletionCandidate::new).collect()
 }
 
 /// The ids of the 50 most recently active conversations, newest first.

@@ -5,7 +5,8 @@
 
 use crate::cli::{ConversationArgs, RequestArgs};
 use crate::conversation::{self, Conversation, TurnId, Which};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::exchange::Outcome;
 use crate::log::{self, Record};
 use crate::output::Printer;
 use crate::settings::{self, Config, Env, RequestSettings};
@@ -230,5 +231,18 @@ pub fn print_verbose(r: &Record, s: &RequestSettings, printer: &Printer) {
     match &s.target.log_path {
         Some(p) => printer.verbose(&format!("logged: {} in {}", r.id, p.display())),
         None => printer.verbose("logged: no (--no-log)"),
+    }
+}
+
+/// A JSON answer (`--json-object`, `--schema`) taken out and checked; one
+/// that fails is an error of the exchange (exit 1), logged as such.
+pub fn check_answer(s: &RequestSettings, outcome: &mut Outcome) {
+    let Some(c) = outcome.completion.as_mut() else {
+        return;
+    };
+    if let Err(e) = s.check_answer(c)
+        && outcome.error.is_none()
+    {
+        outcome.error = Some(Error::Protocol(e));
     }
 }

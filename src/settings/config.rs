@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::provider;
+use crate::wire::Effort;
 
 use super::Env;
 
@@ -28,9 +29,6 @@ pub struct Config {
     pub cache_bucket: Option<u32>,
     /// Default `Helicone-Cache-Seed`.
     pub cache_seed: Option<String>,
-    /// `hcl chat` streams its answers (as `hcl stream` does) unless
-    /// `--no-stream` is given.
-    pub stream: Option<bool>,
     /// Model aliases: `fast = "groq:llama-3.1-8b-instant"`. An alias works
     /// wherever a model does; its target is a model, or `PROVIDER:MODEL`.
     #[serde(default)]
@@ -38,6 +36,21 @@ pub struct Config {
     /// Properties sent with every request (flags override them).
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
+    /// Whether `hcl chat` streams its answer (`--no-stream` overrides).
+    pub stream: Option<bool>,
+    /// Generation defaults for every provider; `[providers.NAME]` and the
+    /// flags override them.
+    pub system: Option<String>,
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub seed: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop: Vec<String>,
+    pub reasoning: Option<Effort>,
+    /// Body fields, as `-o` sets them: a table, nested along dotted paths.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub options: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     pub helicone: HeliconeConfig,
     #[serde(default)]
@@ -57,12 +70,53 @@ pub struct HeliconeConfig {
     pub log_base: Option<String>,
 }
 
-/// `[providers.NAME]`: a row's base URL, model, key and route parameters.
+/// Generation defaults, at the top of the config file and under
+/// `[providers.NAME]`: what the request flags of the same names set.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Generation<'a> {
+    pub system: Option<&'a str>,
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub seed: Option<i64>,
+    pub stop: &'a [String],
+    pub reasoning: Option<Effort>,
+    /// Body fields, as `-o` sets them: a table, nested along dotted paths.
+    pub options: Option<&'a serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Generation<'_> {
+    /// The keys it takes, for messages.
+    pub const KEYS: [&'static str; 8] = [
+        "system",
+        "max_tokens",
+        "temperature",
+        "top_p",
+        "seed",
+        "stop",
+        "reasoning",
+        "options",
+    ];
+}
+
+/// `[providers.NAME]`: a row's base URL, model, key, route parameters,
+/// generation defaults and whether `hcl chat` streams.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ProviderConfig {
     pub base_url: Option<String>,
     pub model: Option<String>,
     pub api_key: Option<String>,
+    pub stream: Option<bool>,
+    pub system: Option<String>,
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub seed: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop: Vec<String>,
+    pub reasoning: Option<Effort>,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub options: serde_json::Map<String, serde_json::Value>,
     /// The row's route parameters by name (Azure's `endpoint`, Vertex's
     /// `location`, …): the provider table says which a row takes, and
     /// loading the file refuses any other key.
@@ -77,9 +131,47 @@ impl ProviderConfig {
     }
 }
 
+impl ProviderConfig {
+    /// Its generation defaults.
+    pub fn generation(&self) -> Generation<'_> {
+        Generation {
+            system: self.system.as_deref(),
+            max_tokens: self.max_tokens,
+            temperature: self.temperature,
+            top_p: self.top_p,
+            seed: self.seed,
+            stop: &self.stop,
+            reasoning: self.reasoning,
+            options: Some(&self.options),
+        }
+    }
+}
+
 impl Config {
     pub fn provider_config(&self, name: &str) -> Option<&ProviderConfig> {
         self.providers.get(name)
+    }
+
+    /// The generation defaults at the top of the file.
+    pub fn generation(&self) -> Generation<'_> {
+        Generation {
+            system: self.system.as_deref(),
+            max_tokens: self.max_tokens,
+            temperature: self.temperature,
+            top_p: self.top_p,
+            seed: self.seed,
+            stop: &self.stop,
+            reasoning: self.reasoning,
+            options: Some(&self.options),
+        }
+    }
+
+    /// Whether `hcl chat` streams to `provider` by default.
+    pub fn streams(&self, provider: &str) -> bool {
+        self.provider_config(provider)
+            .and_then(|p| p.stream)
+            .or(self.stream)
+            .unwrap_or(false)
     }
 
     pub fn holds_keys(&self) -> bool {
@@ -117,22 +209,8 @@ pub fn load_config_from(path: &Path) -> Result<(Config, Vec<String>)> {
             )));
         }
     };
-    let config: Config = toml::from_str(&text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|span| {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!(" at line {line}, column {col}")
-            })
-            .unwrap_or_default();
-        Error::usage(format!(
-            "the config file {} is malformed{at}: {}",
-            path.display(),
-            e.message()
-        ))
-    })?;
+    let config: Config = toml::from_str(&text)
+        .map_err(|e| malformed(&format!("the config file {}", path.display()), &text, &e))?;
     let mut warnings = Vec::new();
     #[cfg(unix)]
     if config.holds_keys() {
@@ -151,6 +229,20 @@ pub fn load_config_from(path: &Path) -> Result<(Config, Vec<String>)> {
         .and_then(|()| check_aliases(&config))
         .map_err(|e| Error::usage(format!("the config file {} {e}", path.display())))?;
     Ok((config, warnings))
+}
+
+/// A TOML file that does not parse, naming the line and column.
+pub(super) fn malformed(what: &str, text: &str, e: &toml::de::Error) -> Error {
+    let at = e
+        .span()
+        .map(|span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!(" at line {line}, column {col}")
+        })
+        .unwrap_or_default();
+    Error::usage(format!("{what} is malformed{at}: {}", e.message()))
 }
 
 /// Every `[providers.NAME]` names a row, and holds only the keys that row
@@ -173,8 +265,9 @@ fn check_providers(config: &Config) -> std::result::Result<(), String> {
             ));
         }
         if let Some(key) = pc.params.keys().find(|k| row.param(k).is_none()) {
-            let takes: Vec<&str> = ["base_url", "model", "api_key"]
+            let takes: Vec<&str> = ["base_url", "model", "api_key", "stream"]
                 .into_iter()
+                .chain(Generation::KEYS)
                 .chain(row.params.iter().map(|p| p.name))
                 .collect();
             return Err(format!(

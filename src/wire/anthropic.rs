@@ -1,13 +1,26 @@
 //! Anthropic Messages.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::attach::{Attachment, Limits, MIB, Measure, MediaType};
 use super::event::StreamEvent;
-use super::{ChatInput, Completion, HistoryError, Message, Role, ToolCall, Usage};
+use super::generation::at_most;
+use super::{
+    ChatInput, Completion, Effort, HistoryError, Message, Refused, ResponseFormat, Role, Setting,
+    ToolCall, Usage,
+};
 
-/// Anthropic requires `max_tokens`; this is sent when none is given.
+/// Anthropic requires `max_tokens`; this is sent when none is given (with
+/// a thinking budget, on top of the budget).
 pub const DEFAULT_MAX_TOKENS: u32 = 1024;
+
+/// The tool hcl forces for `--json-object`: any object is the answer.
+const JSON_TOOL: &str = "json_answer";
+
+/// What the forced tool tells the model.
+const TOOL_DESCRIPTION: &str =
+    "Give your answer by calling this tool: its input is the whole answer.";
 
 #[derive(Debug, Serialize)]
 pub struct Request<'a> {
@@ -18,6 +31,18 @@ pub struct Request<'a> {
     pub messages: Vec<ReqMessage<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub stop_sequences: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking: Option<Thinking>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_config: Option<OutputConfig>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<Tool<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool_choice: Option<ToolChoice<'a>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub stream: bool,
 }
@@ -100,10 +125,143 @@ fn content(m: &Message) -> ReqContent<'_> {
     ReqContent::Blocks(blocks)
 }
 
+/// Extended thinking: a token budget (models before 4.6), or adaptive
+/// thinking steered by `output_config.effort` (4.6 and later, which
+/// refuse or deprecate budgets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Thinking {
+    Enabled { budget_tokens: u32 },
+    Adaptive,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutputConfig {
+    pub effort: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool<'a> {
+    pub name: &'a str,
+    pub description: &'static str,
+    pub input_schema: std::borrow::Cow<'a, Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ToolChoice<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub name: &'a str,
+}
+
+/// Fields only hcl sets, with the flag to use instead.
+pub const RESERVED_FIELDS: &[(&str, &str)] = &[
+    ("model", "-m/--model"),
+    ("messages", "the prompt"),
+    ("system", "-s/--system"),
+    ("stream", "--stream or hcl stream"),
+];
+
+/// Fields hcl sets from a flag when it is given.
+pub const FIELD_FLAGS: &[(&str, &str)] = &[
+    ("max_tokens", "--max-tokens"),
+    ("temperature", "--temperature"),
+    ("top_p", "--top-p"),
+    ("stop_sequences", "--stop"),
+    ("thinking", "--reasoning"),
+    ("output_config.effort", "--reasoning"),
+    ("tools", "--schema or --json-object"),
+    ("tool_choice", "--schema or --json-object"),
+];
+
+/// The model generation of a Claude model id, `(major, minor)`:
+/// `claude-3-5-haiku-latest` → (3, 5), `claude-sonnet-4-20250514` → (4, 0),
+/// `claude-opus-4-6` → (4, 6). A date is not a minor version.
+fn version(model: &str) -> Option<(u32, u32)> {
+    let rest = &model[model.find("claude-")? + "claude-".len()..];
+    let mut nums = rest
+        .split(['-', '.', '@', ':'])
+        .skip_while(|p| !p.chars().all(|c| c.is_ascii_digit()) || p.is_empty());
+    let major = nums.next()?.parse().ok()?;
+    let minor = nums
+        .next()
+        .filter(|p| p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit()))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    Some((major, minor))
+}
+
+/// How `--reasoning` is sent to `model`: adaptive thinking from Claude 4.6
+/// on (and for ids without a version, such as new model families), a
+/// thinking budget before.
+pub fn thinking(model: &str, effort: Effort) -> Thinking {
+    match version(model) {
+        Some(v) if v < (4, 6) => Thinking::Enabled {
+            budget_tokens: budget(effort),
+        },
+        _ => Thinking::Adaptive,
+    }
+}
+
+/// The thinking budget of an effort, for models that take budgets (at
+/// least 1024, Anthropic's minimum).
+fn budget(effort: Effort) -> u32 {
+    match effort {
+        Effort::Low => 1024,
+        Effort::Medium => 4096,
+        Effort::High => 16384,
+    }
+}
+
+/// The forced tool of a JSON request, and whether the schema had to be
+/// wrapped: a tool's input is always an object, so any other schema
+/// becomes the `value` of one.
+fn answer_tool(response: &ResponseFormat) -> (&str, std::borrow::Cow<'_, Value>, bool) {
+    use std::borrow::Cow;
+    match response {
+        ResponseFormat::JsonObject => (
+            JSON_TOOL,
+            Cow::Owned(serde_json::json!({"type": "object"})),
+            false,
+        ),
+        ResponseFormat::Schema(s) => {
+            if s.schema.get("type").and_then(Value::as_str) == Some("object") {
+                (&s.name, Cow::Borrowed(&s.schema), false)
+            } else {
+                let wrapped = serde_json::json!({
+                    "type": "object",
+                    "properties": {"value": s.schema},
+                    "required": ["value"],
+                });
+                (&s.name, Cow::Owned(wrapped), true)
+            }
+        }
+    }
+}
+
 pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool) -> Request<'a> {
+    let thinking = input.reasoning.map(|e| thinking(model, e));
+    let default_max = match thinking {
+        Some(Thinking::Enabled { budget_tokens }) => budget_tokens + DEFAULT_MAX_TOKENS,
+        _ => DEFAULT_MAX_TOKENS,
+    };
+    let (tools, tool_choice) = match &input.response {
+        None => (Vec::new(), None),
+        Some(r) => {
+            let (name, input_schema, _) = answer_tool(r);
+            (
+                vec![Tool {
+                    name,
+                    description: TOOL_DESCRIPTION,
+                    input_schema,
+                }],
+                Some(ToolChoice { kind: "tool", name }),
+            )
+        }
+    };
     Request {
         model,
-        max_tokens: input.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+        max_tokens: input.max_tokens.unwrap_or(default_max),
         system: input.system.as_deref(),
         messages: input
             .messages
@@ -117,8 +275,85 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool) -> Reques
             })
             .collect(),
         temperature: input.temperature,
+        top_p: input.top_p,
+        stop_sequences: &input.stop,
+        thinking,
+        output_config: match (thinking, input.reasoning) {
+            (Some(Thinking::Adaptive), Some(e)) => Some(OutputConfig { effort: e.name() }),
+            _ => None,
+        },
+        tools,
+        tool_choice,
         stream,
     }
+}
+
+/// Anthropic's ranges and what Messages cannot carry: temperature 0-1; no
+/// seed; thinking takes neither a forced tool (which `--schema` and
+/// `--json-object` use) nor a temperature, and a budget must fit under
+/// `max_tokens`.
+pub fn check(model: &str, input: &ChatInput) -> Result<(), Refused> {
+    if let Some(t) = input.temperature {
+        at_most(Setting::Temperature, t, 1.0, "Anthropic")?;
+    }
+    if input.seed.is_some() {
+        return Err(Refused::new(
+            Setting::Seed,
+            "Anthropic's Messages API has no seed; drop it",
+        ));
+    }
+    let Some(effort) = input.reasoning else {
+        return Ok(());
+    };
+    if let Some(r) = &input.response {
+        let setting = match r {
+            ResponseFormat::JsonObject => Setting::JsonObject,
+            ResponseFormat::Schema(_) => Setting::Schema,
+        };
+        return Err(Refused::new(
+            setting,
+            "Anthropic answers in JSON through a forced tool, and its thinking cannot be combined with a forced tool; drop --reasoning or the JSON request",
+        ));
+    }
+    if input.temperature.is_some() {
+        return Err(Refused::new(
+            Setting::Temperature,
+            "Anthropic's thinking (--reasoning) works only at the default temperature; drop the temperature",
+        ));
+    }
+    if let (Thinking::Enabled { budget_tokens }, Some(max)) =
+        (thinking(model, effort), input.max_tokens)
+        && max <= budget_tokens
+    {
+        return Err(Refused::new(
+            Setting::MaxTokens,
+            format!(
+                "{max} leaves no room for the answer: --reasoning {} gives {model} a thinking budget of {budget_tokens} tokens, which max_tokens must exceed; raise it or leave it out",
+                effort.name()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Move the forced tool's input into the answer's text (unwrapping a
+/// wrapped schema's `value`), so it is printed, logged and validated as
+/// the answer.
+pub fn take_tool_answer(response: &ResponseFormat, completion: &mut Completion) {
+    let (name, _, wrapped) = answer_tool(response);
+    let Some(i) = completion.tool_calls.iter().position(|t| t.name == name) else {
+        return;
+    };
+    let call = completion.tool_calls.remove(i);
+    let mut text = call.arguments;
+    if wrapped
+        && let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(&text)
+        && let Some(v) = map.remove("value")
+    {
+        text = v.to_string();
+    }
+    // Any text the model wrote beside the call is not part of the answer.
+    completion.text = text;
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,7 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use super::attach::{Attachment, Limits, MIB, Measure, MediaType};
 use super::event::StreamEvent;
-use super::{ChatInput, Completion, HistoryError, Message, Role, ToolCall, Usage};
+use super::generation::{at_most, stop_count};
+use super::{
+    ChatInput, Completion, Effort, HistoryError, Message, Refused, ResponseFormat, Role, Setting,
+    ToolCall, Usage,
+};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -13,7 +17,7 @@ pub struct Request<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<SystemInstruction<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub generation_config: Option<GenerationConfig>,
+    pub generation_config: Option<GenerationConfig<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -100,21 +104,136 @@ fn parts(m: &Message) -> Vec<Part<'_>> {
     parts
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GenerationConfig {
+pub struct GenerationConfig<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub stop_sequences: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking_config: Option<ThinkingConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_mime_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_json_schema: Option<std::borrow::Cow<'a, serde_json::Value>>,
 }
 
-pub fn request(input: &ChatInput) -> Request<'_> {
-    let generation_config =
-        (input.max_tokens.is_some() || input.temperature.is_some()).then_some(GenerationConfig {
-            max_output_tokens: input.max_tokens,
-            temperature: input.temperature,
-        });
+/// `thinkingConfig`: a level for Gemini 3 and later, a token budget for
+/// Gemini 2.5 (a request may not carry both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ThinkingConfig {
+    #[serde(rename_all = "camelCase")]
+    Level { thinking_level: &'static str },
+    #[serde(rename_all = "camelCase")]
+    Budget { thinking_budget: u32 },
+}
+
+/// Fields only hcl sets, with the flag to use instead.
+pub const RESERVED_FIELDS: &[(&str, &str)] = &[
+    ("contents", "the prompt"),
+    ("systemInstruction", "-s/--system"),
+    ("system_instruction", "-s/--system"),
+];
+
+/// Fields hcl sets from a flag when it is given.
+pub const FIELD_FLAGS: &[(&str, &str)] = &[
+    ("generationConfig.maxOutputTokens", "--max-tokens"),
+    ("generationConfig.temperature", "--temperature"),
+    ("generationConfig.topP", "--top-p"),
+    ("generationConfig.seed", "--seed"),
+    ("generationConfig.stopSequences", "--stop"),
+    ("generationConfig.thinkingConfig", "--reasoning"),
+    (
+        "generationConfig.responseMimeType",
+        "--json-object or --schema",
+    ),
+    ("generationConfig.responseJsonSchema", "--schema"),
+];
+
+/// The major version of a Gemini model id (`gemini-2.5-flash` → 2).
+fn major(model: &str) -> Option<u32> {
+    let rest = &model[model.find("gemini-")? + "gemini-".len()..];
+    rest.split(['-', '.']).next()?.parse().ok()
+}
+
+/// How `--reasoning` is sent to `model`: `thinkingLevel` for Gemini 3 and
+/// later (and ids without a version), `thinkingBudget` before.
+pub fn thinking(model: &str, effort: Effort) -> ThinkingConfig {
+    match major(model) {
+        Some(m) if m < 3 => ThinkingConfig::Budget {
+            thinking_budget: match effort {
+                Effort::Low => 1024,
+                Effort::Medium => 8192,
+                Effort::High => 24576,
+            },
+        },
+        _ => ThinkingConfig::Level {
+            thinking_level: effort.name(),
+        },
+    }
+}
+
+/// Gemini's ranges and limits: temperature 0-2, at most 5 stop sequences,
+/// a 32-bit seed.
+pub fn check(input: &ChatInput) -> Result<(), Refused> {
+    if let Some(t) = input.temperature {
+        at_most(Setting::Temperature, t, 2.0, "Gemini")?;
+    }
+    stop_count(input, 5, "Gemini")?;
+    if let Some(seed) = input.seed
+        && i32::try_from(seed).is_err()
+    {
+        return Err(Refused::new(
+            Setting::Seed,
+            format!("{seed} is out of range: Gemini's seed is a 32-bit integer"),
+        ));
+    }
+    Ok(())
+}
+
+/// The schema as `responseJsonSchema` takes it: without the `$schema`
+/// marker, which Gemini's JSON Schema subset does not list.
+fn gemini_schema(schema: &serde_json::Value) -> std::borrow::Cow<'_, serde_json::Value> {
+    use std::borrow::Cow;
+    match schema {
+        serde_json::Value::Object(map) if map.contains_key("$schema") => {
+            let mut map = map.clone();
+            map.remove("$schema");
+            Cow::Owned(serde_json::Value::Object(map))
+        }
+        _ => Cow::Borrowed(schema),
+    }
+}
+
+pub fn request<'a>(model: &str, input: &'a ChatInput) -> Request<'a> {
+    let config = GenerationConfig {
+        max_output_tokens: input.max_tokens,
+        temperature: input.temperature,
+        top_p: input.top_p,
+        seed: input.seed,
+        stop_sequences: &input.stop,
+        thinking_config: input.reasoning.map(|e| thinking(model, e)),
+        response_mime_type: input.response.as_ref().map(|_| "application/json"),
+        response_json_schema: match &input.response {
+            Some(ResponseFormat::Schema(s)) => Some(gemini_schema(&s.schema)),
+            _ => None,
+        },
+    };
+    let has_config = config.max_output_tokens.is_some()
+        || config.temperature.is_some()
+        || config.top_p.is_some()
+        || config.seed.is_some()
+        || !config.stop_sequences.is_empty()
+        || config.thinking_config.is_some()
+        || config.response_mime_type.is_some();
     Request {
         contents: input
             .messages
@@ -130,7 +249,7 @@ pub fn request(input: &ChatInput) -> Request<'_> {
         system_instruction: input.system.as_deref().map(|s| SystemInstruction {
             parts: [TextPart { text: s }],
         }),
-        generation_config,
+        generation_config: has_config.then_some(config),
     }
 }
 
@@ -443,10 +562,10 @@ mod tests {
                 Message::text(Role::Assistant, "b"),
             ],
             max_tokens: Some(10),
-            temperature: None,
+            ..Default::default()
         };
         assert_eq!(
-            serde_json::to_string(&request(&input)).unwrap(),
+            serde_json::to_string(&request("gemini-2.0-flash", &input)).unwrap(),
             r#"{"contents":[{"role":"user","parts":[{"text":"a"}]},{"role":"model","parts":[{"text":"b"}]}],"systemInstruction":{"parts":[{"text":"sys"}]},"generationConfig":{"maxOutputTokens":10}}"#
         );
     }

@@ -6,8 +6,10 @@ pub mod attach;
 mod event;
 mod format;
 pub mod gemini;
+mod generation;
 mod models;
 pub mod openai;
+mod options;
 pub mod rebuild;
 pub mod stream;
 
@@ -15,7 +17,11 @@ use serde::{Deserialize, Serialize};
 
 pub use attach::{Attachment, Limits, MediaType};
 pub use format::{FinishReason, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
+pub use generation::{Effort, JsonSchema, Refused, ResponseFormat, Setting};
 pub use models::{Keep, parse_models};
+pub use options::{
+    BodyOption, dotted as dotted_path, leaves as option_leaves, parse as parse_option,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -52,6 +58,15 @@ pub struct ChatInput {
     pub messages: Vec<Message>,
     pub max_tokens: Option<u32>,
     pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub seed: Option<i64>,
+    /// Stop sequences (`--stop`, repeatable).
+    pub stop: Vec<String>,
+    pub reasoning: Option<Effort>,
+    /// JSON output: `--json-object` or `--schema`.
+    pub response: Option<ResponseFormat>,
+    /// Body fields by dotted path (`-o`), laid over the body last.
+    pub options: Vec<BodyOption>,
 }
 
 /// Token counts, named the same for every format.
@@ -117,16 +132,72 @@ pub fn build_body(
     stream: bool,
     dialect: Dialect,
 ) -> String {
+    let typed = typed_body(format, model, input, stream, dialect);
+    if input.options.is_empty() {
+        return typed;
+    }
+    // Settings resolution has checked the options with [`try_build_body`].
+    options::apply(format, &typed, &input.options).unwrap_or(typed)
+}
+
+/// [`build_body`], or why the `-o` options cannot be laid over it (one
+/// would overwrite a field hcl sets). Settings resolution calls this, so
+/// that a refused option is a usage error before anything is sent.
+pub fn try_build_body(
+    format: WireFormat,
+    model: &str,
+    input: &ChatInput,
+    stream: bool,
+    dialect: Dialect,
+) -> Result<String, String> {
+    let typed = typed_body(format, model, input, stream, dialect);
+    if input.options.is_empty() {
+        return Ok(typed);
+    }
+    options::apply(format, &typed, &input.options)
+}
+
+fn typed_body(
+    format: WireFormat,
+    model: &str,
+    input: &ChatInput,
+    stream: bool,
+    dialect: Dialect,
+) -> String {
     let result = match format {
         WireFormat::OpenAi => {
             serde_json::to_string(&openai::request(model, input, stream, dialect))
         }
         WireFormat::Anthropic => serde_json::to_string(&anthropic::request(model, input, stream)),
-        WireFormat::Gemini => serde_json::to_string(&gemini::request(input)),
+        WireFormat::Gemini => serde_json::to_string(&gemini::request(model, input)),
     };
-    // Serializing plain structs of strings and numbers cannot fail; an
-    // infinite temperature is rejected during settings resolution.
+    // Serializing plain structs of strings, numbers and JSON values cannot
+    // fail; non-finite numbers are rejected during settings resolution.
     result.unwrap_or_default()
+}
+
+/// Check the generation settings of `input` against what `format` takes.
+pub fn check_generation(format: WireFormat, model: &str, input: &ChatInput) -> Result<(), Refused> {
+    generation::common(input)?;
+    match format {
+        WireFormat::OpenAi => openai::check(input),
+        WireFormat::Anthropic => anthropic::check(model, input),
+        WireFormat::Gemini => gemini::check(input),
+    }
+}
+
+/// The answer of a request that asked for JSON, as the text to print and
+/// validate. Anthropic has no JSON mode: hcl forces a tool whose input is
+/// the answer, and this moves that input into the text. Others answer in
+/// the text already.
+pub fn take_structured_answer(
+    format: WireFormat,
+    response: &ResponseFormat,
+    completion: &mut Completion,
+) {
+    if format == WireFormat::Anthropic {
+        anthropic::take_tool_answer(response, completion);
+    }
 }
 
 /// What `format` takes as attachments, and how large.

@@ -5,7 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::attach::{Attachment, DataUri, Limits, MIB, Measure, MediaType};
 use super::event::StreamEvent;
-use super::{ChatInput, Completion, Dialect, HistoryError, Message, Role, ToolCall, Usage};
+use super::generation::{at_most, stop_count};
+use super::{
+    ChatInput, Completion, Dialect, Effort, HistoryError, Message, Refused, ResponseFormat, Role,
+    Setting, ToolCall, Usage,
+};
 
 #[derive(Debug, Serialize)]
 pub struct Request<'a> {
@@ -19,10 +23,129 @@ pub struct Request<'a> {
     pub max_completion_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub stop: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<ApiResponseFormat<'a>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub stream: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_options: Option<StreamOptions>,
+}
+
+/// `response_format`: JSON mode, or structured output against a schema.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ApiResponseFormat<'a> {
+    JsonObject,
+    JsonSchema { json_schema: ApiJsonSchema<'a> },
+}
+
+#[derive(Debug, Serialize)]
+pub struct ApiJsonSchema<'a> {
+    pub name: &'a str,
+    pub schema: &'a serde_json::Value,
+    /// Only when the schema meets strict mode's rules (see [`strict_ok`]);
+    /// hcl validates the answer either way.
+    pub strict: bool,
+}
+
+/// Fields only hcl sets, with the flag to use instead.
+pub const RESERVED_FIELDS: &[(&str, &str)] = &[
+    ("model", "-m/--model"),
+    ("messages", "the prompt and -s/--system"),
+    ("stream", "--stream or hcl stream"),
+    ("stream_options", "--stream or hcl stream"),
+];
+
+/// Fields hcl sets from a flag when it is given.
+pub const FIELD_FLAGS: &[(&str, &str)] = &[
+    ("max_tokens", "--max-tokens"),
+    ("max_completion_tokens", "--max-tokens"),
+    ("temperature", "--temperature"),
+    ("top_p", "--top-p"),
+    ("seed", "--seed"),
+    ("stop", "--stop"),
+    ("reasoning_effort", "--reasoning"),
+    ("response_format", "--json-object or --schema"),
+];
+
+/// OpenAI's ranges and limits: temperature 0-2, at most 4 stop sequences;
+/// JSON mode needs the word JSON in the messages (the API refuses it
+/// otherwise).
+pub fn check(input: &ChatInput) -> Result<(), Refused> {
+    if let Some(t) = input.temperature {
+        at_most(Setting::Temperature, t, 2.0, "OpenAI")?;
+    }
+    stop_count(input, 4, "OpenAI")?;
+    if input.response == Some(ResponseFormat::JsonObject) {
+        let mentions_json = input
+            .system
+            .iter()
+            .chain(input.messages.iter().map(|m| &m.content))
+            .any(|t| t.to_ascii_lowercase().contains("json"));
+        if !mentions_json {
+            return Err(Refused::new(
+                Setting::JsonObject,
+                "OpenAI's JSON mode needs the word JSON in the prompt or the system prompt; add it (e.g. -s 'Answer in JSON'), or use --schema",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a schema meets the rules of OpenAI's strict structured outputs:
+/// an object at the root, every object closed (`additionalProperties:
+/// false`) with every property required, and none of the keywords strict
+/// mode refuses.
+pub fn strict_ok(schema: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    fn closed(v: &Value) -> bool {
+        let Value::Object(map) = v else {
+            return true;
+        };
+        const REFUSED: [&str; 7] = [
+            "allOf",
+            "not",
+            "if",
+            "then",
+            "else",
+            "dependentRequired",
+            "dependentSchemas",
+        ];
+        if REFUSED.iter().any(|k| map.contains_key(*k)) {
+            return false;
+        }
+        if let Some(Value::Object(props)) = map.get("properties") {
+            let required: Vec<&str> = map
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            if map.get("additionalProperties") != Some(&Value::Bool(false))
+                || props.keys().any(|k| !required.contains(&k.as_str()))
+                || !props.values().all(closed)
+            {
+                return false;
+            }
+        }
+        let list = |k: &str| map.get(k).and_then(Value::as_array).into_iter().flatten();
+        let defs = |k: &str| map.get(k).and_then(Value::as_object).into_iter().flatten();
+        map.get("items").is_none_or(closed)
+            && list("anyOf").chain(list("prefixItems")).all(closed)
+            && defs("$defs")
+                .chain(defs("definitions"))
+                .all(|(_, d)| closed(d))
+    }
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        && schema.get("anyOf").is_none()
+        && closed(schema)
 }
 
 #[derive(Debug, Serialize)]
@@ -144,6 +267,20 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool, d: Dialec
         max_tokens: input.max_tokens.filter(|_| !d.max_completion_tokens),
         max_completion_tokens: input.max_tokens.filter(|_| d.max_completion_tokens),
         temperature: input.temperature,
+        top_p: input.top_p,
+        seed: input.seed,
+        stop: &input.stop,
+        reasoning_effort: input.reasoning.map(Effort::name),
+        response_format: input.response.as_ref().map(|r| match r {
+            ResponseFormat::JsonObject => ApiResponseFormat::JsonObject,
+            ResponseFormat::Schema(s) => ApiResponseFormat::JsonSchema {
+                json_schema: ApiJsonSchema {
+                    name: &s.name,
+                    schema: &s.schema,
+                    strict: strict_ok(&s.schema),
+                },
+            },
+        }),
         stream,
         stream_options: (stream && d.stream_usage).then_some(StreamOptions {
             include_usage: true,
@@ -520,7 +657,7 @@ mod tests {
             system: Some("be brief".into()),
             messages: vec![Message::text(Role::User, "hi")],
             max_tokens: Some(5),
-            temperature: None,
+            ..Default::default()
         };
         let compat = Dialect {
             stream_usage: true,

@@ -616,6 +616,15 @@ fn shell_completion_offers_models_aliases_and_conversations() {
         .collect();
     let got = completions(&hcl, &["hcl", "chat", "--conversation", ""]);
     assert_eq!(got, [ids[1].clone(), ids[0].clone()]);
+    // Saved templates, for -t and templates show|edit.
+    let templates = hcl.dir.path().join("config/hcl/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("brief.toml"), "system = \"Be brief.\"\n").unwrap();
+    assert_eq!(completions(&hcl, &["hcl", "chat", "-t", "b"]), ["brief"]);
+    assert_eq!(
+        completions(&hcl, &["hcl", "templates", "edit", ""]),
+        ["brief"]
+    );
     // Never the maintainer's command.
     let got = completions(&hcl, &["hcl", "g"]);
     assert!(!got.iter().any(|c| c.contains("generate")), "{got:?}");

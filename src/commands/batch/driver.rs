@@ -92,6 +92,7 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
             o = exchange::execute(&sh.client, &prepared, &t.creds, t.format, &peer) => o,
             _ = sh.cancelled() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
         };
+        crate::commands::turn::check_answer(&job.settings, &mut outcome);
         let retry = outcome.error.as_ref().is_some_and(retryable)
             && attempt <= sh.max_retries
             && !sh.launching_stopped();

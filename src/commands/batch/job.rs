@@ -3,6 +3,7 @@
 //! [`Resolver`] for the run, so keys are read and each target is checked
 //! once however many lines name it).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -14,7 +15,7 @@ use crate::commands::prompt::{self, FileInput, Prompt};
 use crate::error::{Error, Result};
 use crate::helicone;
 use crate::output::Printer;
-use crate::settings::{Config, Env, RequestSettings, Resolver, Target};
+use crate::settings::{self, Config, Env, RequestSettings, Resolver, Target};
 use crate::wire::{ChatInput, Message, Role};
 
 /// `-p Hcl-Batch=NAME` names the batch; otherwise it gets a fresh UUID.
@@ -51,10 +52,14 @@ pub(super) struct Lines<'a> {
     /// The provider the flags resolve to: a line naming it keeps the flags'
     /// model.
     flags_provider: &'static str,
+    /// Templates lines named, read (or failed) once each.
+    templates: HashMap<String, TemplateRead>,
     /// The `--file`s, read once: every line without `files` of its own
     /// attaches them.
     files: Vec<FileInput>,
 }
+
+type TemplateRead = std::result::Result<(settings::Template, std::path::PathBuf), String>;
 
 impl<'a> Lines<'a> {
     /// Resolve the flags alone, so that a missing key or a bad flag is a
@@ -68,6 +73,15 @@ impl<'a> Lines<'a> {
         printer: &Printer,
     ) -> Result<(Lines<'a>, Arc<Target>)> {
         let mut args = args.clone();
+        if let Some(name) = &args.template.clone() {
+            let (t, path) = settings::load_template(name)?;
+            if t.prompt.is_some() {
+                return Err(Error::usage(format!(
+                    "template {name} has a prompt, and -t with --batch gives every line's defaults; name it in the lines (\"template\": \"{name}\") to fill its prompt from each line"
+                )));
+            }
+            t.apply(name, &path, &mut args)?;
+        }
         // The batch property is hcl's own: every request carries the batch id.
         args.properties
             .retain(|p| !p.split('=').next().is_some_and(is_batch_property));
@@ -88,6 +102,7 @@ impl<'a> Lines<'a> {
             args,
             resolver,
             flags_provider: flags.target.provider.name,
+            templates: HashMap::new(),
             files,
         };
         Ok((lines, flags.target))
@@ -96,13 +111,26 @@ impl<'a> Lines<'a> {
     /// The job of one line, or why the line is bad.
     pub(super) fn build(
         &mut self,
-        spec: LineSpec,
+        mut spec: LineSpec,
         printer: &Printer,
     ) -> std::result::Result<Job, String> {
+        let mut args = self.args.clone();
+        if let Some(name) = spec.template.clone() {
+            let (t, path) = self.template(&name)?;
+            t.apply_over(&name, &path, &mut args)
+                .map_err(|e| e.to_string())?;
+            if t.prompt.is_some() {
+                if spec.messages.is_some() {
+                    return Err(format!(
+                        "template {name} has a prompt, which a line with messages cannot fill; give prompt instead"
+                    ));
+                }
+                spec.prompt = t.fill(spec.prompt.as_deref()).map_err(|e| e.to_string())?;
+            }
+        }
         let (system, mut messages) = line_messages(&spec)?;
         let files = self.line_files(&spec)?;
         let records = attach_files(&mut messages, files);
-        let mut args = self.args.clone();
         if let Some(p) = &spec.provider
             && !p.eq_ignore_ascii_case(self.flags_provider)
         {
@@ -145,6 +173,22 @@ impl<'a> Lines<'a> {
 }
 
 impl Lines<'_> {
+    /// A template named by lines, read once.
+    fn template(
+        &mut self,
+        name: &str,
+    ) -> std::result::Result<(settings::Template, std::path::PathBuf), String> {
+        if let Some(found) = self.templates.get(name) {
+            return found.clone();
+        }
+        let found = settings::load_template(name).map_err(|e| e.to_string());
+        if self.templates.len() >= 64 {
+            self.templates.clear();
+        }
+        self.templates.insert(name.to_string(), found.clone());
+        found
+    }
+
     /// The files of a line: its own `files`, else the `--file`s.
     fn line_files(&self, spec: &LineSpec) -> std::result::Result<Vec<FileInput>, String> {
         let Some(paths) = &spec.files else {

@@ -423,13 +423,107 @@ fn sse_data(v: &Value) -> String {
     format!("data: {v}\n\n")
 }
 
+/// What a provider asked for JSON answers: the user's text when it is JSON
+/// (so tests choose the answer, a wrong one included), else an instance
+/// made from the schema (or any object when there is none).
+pub fn structured_reply(user_text: &str, schema: Option<&Value>) -> Value {
+    if let Ok(v) = serde_json::from_str::<Value>(user_text.trim())
+        && (v.is_object() || v.is_array())
+    {
+        return v;
+    }
+    match schema {
+        Some(s) => instance_of(s),
+        None => json!({"answer": reply_text(user_text)}),
+    }
+}
+
+/// A value that meets a (simple) JSON Schema: every property, the first
+/// enum value, the minimum of a number.
+fn instance_of(schema: &Value) -> Value {
+    if let Some(v) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
+        return v.clone();
+    }
+    if let Some(v) = schema.get("const") {
+        return v.clone();
+    }
+    let kind = match schema.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) => ts.first().and_then(Value::as_str).unwrap_or("null"),
+        _ if schema.get("properties").is_some() => "object",
+        _ => "string",
+    };
+    match kind {
+        "object" => {
+            let mut out = serde_json::Map::new();
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                for (k, v) in props {
+                    out.insert(k.clone(), instance_of(v));
+                }
+            }
+            Value::Object(out)
+        }
+        "array" => match schema.get("items") {
+            Some(items) => json!([instance_of(items)]),
+            None => json!([]),
+        },
+        "integer" => schema.get("minimum").cloned().unwrap_or(json!(42)),
+        "number" => schema.get("minimum").cloned().unwrap_or(json!(4.5)),
+        "boolean" => json!(true),
+        "null" => Value::Null,
+        _ => json!("example"),
+    }
+}
+
+/// The schema and whether JSON was asked for, in an OpenAI body.
+fn openai_json(body: &Value) -> Option<Option<&Value>> {
+    match body
+        .pointer("/response_format/type")
+        .and_then(Value::as_str)
+    {
+        Some("json_schema") => Some(body.pointer("/response_format/json_schema/schema")),
+        Some("json_object") => Some(None),
+        _ => None,
+    }
+}
+
+/// The forced tool of an Anthropic body: its name and input schema.
+fn anthropic_forced_tool(body: &Value) -> Option<(String, Option<&Value>)> {
+    if body.pointer("/tool_choice/type").and_then(Value::as_str) != Some("tool") {
+        return None;
+    }
+    let name = body.pointer("/tool_choice/name")?.as_str()?.to_string();
+    let schema = body
+        .get("tools")
+        .and_then(Value::as_array)
+        .and_then(|ts| ts.iter().find(|t| t["name"] == name.as_str()))
+        .and_then(|t| t.get("input_schema"));
+    Some((name, schema))
+}
+
+/// The schema and whether JSON was asked for, in a Gemini body.
+fn gemini_json(body: &Value) -> Option<Option<&Value>> {
+    let config = body.get("generationConfig")?;
+    (config.get("responseMimeType").and_then(Value::as_str) == Some("application/json"))
+        .then(|| config.get("responseJsonSchema"))
+}
+
 fn openai(body: &Value, opts: &Options<'_>) -> Answer {
     let messages = body.get("messages");
     let last = last_user(messages, "user");
-    let user = last.map(|m| content_text(m.get("content")));
-    let reply = match reply_for(Format::OpenAi, last, user.unwrap_or_default()) {
-        Ok(r) => r,
-        Err(e) => return bad_request(Format::OpenAi, &e),
+    let user = last
+        .map(|m| content_text(m.get("content")))
+        .unwrap_or_default();
+    let reply = match openai_json(body) {
+        Some(schema) => structured_reply(&user, schema).to_string(),
+        None => match reply_for(Format::OpenAi, last, user) {
+            Ok(r) => r,
+            Err(e) => return bad_request(Format::OpenAi, &e),
+        },
     };
     let input: u64 = messages
         .and_then(Value::as_array)
@@ -489,11 +583,71 @@ fn openai(body: &Value, opts: &Options<'_>) -> Answer {
     Answer::sse(events)
 }
 
+/// An Anthropic answer that is one call of the forced tool.
+fn anthropic_tool_answer(body: &Value, opts: &Options<'_>, name: &str, input: &Value) -> Answer {
+    let model = model_of(body, opts);
+    let id = format!("msg_{}", simple_id());
+    let tool_id = format!("toolu_{}", simple_id());
+    let usage = json!({"input_tokens": 10, "output_tokens": 5});
+    if body.get("stream").and_then(Value::as_bool) != Some(true) {
+        return Answer::json(
+            200,
+            &json!({
+                "id": id, "type": "message", "role": "assistant", "model": model,
+                "content": [{"type": "tool_use", "id": tool_id, "name": name, "input": input}],
+                "stop_reason": "tool_use", "stop_sequence": null, "usage": usage
+            }),
+        );
+    }
+    let ev = |name: &str, v: Value| format!("event: {name}\ndata: {v}\n\n");
+    let text = input.to_string();
+    let mid = text.len() / 2;
+    let mid = (0..=mid)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let mut events = vec![
+        ev(
+            "message_start",
+            json!({"type": "message_start", "message": {
+                "id": id, "type": "message", "role": "assistant", "content": [], "model": model,
+                "stop_reason": null, "stop_sequence": null,
+                "usage": {"input_tokens": 10, "output_tokens": 1}
+            }}),
+        ),
+        ev(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": tool_id, "name": name, "input": {}}}),
+        ),
+    ];
+    for part in [&text[..mid], &text[mid..]] {
+        events.push(ev(
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": part}}),
+        ));
+    }
+    events.push(ev(
+        "content_block_stop",
+        json!({"type": "content_block_stop", "index": 0}),
+    ));
+    events.push(ev(
+        "message_delta",
+        json!({"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": null}, "usage": {"output_tokens": 5}}),
+    ));
+    events.push(ev("message_stop", json!({"type": "message_stop"})));
+    Answer::sse(events)
+}
+
 fn anthropic(body: &Value, opts: &Options<'_>) -> Answer {
     let messages = body.get("messages");
     let last = last_user(messages, "user");
-    let user = last.map(|m| content_text(m.get("content")));
-    let reply = match reply_for(Format::Anthropic, last, user.unwrap_or_default()) {
+    let user = last
+        .map(|m| content_text(m.get("content")))
+        .unwrap_or_default();
+    if let Some((name, schema)) = anthropic_forced_tool(body) {
+        return anthropic_tool_answer(body, opts, &name, &structured_reply(&user, schema));
+    }
+    let reply = match reply_for(Format::Anthropic, last, user) {
         Ok(r) => r,
         Err(e) => return bad_request(Format::Anthropic, &e),
     };
@@ -565,10 +719,13 @@ pub fn gemini_model(path: &str) -> String {
 fn gemini(body: &Value, path: &str, opts: &Options<'_>) -> Answer {
     let contents = body.get("contents");
     let last = last_user(contents, "user");
-    let user = last.map(|c| parts_text(Some(c)));
-    let reply = match reply_for(Format::Gemini, last, user.unwrap_or_default()) {
-        Ok(r) => r,
-        Err(e) => return bad_request(Format::Gemini, &e),
+    let user = last.map(|c| parts_text(Some(c))).unwrap_or_default();
+    let reply = match gemini_json(body) {
+        Some(schema) => structured_reply(&user, schema).to_string(),
+        None => match reply_for(Format::Gemini, last, user) {
+            Ok(r) => r,
+            Err(e) => return bad_request(Format::Gemini, &e),
+        },
     };
     let input: u64 = (words(&parts_text(body.get("systemInstruction")))
         + contents
