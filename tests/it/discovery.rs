@@ -621,10 +621,8 @@ fn shell_completion_offers_models_aliases_and_conversations() {
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(templates.join("brief.toml"), "system = \"Be brief.\"\n").unwrap();
     assert_eq!(completions(&hcl, &["hcl", "chat", "-t", "b"]), ["brief"]);
-    assert_eq!(
-        completions(&hcl, &["hcl", "templates", "edit", ""]),
-        ["brief"]
-    );
+    let got = completions(&hcl, &["hcl", "templates", "edit", ""]);
+    assert!(got.contains(&"brief".to_string()), "{got:?}");
     // Never the maintainer's command.
     let got = completions(&hcl, &["hcl", "g"]);
     assert!(!got.iter().any(|c| c.contains("generate")), "{got:?}");
