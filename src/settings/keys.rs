@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use crate::error::{Error, Result};
 use crate::keystore::{self, KeyStore};
 use crate::provider::Provider;
 use crate::request::Credentials;
 use crate::secrets::{self, FoundKey};
 
+use super::missing::Missing;
 use super::{Config, Env};
 
 pub use crate::secrets::{HELICONE_KEY_NAME, HELICONE_KEY_VAR};
@@ -48,6 +48,11 @@ impl<'a> Keys<'a> {
             .clone()
     }
 
+    /// Where the key of `row` was found, for messages.
+    pub fn source_of(&mut self, row: &'static Provider) -> Option<String> {
+        self.provider(row).map(|k| k.source.label())
+    }
+
     /// The key a row's requests carry: its own, or for a row whose bearer
     /// is the Helicone key, that one.
     pub fn provider(&mut self, row: &'static Provider) -> Option<FoundKey> {
@@ -71,22 +76,24 @@ impl<'a> Keys<'a> {
             .clone()
     }
 
-    /// The keys a request to `row` needs. A missing one is an error, unless
-    /// the request is only shown (`offline`): then it is a warning.
+    /// The keys a request to `row` needs. A missing one goes to `missing`,
+    /// unless the request is only shown (`offline`): then it is a warning.
     pub fn credentials(
         &mut self,
         row: &'static Provider,
         direct: bool,
         offline: bool,
         warnings: &mut Vec<String>,
-    ) -> Result<Credentials> {
+        missing: &mut Missing,
+    ) -> Credentials {
         let provider = if row.uses_provider_key() {
             let found = self.provider(row);
             if found.is_none() {
-                if !offline {
-                    return Err(Error::usage(missing_key_message(row)));
+                if offline {
+                    warnings.push(missing_key_message(row));
+                } else {
+                    missing.add_provider_key(missing_key_message(row));
                 }
-                warnings.push(missing_key_message(row));
             }
             found
         } else {
@@ -97,13 +104,13 @@ impl<'a> Keys<'a> {
         } else {
             let found = self.helicone();
             match &found {
-                None if !offline => return Err(Error::usage(MISSING_HELICONE_KEY)),
+                None if !offline => missing.add(MISSING_HELICONE_KEY.to_string()),
                 None => warnings.push(format!("{HELICONE_KEY_VAR} is not set")),
                 Some(k) => check_helicone_key(k, warnings),
             }
             found
         };
-        Ok(Credentials { helicone, provider })
+        Credentials { helicone, provider }
     }
 }
 

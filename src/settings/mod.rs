@@ -20,6 +20,7 @@
 mod config;
 mod generation;
 mod keys;
+mod missing;
 mod options;
 mod route;
 mod template;
@@ -46,7 +47,10 @@ pub use keys::{
     HELICONE_KEY_NAME, HELICONE_KEY_VAR, Keys, MISSING_HELICONE_KEY, helicone_key,
     missing_key_message, provider_key,
 };
-pub use route::{Source, base_url, base_url_source_text, param_value};
+pub use missing::Missing;
+pub use route::{
+    Source, base_url, base_url_source_text, model_provider, param_value, select_model, split_model,
+};
 pub use template::{
     Template, load as load_template, parse as parse_template, template_path, templates_dir,
     write_private,
@@ -259,12 +263,36 @@ impl<'a> Resolver<'a> {
         if let Some(t) = self.targets.get(&key) {
             return Ok(Arc::clone(t));
         }
-        let (provider, format) = route::target(args, self.env, self.config)?;
-        let model = route::model(args, self.config, provider, format)?;
-        let route = route::route(args, self.env, self.config, provider, warnings)?;
-        let creds = self
-            .keys
-            .credentials(provider, args.direct, self.offline, warnings)?;
+        let mut missing = Missing::default();
+        let keys = &mut self.keys;
+        let picked = route::target(
+            args,
+            self.env,
+            self.config,
+            &mut |row| keys.provider(row).is_some(),
+            warnings,
+            &mut missing,
+        )?;
+        let provider = picked.provider;
+        let model = route::model(self.config, &picked, &mut missing);
+        let route = route::route(
+            args,
+            self.env,
+            self.config,
+            provider,
+            warnings,
+            &mut missing,
+        )?;
+        let creds =
+            self.keys
+                .credentials(provider, args.direct, self.offline, warnings, &mut missing);
+        missing.check(provider, &mut |p| self.keys.source_of(p))?;
+        let (Some(format), Some(model), Some(route)) = (picked.format, model, route) else {
+            return Err(Error::usage(format!(
+                "-P {} is not fully configured",
+                provider.name
+            )));
+        };
         let target = Arc::new(Target {
             provider,
             format,
@@ -280,6 +308,79 @@ impl<'a> Resolver<'a> {
         }
         self.targets.insert(key, Arc::clone(&target));
         Ok(target)
+    }
+}
+
+/// Where a row's model list is asked for: its format, route (base URL,
+/// parameters, upstream) and provider key, resolved by the same steps as a
+/// request.
+#[derive(Debug)]
+pub struct ListTarget {
+    pub provider: &'static Provider,
+    pub format: WireFormat,
+    pub route: Route,
+    pub creds: Credentials,
+    pub proxy: ProxyConfig,
+}
+
+impl Resolver<'_> {
+    /// The list target of `row`, or one error naming what it lacks (its
+    /// key, a route parameter). No Helicone key is needed: list calls are
+    /// not logged by Helicone.
+    pub fn list_target(&mut self, row: &'static Provider) -> Result<ListTarget> {
+        let args = RequestArgs {
+            provider: Some(row.name.to_string()),
+            ..Default::default()
+        };
+        let mut warnings = Vec::new();
+        let mut missing = Missing::default();
+        let picked = route::target(
+            &args,
+            self.env,
+            self.config,
+            &mut |_| true,
+            &mut warnings,
+            &mut missing,
+        )?;
+        let route = route::route(
+            &args,
+            self.env,
+            self.config,
+            row,
+            &mut warnings,
+            &mut missing,
+        )?;
+        let provider = if row.uses_provider_key() {
+            let found = self.keys.provider(row);
+            if found.is_none() {
+                missing.add_provider_key(keys::missing_key_message(row));
+            }
+            found
+        } else {
+            None
+        };
+        missing.check(row, &mut |p| self.keys.source_of(p))?;
+        let (Some(format), Some(route)) = (picked.format, route) else {
+            return Err(Error::usage(format!(
+                "-P {} is not fully configured",
+                row.name
+            )));
+        };
+        Ok(ListTarget {
+            provider: row,
+            format,
+            route,
+            creds: Credentials {
+                helicone: None,
+                provider,
+            },
+            proxy: ProxyConfig::from_env(self.env),
+        })
+    }
+
+    /// Whether a key for `row` is found (env, keyring, config).
+    pub fn has_key(&mut self, row: &'static Provider) -> bool {
+        self.keys.provider(row).is_some()
     }
 }
 
