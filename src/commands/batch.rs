@@ -77,7 +77,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         printer.note("reading batch lines from the terminal; end them with Ctrl-D");
     }
     let log_writer = match &default.log_path {
-        Some(path) => Some(LogWriter::start(path)?),
+        Some(path) => Some(LogWriter::start(path, printer)?),
         None => None,
     };
     let client = Client::new(default.net.clone(), default.proxy.clone())?;
@@ -666,9 +666,10 @@ struct LogWriter {
 }
 
 impl LogWriter {
-    fn start(path: &Path) -> Result<LogWriter> {
-        let mut writer = log::Writer::open(path)
+    fn start(path: &Path, printer: &Printer) -> Result<LogWriter> {
+        let (mut writer, warning) = log::Writer::open(path)
             .map_err(|e| Error::usage(format!("{e}; fix the path (HCL_LOG) or pass --no-log")))?;
+        printer.warn_all(warning.as_slice());
         let (sender, mut rx) = mpsc::channel::<Record>(1024);
         let thread = std::thread::Builder::new()
             .name("hcl-batch-log".into())

@@ -337,10 +337,11 @@ pub fn finish(
     };
     let mut record = exchange::build_record(&ctx, req, &s.creds, &outcome)?;
     mark_turn(&mut record, s);
-    if let Some(path) = &s.log_path
-        && let Err(e) = log::append(path, &record)
-    {
-        printer.warn(&format!("{e}; the exchange was not logged"));
+    if let Some(path) = &s.log_path {
+        match log::append(path, &record) {
+            Ok(warning) => printer.warn_all(warning.as_slice()),
+            Err(e) => printer.warn(&format!("{e}; the exchange was not logged")),
+        }
     }
     print_verbose(&record, s, printer);
     let error = outcome.error.take();

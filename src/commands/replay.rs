@@ -699,11 +699,13 @@ impl Run<'_> {
         };
         let (now_key, text) = match exchange::build_record(&ctx, req, &p.creds, &outcome) {
             Ok(record) => {
-                if let Some(path) = self.log_path
-                    && let Err(e) = log::append(path, &record)
-                {
-                    self.printer
-                        .warn(&format!("{e}; the replay {} was not logged", short(&id)));
+                if let Some(path) = self.log_path {
+                    match log::append(path, &record) {
+                        Ok(warning) => self.printer.warn_all(warning.as_slice()),
+                        Err(e) => self
+                            .printer
+                            .warn(&format!("{e}; the replay {} was not logged", short(&id))),
+                    }
                 }
                 (record.cache_key, record.response.text)
             }

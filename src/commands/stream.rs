@@ -185,7 +185,10 @@ fn finish(
     super::chat::mark_turn(&mut record, s);
     let logged = match &s.log_path {
         Some(path) => match log::append(path, &record) {
-            Ok(()) => true,
+            Ok(warning) => {
+                printer.warn_all(warning.as_slice());
+                true
+            }
             Err(e) => {
                 printer.warn(&format!("{e}; the exchange was not logged"));
                 false
