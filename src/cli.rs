@@ -44,7 +44,8 @@ Ctrl-D or /exit leaves, and /help lists the slash commands.",
         long_about = "Send one chat request with streaming on and print each token the moment it \
 arrives; the same as `hcl chat --stream`. It takes the request flags of `hcl chat`. On a terminal a \
 spinner shows until the first token. Ctrl-C stops the stream, keeps what arrived (printed and \
-logged) and exits 130; a dropped connection or a silence longer than --idle-timeout exits 3.",
+logged) and exits 130 (SIGTERM: 143, SIGHUP: 129); a dropped connection or a silence longer than \
+--idle-timeout exits 3.",
         after_help = docs::examples_help("stream")
     )]
     Stream(Box<StreamArgs>),

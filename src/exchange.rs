@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::cachekey::CacheKey;
-use crate::error::{Error, NetLayer, Result};
+use crate::error::{Error, NetLayer, Result, Signal};
 use crate::helicone::{self, HeliconeMeta, RateLimitMeta};
 use crate::log::{self, HeaderList, Record, RequestRecord, ResponseRecord};
 use crate::provider::WireFormat;
@@ -104,10 +104,10 @@ pub async fn execute(
 /// Send a streamed request, calling `on_delta` with each piece of text the
 /// moment it is decoded, until the stream ends, fails, goes silent for longer
 /// than the client's idle timeout, `on_delta` fails (a closed stdout), or
-/// `interrupt` completes (Ctrl-C). Whatever arrived is in the [`Outcome`]:
+/// `interrupt` completes (a signal). Whatever arrived is in the [`Outcome`]:
 /// the completion assembled so far, `ttfb` as the time to first token, and
-/// the error ([`Error::Interrupted`] when `interrupt` fired). Callers that
-/// cannot be interrupted pass `std::future::pending()`.
+/// the error ([`Error::Interrupted`] with the signal when `interrupt` fired).
+/// Callers that cannot be interrupted pass `std::future::pending()`.
 pub async fn execute_stream(
     client: &Client,
     req: &PreparedRequest,
@@ -115,14 +115,14 @@ pub async fn execute_stream(
     format: WireFormat,
     peer: &str,
     on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
-    interrupt: impl Future<Output = ()>,
+    interrupt: impl Future<Output = Signal>,
 ) -> Outcome {
     let mut ex = StreamExchange::new(format);
     let interrupted = tokio::select! {
-        () = ex.run(client, req, creds, peer, on_delta) => false,
-        () = interrupt => true,
+        () = ex.run(client, req, creds, peer, on_delta) => None,
+        signal = interrupt => Some(Error::Interrupted(signal)),
     };
-    ex.into_outcome(interrupted.then_some(Error::Interrupted))
+    ex.into_outcome(interrupted)
 }
 
 /// One streamed exchange. Its state lives here, outside the future that

@@ -63,7 +63,7 @@ pub fn main() -> ExitCode {
         Ok(status) => status,
         Err(Error::BrokenPipe) => ExitStatus::Success,
         Err(e) => {
-            if !matches!(e, Error::Interrupted) {
+            if !matches!(e, Error::Interrupted(_)) {
                 printer.error(&e.to_string());
             }
             e.exit_status()

@@ -373,7 +373,7 @@ fn check(args: &AuthCheckArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
     let answer = runtime.block_on(async {
         tokio::select! {
             r = client.send_full(&request, &creds) => r,
-            () = super::ctrl_c() => Err(Error::Interrupted),
+            signal = super::interrupted() => Err(Error::Interrupted(signal)),
         }
     })?;
     let detail = serde_json::from_slice::<RestError>(&answer.body)

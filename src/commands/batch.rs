@@ -29,7 +29,7 @@ use serde_json::Value;
 use tokio::sync::{Semaphore, mpsc, watch};
 
 use crate::cli::{BatchArgs, ChatArgs, RequestArgs};
-use crate::error::{Error, ExitStatus, NetLayer, Result};
+use crate::error::{Error, ExitStatus, NetLayer, Result, Signal};
 use crate::exchange::{self, Outcome, RecordContext};
 use crate::helicone::{self, HeliconeOptions};
 use crate::log::{self, HeaderList, Record};
@@ -85,7 +85,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
     // One thread: measured against two workers at -j 64 on 2 cores, it is
     // within 6% of the throughput with less CPU and memory (bench/RESULTS.md).
     let runtime = super::runtime()?;
-    let (cancel_tx, cancel_rx) = watch::channel(false);
+    let (cancel_tx, cancel_rx) = watch::channel(None);
     let shared = Arc::new(Shared {
         client,
         permits: Semaphore::new(concurrency),
@@ -122,7 +122,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         print_summary(&batch_id, &stats, printer);
     }
     Ok(match end {
-        End::Interrupted => ExitStatus::Interrupted,
+        End::Interrupted(signal) => signal.exit_status(),
         End::Done if stats.failed() > 0 || stats.input_error => ExitStatus::Failure,
         End::Done => ExitStatus::Success,
     })
@@ -760,7 +760,8 @@ struct Shared {
     client: Client,
     permits: Semaphore,
     gate: Gate,
-    cancel: watch::Receiver<bool>,
+    /// Set by a signal (or a closed stdout): every item stops.
+    cancel: watch::Receiver<Option<Signal>>,
     /// `--fail-fast` tripped: items that have not sent yet stay unsent.
     stop_launching: AtomicBool,
     log: Option<mpsc::Sender<Record>>,
@@ -770,16 +771,18 @@ struct Shared {
 }
 
 impl Shared {
-    /// Resolves when Ctrl-C has been pressed.
-    async fn cancelled(&self) {
+    /// Resolves when a signal has stopped the batch, with the signal.
+    async fn cancelled(&self) -> Signal {
         let mut rx = self.cancel.clone();
-        if rx.wait_for(|c| *c).await.is_err() {
-            std::future::pending::<()>().await;
+        let signal = rx.wait_for(Option::is_some).await.map(|s| *s);
+        match signal {
+            Ok(s) => s.unwrap_or(Signal::Interrupt),
+            Err(_) => std::future::pending().await,
         }
     }
 
     fn launching_stopped(&self) -> bool {
-        self.stop_launching.load(Ordering::SeqCst) || *self.cancel.borrow()
+        self.stop_launching.load(Ordering::SeqCst) || self.cancel.borrow().is_some()
     }
 }
 
@@ -852,7 +855,7 @@ fn error_kind(e: &Error) -> &'static str {
         Error::Network { .. } => "network",
         Error::Protocol(_) => "invalid_response",
         Error::Io { .. } | Error::BrokenPipe => "io",
-        Error::Interrupted => "interrupted",
+        Error::Interrupted(_) => "interrupted",
     }
 }
 
@@ -932,7 +935,7 @@ async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut job: Job) 
             _ = sh.cancelled() => return Done::Interrupted,
         };
         if attempt == 1 && sh.launching_stopped() {
-            return if *sh.cancel.borrow() {
+            return if sh.cancel.borrow().is_some() {
                 Done::Interrupted
             } else {
                 Done::NotRun
@@ -957,7 +960,7 @@ async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut job: Job) 
         });
         let mut outcome = tokio::select! {
             o = exchange::execute(&sh.client, &prepared, &t.creds, t.format, &peer) => o,
-            _ = sh.cancelled() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
+            signal = sh.cancelled() => Outcome { error: Some(Error::Interrupted(signal)), ..Default::default() },
         };
         let retry = outcome.error.as_ref().is_some_and(retryable)
             && attempt <= sh.max_retries
@@ -986,7 +989,7 @@ async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut job: Job) 
             }
             Err(_) => false,
         };
-        if matches!(outcome.error, Some(Error::Interrupted)) {
+        if matches!(outcome.error, Some(Error::Interrupted(_))) {
             return Done::Interrupted;
         }
         if retry {
@@ -1061,7 +1064,7 @@ impl Window {
 
 enum End {
     Done,
-    Interrupted,
+    Interrupted(Signal),
 }
 
 struct Driver<'a> {
@@ -1071,7 +1074,7 @@ struct Driver<'a> {
     templates: Templates<'a>,
     resume: Option<&'a HashSet<String>>,
     shared: Arc<Shared>,
-    cancel: watch::Sender<bool>,
+    cancel: watch::Sender<Option<Signal>>,
     stats: Stats,
     progress: Option<indicatif::ProgressBar>,
     started: Instant,
@@ -1088,9 +1091,9 @@ impl Driver<'_> {
         } else {
             Window::Ordered(FuturesOrdered::new())
         };
-        let ctrl_c = super::ctrl_c();
-        tokio::pin!(ctrl_c);
-        let mut interrupted = false;
+        let signalled = super::interrupted();
+        tokio::pin!(signalled);
+        let mut interrupted = None;
         let mut reading = true;
         let mut out_error = None;
         loop {
@@ -1099,10 +1102,10 @@ impl Driver<'_> {
             }
             tokio::select! {
                 biased;
-                _ = &mut ctrl_c, if !interrupted => {
-                    interrupted = true;
+                signal = &mut signalled, if interrupted.is_none() => {
+                    interrupted = Some(signal);
                     reading = false;
-                    let _ = self.cancel.send(true);
+                    let _ = self.cancel.send(Some(signal));
                     self.shared.stop_launching.store(true, Ordering::SeqCst);
                 }
                 Some(done) = window.next(), if window.len() > 0 => {
@@ -1113,7 +1116,7 @@ impl Driver<'_> {
                         // stdout is gone: nothing more can be reported.
                         out_error = Some(e);
                         reading = false;
-                        let _ = self.cancel.send(true);
+                        let _ = self.cancel.send(Some(Signal::Interrupt));
                     }
                 }
                 msg = input.recv(), if reading && window.len() < window_cap => match msg {
@@ -1134,10 +1137,9 @@ impl Driver<'_> {
         if let Some(e) = out_error {
             return Err(e);
         }
-        Ok(if interrupted {
-            End::Interrupted
-        } else {
-            End::Done
+        Ok(match interrupted {
+            Some(signal) => End::Interrupted(signal),
+            None => End::Done,
         })
     }
 

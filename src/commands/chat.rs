@@ -315,7 +315,7 @@ fn send(s: &RequestSettings, req: &PreparedRequest) -> Result<Outcome> {
     Ok(runtime.block_on(async {
         tokio::select! {
             outcome = exchange::execute(&client, req, &s.creds, s.format, &peer) => outcome,
-            () = super::ctrl_c() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
+            signal = super::interrupted() => Outcome { error: Some(Error::Interrupted(signal)), ..Default::default() },
         }
     }))
 }
@@ -337,11 +337,20 @@ pub fn finish(
     };
     let mut record = exchange::build_record(&ctx, req, &s.creds, &outcome)?;
     mark_turn(&mut record, s);
+    let mut logged = false;
     if let Some(path) = &s.log_path {
         match log::append(path, &record) {
-            Ok(warning) => printer.warn_all(warning.as_slice()),
+            Ok(warning) => {
+                printer.warn_all(warning.as_slice());
+                logged = true;
+            }
             Err(e) => printer.warn(&format!("{e}; the exchange was not logged")),
         }
+    }
+    if let Some(e @ Error::Interrupted(_)) = &outcome.error
+        && logged
+    {
+        printer.note(&format!("{e}; the request is logged as {}", record.id));
     }
     print_verbose(&record, s, printer);
     let error = outcome.error.take();

@@ -344,7 +344,7 @@ impl Session<'_> {
         let answer = record.as_ref().map(|r| r.response.text.clone());
         let error = match result {
             Ok(_) => None,
-            Err(Error::Interrupted) => Some("interrupted".to_string()),
+            Err(Error::Interrupted(_)) => Some("interrupted".to_string()),
             Err(e) => {
                 p.error(&e.to_string());
                 Some(e.to_string())

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::cachekey::{self, CacheKey};
 use crate::cli::{ExpectArg, ReplayArgs};
-use crate::error::{Error, ExitStatus, Result};
+use crate::error::{Error, ExitStatus, Result, Signal};
 use crate::exchange::{self, Outcome, RecordContext};
 use crate::helicone;
 use crate::log::{self, Record};
@@ -174,9 +174,10 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
     let runtime = super::runtime()?;
     let total = plans.len() as u64 * u64::from(args.repeat);
     let progress = printer.progress_steps(total);
-    // Ctrl-C stops launching and cuts the replays in flight short; they are
-    // logged as interrupted, and the report covers what was done.
-    let (interrupt, interrupted) = tokio::sync::watch::channel(false);
+    // A signal (Ctrl-C, SIGTERM, SIGHUP) stops launching and cuts the
+    // replays in flight short; they are logged as interrupted, and the
+    // report covers what was done.
+    let (interrupt, interrupted) = tokio::sync::watch::channel(None);
     let run = Run {
         client: &client,
         log_path,
@@ -188,14 +189,14 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         interrupted,
     };
     let mut rows = runtime.block_on(async {
-        let watch_ctrl_c = async {
-            super::ctrl_c().await;
-            let _ = interrupt.send(true);
+        let watch_signals = async {
+            let signal = super::interrupted().await;
+            let _ = interrupt.send(Some(signal));
             std::future::pending::<()>().await;
         };
         tokio::select! {
             rows = run.all(&plans, args.concurrency as usize) => rows,
-            () = watch_ctrl_c => Vec::new(),
+            () = watch_signals => Vec::new(),
         }
     });
     printer.finish_progress();
@@ -216,14 +217,15 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         printer.line(&summary_line(&totals))?;
     }
 
-    if was_interrupted {
+    if let Some(signal) = was_interrupted {
+        let cut = signal.to_string();
         printer.note(&format!(
-            "interrupted: {} replays done; those in flight were logged as interrupted",
+            "{cut}: {} replays done; those in flight were logged as {cut}",
             rows.iter()
-                .filter(|r| r.error.as_deref() != Some("interrupted"))
+                .filter(|r| r.error.as_deref() != Some(cut.as_str()))
                 .count()
         ));
-        return Err(Error::Interrupted);
+        return Err(Error::Interrupted(signal));
     }
     if let Some(row) = rows.iter().find(|r| r.exit.is_some()) {
         let failed = rows.iter().filter(|r| r.exit.is_some()).count();
@@ -583,7 +585,7 @@ async fn send_one(
     format: WireFormat,
     stream: bool,
     peer: &str,
-    interrupted: &tokio::sync::watch::Receiver<bool>,
+    interrupted: &tokio::sync::watch::Receiver<Option<Signal>>,
 ) -> Outcome {
     if stream {
         // Streamed records replay as streams: the same request, decoded as
@@ -602,18 +604,20 @@ async fn send_one(
     } else {
         tokio::select! {
             outcome = exchange::execute(client, req, creds, format, peer) => outcome,
-            () = until_interrupted(interrupted.clone()) => Outcome {
-                error: Some(Error::Interrupted),
+            signal = until_interrupted(interrupted.clone()) => Outcome {
+                error: Some(Error::Interrupted(signal)),
                 ..Default::default()
             },
         }
     }
 }
 
-/// Resolves once Ctrl-C was pressed (never, if the run ends first).
-async fn until_interrupted(mut rx: tokio::sync::watch::Receiver<bool>) {
-    if rx.wait_for(|v| *v).await.is_err() {
-        std::future::pending::<()>().await;
+/// Resolves with the signal that stopped the run (never, if it ends first).
+async fn until_interrupted(mut rx: tokio::sync::watch::Receiver<Option<Signal>>) -> Signal {
+    let signal = rx.wait_for(Option::is_some).await.map(|s| *s);
+    match signal {
+        Ok(s) => s.unwrap_or(Signal::Interrupt),
+        Err(_) => std::future::pending().await,
     }
 }
 
@@ -626,8 +630,8 @@ struct Run<'a> {
     hits: Cell<usize>,
     misses: Cell<usize>,
     printer: &'a Printer,
-    /// Set at Ctrl-C: no new replay starts, those in flight stop.
-    interrupted: tokio::sync::watch::Receiver<bool>,
+    /// Set by a signal: no new replay starts, those in flight stop.
+    interrupted: tokio::sync::watch::Receiver<Option<Signal>>,
 }
 
 impl Run<'_> {
@@ -646,7 +650,7 @@ impl Run<'_> {
     async fn one(&self, p: &Plan<'_>) -> Vec<Row> {
         let mut rows = Vec::with_capacity(self.repeat as usize);
         for attempt in 1..=self.repeat {
-            if *self.interrupted.borrow() {
+            if self.interrupted.borrow().is_some() {
                 break;
             }
             let id = uuid::Uuid::new_v4().to_string();
