@@ -79,7 +79,7 @@ anthropic\t''
 gemini\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l connect-timeout -d 'Connect timeout in seconds [default: 10]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
-complete -c hcl -n "__fish_hcl_using_subcommand chat" -l idle-timeout -d 'Longest silence allowed mid-stream, in seconds [default: 60]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l idle-timeout -d 'Longest silence allowed in a stream, in seconds: before its response headers and between its chunks [default: 60]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cacert -d 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l batch -d 'Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s j -l concurrency -d 'Requests in flight at once [default: 8]' -r
@@ -149,7 +149,7 @@ anthropic\t''
 gemini\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l connect-timeout -d 'Connect timeout in seconds [default: 10]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l timeout -d 'Whole-request timeout in seconds [default: 600]' -r
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed mid-stream, in seconds [default: 60]' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l idle-timeout -d 'Longest silence allowed in a stream, in seconds: before its response headers and between its chunks [default: 60]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cacert -d 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured' -r -F
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l conversation -d 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-history-tokens -d 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many' -r

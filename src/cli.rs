@@ -339,7 +339,7 @@ pub struct RequestArgs {
     #[arg(long, value_name = "SECS", help_heading = "Network")]
     pub timeout: Option<f64>,
 
-    /// Longest silence allowed mid-stream, in seconds [default: 60].
+    /// Longest silence allowed in a stream, in seconds: before its response headers and between its chunks [default: 60].
     #[arg(long, value_name = "SECS", help_heading = "Network")]
     pub idle_timeout: Option<f64>,
 

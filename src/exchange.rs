@@ -212,15 +212,29 @@ impl StreamExchange {
         peer: &str,
         on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
     ) -> Result<()> {
-        let started = client.send(req, creds).await?;
+        // A stream's headers come at once; a server that takes the request
+        // and says nothing is a silence like any other.
+        let idle = client.idle_timeout();
+        let started = match tokio::time::timeout(idle, client.send(req, creds)).await {
+            Ok(started) => started?,
+            Err(_) => {
+                return Err(Error::Network {
+                    layer: NetLayer::Timeout,
+                    url: req.url.clone(),
+                    detail: format!(
+                        "no response headers within {} of sending the request (raise --idle-timeout SECS to wait longer)",
+                        secs_text(idle)
+                    ),
+                });
+            }
+        };
         let t0 = started.started;
         self.started = Some(t0);
         self.status = Some(started.status);
         self.meta = HeliconeMeta::from_headers(&started.headers);
         self.headers = logged_headers(&started.headers);
         let mut response = started.response;
-        let idle = client.idle_timeout();
-        let body_error = |e: &reqwest::Error, bytes: u64| {
+        let body_error = |e: &reqwest::Error, chars: usize| {
             let err = client.classify(e, &req.url);
             match err {
                 Error::Network { layer, url, detail } if layer != NetLayer::Timeout => {
@@ -228,7 +242,7 @@ impl StreamExchange {
                         layer,
                         url,
                         detail: format!(
-                            "{detail} (after {bytes} bytes of the answer; what arrived was kept)"
+                            "{detail} (after {chars} characters of the answer; what arrived was kept)"
                         ),
                     }
                 }
@@ -303,7 +317,9 @@ impl StreamExchange {
             let chunk = match tokio::time::timeout(idle, response.chunk()).await {
                 Ok(Ok(Some(chunk))) => chunk,
                 Ok(Ok(None)) => break,
-                Ok(Err(e)) => return Err(body_error(&e, self.decoder.bytes_seen())),
+                Ok(Err(e)) => {
+                    return Err(body_error(&e, self.assembler.text().chars().count()));
+                }
                 Err(_) => return Err(idle_error()),
             };
             let pushed = self.decoder.push(&chunk, &mut self.sse);
@@ -324,15 +340,17 @@ impl StreamExchange {
                 self.decoder.bytes_seen()
             )));
         }
-        if let Some(marker) = self.parser.end_marker()
-            && self
-                .assembler
-                .completion(self.format)
-                .finish_reason
-                .is_none()
+        // The same rule for every format: a stream that ended without its
+        // end marker is complete only if a finish reason came.
+        if self
+            .assembler
+            .completion(self.format)
+            .finish_reason
+            .is_none()
         {
             return Err(Error::Protocol(format!(
-                "the stream from {peer} ended before its end marker ({marker}) and without a finish reason; the answer may be incomplete"
+                "the stream from {peer} ended before {} and without a finish reason; the answer may be incomplete",
+                self.parser.end_marker()
             )));
         }
         Ok(())
