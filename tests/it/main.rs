@@ -11,6 +11,7 @@ mod conversation;
 mod docs;
 mod errors;
 mod fake_selftest;
+mod faults;
 mod keyring;
 mod log;
 mod providers;

@@ -28,6 +28,7 @@ pub mod cache;
 pub mod formats;
 pub mod hcl;
 pub mod ratelimit;
+pub mod wirekit;
 
 use std::collections::VecDeque;
 use std::io;

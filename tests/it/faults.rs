@@ -1,0 +1,570 @@
+//! The fault matrix: each fault hcl must survive, staged for every wire
+//! format it applies to, with the exit code, what reaches stdout, and the
+//! record that must be in the log afterwards. A new fault is a new row of
+//! [`FAULTS`]; the per-format building blocks are in
+//! `support/wirekit.rs`.
+//!
+//! The faults that need more than one request, or a command other than
+//! `chat`/`stream` (the request log itself, batch and replay under a
+//! signal), follow the matrix as their own tests.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::formats::Format;
+use crate::support::hcl::{Hcl, stderr, stdout};
+use crate::support::wirekit::{self as kit, ALL};
+use crate::support::{FakeGateway, Script};
+
+/// How hcl is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Chat,
+    Stream,
+}
+
+/// When a signal is sent, if one is.
+#[derive(Debug, Clone, Copy)]
+enum Signal {
+    None,
+    /// Once the first text is on stdout.
+    AfterText(&'static str),
+    /// Once the request has reached the fake.
+    AfterRequest(&'static str),
+}
+
+struct Fault {
+    name: &'static str,
+    mode: Mode,
+    formats: &'static [Format],
+    /// Flags besides `-P PROVIDER`.
+    args: &'static [&'static str],
+    /// What the fake provider does.
+    stage: fn(Format) -> Script,
+    signal: Signal,
+    exit: i32,
+    /// stdout, exactly.
+    stdout: &'static str,
+    /// Each must be in stderr.
+    stderr: &'static [&'static str],
+    /// The logged record: its response status, its text, and a part of its
+    /// error (`None`: no error).
+    status: Option<u16>,
+    text: &'static str,
+    error: Option<&'static str>,
+}
+
+const PARTIAL: &str = "Partial ans";
+
+fn partial(f: Format) -> Vec<Vec<u8>> {
+    vec![kit::head(f), kit::text(f, PARTIAL)]
+}
+
+fn slow(then: Script) -> Script {
+    Script::DelayThen(Duration::from_secs(30), Box::new(then))
+}
+
+const FAULTS: &[Fault] = &[
+    Fault {
+        name: "a complete stream",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |f| {
+            let mut p = partial(f);
+            p.extend([kit::finish(f), kit::end(f)]);
+            kit::stream(p)
+        },
+        signal: Signal::None,
+        exit: 0,
+        stdout: "Partial ans\n",
+        stderr: &[],
+        status: Some(200),
+        text: PARTIAL,
+        error: None,
+    },
+    Fault {
+        name: "a stream that ends after its finish reason but before its end marker",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |f| {
+            let mut p = partial(f);
+            p.push(kit::finish(f));
+            kit::stream(p)
+        },
+        signal: Signal::None,
+        exit: 0,
+        stdout: "Partial ans\n",
+        stderr: &[],
+        status: Some(200),
+        text: PARTIAL,
+        error: None,
+    },
+    Fault {
+        name: "a stream that ends cleanly before its finish reason",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |f| kit::stream(partial(f)),
+        signal: Signal::None,
+        exit: 1,
+        stdout: "Partial ans\n",
+        stderr: &["ended before", "the answer may be incomplete"],
+        status: Some(200),
+        text: PARTIAL,
+        error: Some("ended before"),
+    },
+    Fault {
+        name: "an empty stream",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |_| kit::stream(vec![]),
+        signal: Signal::None,
+        exit: 1,
+        stdout: "",
+        stderr: &["ended without an answer"],
+        status: Some(200),
+        text: "",
+        error: Some("ended without an answer"),
+    },
+    Fault {
+        name: "an error event mid-stream",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |f| {
+            let mut p = partial(f);
+            p.push(kit::error_event(f, "Overloaded now"));
+            kit::stream(p)
+        },
+        signal: Signal::None,
+        exit: 1,
+        stdout: "Partial ans\n",
+        stderr: &["ended the stream with an error", "Overloaded now"],
+        status: Some(200),
+        text: PARTIAL,
+        error: Some("Overloaded now"),
+    },
+    Fault {
+        name: "an unreadable event mid-stream",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |f| {
+            let mut p = partial(f);
+            p.push(b"data: {not json\n\n".to_vec());
+            kit::stream(p)
+        },
+        signal: Signal::None,
+        exit: 1,
+        stdout: "Partial ans\n",
+        stderr: &["could not read"],
+        status: Some(200),
+        text: PARTIAL,
+        error: Some("could not read"),
+    },
+    Fault {
+        name: "the connection dropped mid-stream",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |f| kit::stream_then_drop(partial(f)),
+        signal: Signal::None,
+        exit: 3,
+        stdout: "Partial ans\n",
+        stderr: &["connection lost", "after 11 characters of the answer"],
+        status: Some(200),
+        text: PARTIAL,
+        error: Some("connection lost"),
+    },
+    Fault {
+        name: "a stall mid-stream longer than --idle-timeout",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &["--idle-timeout", "0.3"],
+        stage: |f| kit::stream_then_stall(partial(f)),
+        signal: Signal::None,
+        exit: 3,
+        stdout: "Partial ans\n",
+        stderr: &["no data for 300 ms", "--idle-timeout"],
+        status: Some(200),
+        text: PARTIAL,
+        error: Some("no data for 300 ms"),
+    },
+    Fault {
+        name: "no response headers within --idle-timeout",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &["--idle-timeout", "0.5"],
+        stage: |f| slow(kit::stream(partial(f))),
+        signal: Signal::None,
+        exit: 3,
+        stdout: "",
+        stderr: &["no response headers within 500 ms", "--idle-timeout"],
+        status: None,
+        text: "",
+        error: Some("no response headers"),
+    },
+    Fault {
+        name: "the connection dropped before the headers",
+        mode: Mode::Chat,
+        formats: ALL,
+        args: &[],
+        stage: |_| Script::DropBeforeHeaders,
+        signal: Signal::None,
+        exit: 3,
+        stdout: "",
+        stderr: &["connection lost"],
+        status: None,
+        text: "",
+        error: Some("connection lost"),
+    },
+    Fault {
+        name: "the connection dropped before the headers of a stream",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |_| Script::DropBeforeHeaders,
+        signal: Signal::None,
+        exit: 3,
+        stdout: "",
+        stderr: &["connection lost"],
+        status: None,
+        text: "",
+        error: Some("connection lost"),
+    },
+    Fault {
+        name: "a provider error (500 with its JSON error body)",
+        mode: Mode::Chat,
+        formats: ALL,
+        args: &[],
+        stage: |f| Script::Respond {
+            status: 500,
+            headers: kit::json_headers(),
+            body: kit::error_body(f, "Something broke upstream"),
+        },
+        signal: Signal::None,
+        exit: 1,
+        stdout: "",
+        stderr: &["answered 500", "Something broke upstream"],
+        status: Some(500),
+        text: "",
+        error: Some("Something broke upstream"),
+    },
+    Fault {
+        name: "a provider error on a stream",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |f| Script::Respond {
+            status: 503,
+            headers: kit::json_headers(),
+            body: kit::error_body(f, "Try again later"),
+        },
+        signal: Signal::None,
+        exit: 1,
+        stdout: "",
+        stderr: &["answered 503", "Try again later"],
+        status: Some(503),
+        text: "",
+        error: Some("Try again later"),
+    },
+    Fault {
+        name: "the provider's rate limit (429)",
+        mode: Mode::Chat,
+        formats: ALL,
+        args: &[],
+        stage: |f| Script::Respond {
+            status: 429,
+            headers: kit::json_headers(),
+            body: kit::error_body(f, "Rate limit reached"),
+        },
+        signal: Signal::None,
+        exit: 4,
+        stdout: "",
+        stderr: &["answered 429"],
+        status: Some(429),
+        text: "",
+        error: Some("Rate limit reached"),
+    },
+    Fault {
+        name: "a refused key (401)",
+        mode: Mode::Chat,
+        formats: ALL,
+        args: &[],
+        stage: |f| Script::Respond {
+            status: 401,
+            headers: kit::json_headers(),
+            body: kit::error_body(f, "Incorrect API key provided"),
+        },
+        signal: Signal::None,
+        exit: 5,
+        stdout: "",
+        stderr: &["answered 401", "check the provider key"],
+        status: Some(401),
+        text: "",
+        error: Some("Incorrect API key provided"),
+    },
+    Fault {
+        name: "an HTML error page from something in between",
+        mode: Mode::Chat,
+        formats: ALL,
+        args: &[],
+        stage: |_| Script::Respond {
+            status: 502,
+            headers: vec![("content-type".into(), "text/html".into())],
+            body: "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+                .into(),
+        },
+        signal: Signal::None,
+        exit: 1,
+        stdout: "",
+        stderr: &["HTML page titled '502 Bad Gateway'"],
+        status: Some(502),
+        text: "",
+        error: Some("HTML page titled"),
+    },
+    Fault {
+        name: "a 200 whose body is not JSON",
+        mode: Mode::Chat,
+        formats: ALL,
+        args: &[],
+        stage: |_| Script::Respond {
+            status: 200,
+            headers: kit::json_headers(),
+            body: "{\"choices\": [".into(),
+        },
+        signal: Signal::None,
+        exit: 1,
+        stdout: "",
+        stderr: &["could not read"],
+        status: Some(200),
+        text: "",
+        error: Some("could not read"),
+    },
+    Fault {
+        name: "Ctrl-C (SIGINT) mid-stream",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |f| kit::stream_then_stall(partial(f)),
+        signal: Signal::AfterText("INT"),
+        exit: 130,
+        stdout: "Partial ans\n",
+        stderr: &["interrupted; what arrived is logged as"],
+        status: Some(200),
+        text: PARTIAL,
+        error: Some("interrupted"),
+    },
+    Fault {
+        name: "SIGTERM mid-stream (timeout, systemd)",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |f| kit::stream_then_stall(partial(f)),
+        signal: Signal::AfterText("TERM"),
+        exit: 143,
+        stdout: "Partial ans\n",
+        stderr: &["terminated (SIGTERM); what arrived is logged as"],
+        status: Some(200),
+        text: PARTIAL,
+        error: Some("SIGTERM"),
+    },
+    Fault {
+        name: "SIGHUP mid-stream (the terminal closed)",
+        mode: Mode::Stream,
+        formats: ALL,
+        args: &[],
+        stage: |f| kit::stream_then_stall(partial(f)),
+        signal: Signal::AfterText("HUP"),
+        exit: 129,
+        stdout: "Partial ans\n",
+        stderr: &["hung up (SIGHUP); what arrived is logged as"],
+        status: Some(200),
+        text: PARTIAL,
+        error: Some("SIGHUP"),
+    },
+    Fault {
+        name: "Ctrl-C (SIGINT) while waiting for a whole answer",
+        mode: Mode::Chat,
+        formats: ALL,
+        args: &[],
+        stage: |f| {
+            slow(Script::Respond {
+                status: 200,
+                headers: kit::json_headers(),
+                body: kit::answer_body(f, "too late"),
+            })
+        },
+        signal: Signal::AfterRequest("INT"),
+        exit: 130,
+        stdout: "",
+        stderr: &["interrupted; the request is logged as"],
+        status: None,
+        text: "",
+        error: Some("interrupted"),
+    },
+    Fault {
+        name: "SIGTERM while waiting for a whole answer",
+        mode: Mode::Chat,
+        formats: ALL,
+        args: &[],
+        stage: |f| {
+            slow(Script::Respond {
+                status: 200,
+                headers: kit::json_headers(),
+                body: kit::answer_body(f, "too late"),
+            })
+        },
+        signal: Signal::AfterRequest("TERM"),
+        exit: 143,
+        stdout: "",
+        stderr: &["terminated (SIGTERM); the request is logged as"],
+        status: None,
+        text: "",
+        error: Some("SIGTERM"),
+    },
+    Fault {
+        name: "SIGHUP while waiting for a whole answer",
+        mode: Mode::Chat,
+        formats: ALL,
+        args: &[],
+        stage: |f| {
+            slow(Script::Respond {
+                status: 200,
+                headers: kit::json_headers(),
+                body: kit::answer_body(f, "too late"),
+            })
+        },
+        signal: Signal::AfterRequest("HUP"),
+        exit: 129,
+        stdout: "",
+        stderr: &["hung up (SIGHUP); the request is logged as"],
+        status: None,
+        text: "",
+        error: Some("SIGHUP"),
+    },
+];
+
+/// Run one row for one format; a description of each mismatch.
+fn run(fault: &Fault, format: Format) -> Vec<String> {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    gw.push_script((fault.stage)(format));
+    let mut args: Vec<&str> = vec![match fault.mode {
+        Mode::Chat => "chat",
+        Mode::Stream => "stream",
+    }];
+    args.extend(["-P", kit::provider(format)]);
+    args.extend(fault.args);
+    args.push("hello there");
+    let (code, out, err) = match fault.signal {
+        Signal::None => {
+            let o = hcl.cmd().args(&args).output().unwrap();
+            (o.status.code(), stdout(&o), stderr(&o))
+        }
+        Signal::AfterText(sig) => {
+            let mut child = kit::spawn(&hcl, &args);
+            let first = kit::first_bytes(&mut child);
+            kit::signal(&child, sig);
+            let (status, rest, err) = kit::rest_of(child);
+            (status.code(), first + &rest, err)
+        }
+        Signal::AfterRequest(sig) => {
+            let child = kit::spawn(&hcl, &args);
+            kit::wait_for_requests(&gw, 1);
+            // The request is in; give hcl a moment to be waiting on it.
+            std::thread::sleep(Duration::from_millis(100));
+            kit::signal(&child, sig);
+            let (status, out, err) = kit::rest_of(child);
+            (status.code(), out, err)
+        }
+    };
+    let mut wrong = Vec::new();
+    if code != Some(fault.exit) {
+        wrong.push(format!("exit {code:?}, want {}", fault.exit));
+    }
+    if out != fault.stdout {
+        wrong.push(format!("stdout {out:?}, want {:?}", fault.stdout));
+    }
+    for want in fault.stderr {
+        if !err.contains(want) {
+            wrong.push(format!("stderr lacks {want:?}"));
+        }
+    }
+    let records = hcl.records();
+    if records.len() != 1 {
+        wrong.push(format!("{} records logged, want 1", records.len()));
+        wrong.push(format!("stderr: {err}"));
+        return wrong;
+    }
+    let rec = &records[0];
+    let status = rec["response"]["status"].as_u64().map(|s| s as u16);
+    if status != fault.status {
+        wrong.push(format!("logged status {status:?}, want {:?}", fault.status));
+    }
+    if rec["response"]["text"] != fault.text {
+        wrong.push(format!(
+            "logged text {}, want {:?}",
+            rec["response"]["text"], fault.text
+        ));
+    }
+    match (fault.error, &rec["error"]) {
+        (None, Value::Null) => {}
+        (None, e) => wrong.push(format!("logged error {e}, want none")),
+        (Some(want), Value::String(e)) if e.contains(want) => {}
+        (Some(want), e) => wrong.push(format!("logged error {e}, want one with {want:?}")),
+    }
+    if rec["stream"] != (fault.mode == Mode::Stream) {
+        wrong.push(format!("logged stream {}", rec["stream"]));
+    }
+    hcl.assert_log_has_no_keys();
+    if !wrong.is_empty() {
+        wrong.push(format!("stderr: {err}"));
+    }
+    wrong
+}
+
+/// Every row for every format it applies to, four at a time (most of a
+/// case is waiting on a process).
+#[test]
+fn the_fault_matrix() {
+    let cases: Vec<(&Fault, Format)> = FAULTS
+        .iter()
+        .flat_map(|f| f.formats.iter().map(move |&format| (f, format)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(&(fault, format)) = cases.get(i) else {
+                        break;
+                    };
+                    let wrong = run(fault, format);
+                    if !wrong.is_empty() {
+                        failures.lock().unwrap().push(format!(
+                            "{} ({}):\n    {}",
+                            fault.name,
+                            kit::provider(format),
+                            wrong.join("\n    ")
+                        ));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
