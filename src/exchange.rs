@@ -564,6 +564,7 @@ pub fn build_record(
             finish_reason: completion.finish_reason,
             tool_calls: completion.tool_calls,
             refusal: completion.refusal,
+            unshown: completion.unshown.describe(),
         },
         helicone: outcome.meta.clone(),
         cache_key,

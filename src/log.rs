@@ -84,6 +84,10 @@ pub struct ResponseRecord {
     pub tool_calls: Vec<ToolCall>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<String>,
+    /// What the answer held that hcl does not show (more choices, Gemini
+    /// code execution and inline data), one phrase each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unshown: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

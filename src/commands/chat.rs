@@ -366,6 +366,7 @@ pub fn finish(
 }
 
 fn print_completion(record: &Record, c: &crate::wire::Completion, printer: &Printer) -> Result<()> {
+    note_unshown(c, printer);
     if let Some(refusal) = &c.refusal {
         printer.warn("the model refused to answer");
         if c.text.is_empty() {
@@ -390,6 +391,16 @@ fn print_completion(record: &Record, c: &crate::wire::Completion, printer: &Prin
         printer.warn("the answer was cut off at the token limit; raise --max-tokens for more");
     }
     printer.answer(&c.text)
+}
+
+/// Name what the answer held besides what is printed.
+pub fn note_unshown(c: &crate::wire::Completion, printer: &Printer) {
+    if !c.unshown.is_empty() {
+        printer.note(&format!(
+            "the answer also holds {}, which hcl does not show",
+            c.unshown.describe().join(" and ")
+        ));
+    }
 }
 
 pub fn print_verbose(r: &Record, s: &RequestSettings, printer: &Printer) {

@@ -145,6 +145,7 @@ impl View<'_> {
         let Some(c) = completion else {
             return Ok(());
         };
+        super::chat::note_unshown(c, p);
         if let Some(refusal) = &c.refusal
             && !self.refusal_warned
         {

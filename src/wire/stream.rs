@@ -33,6 +33,9 @@ pub enum StreamEvent {
     Blocked(String),
     /// The provider reported an error inside a stream that began with 200.
     Error(String),
+    /// Parts of the answer hcl does not show (other choices, Gemini code
+    /// execution and inline data), to be named.
+    Unshown(super::Unshown),
     /// The stream's own end marker (`[DONE]`, `message_stop`).
     Done,
 }
@@ -158,6 +161,7 @@ impl Assembler {
             StreamEvent::Usage(u) => c.usage = u,
             StreamEvent::Finish(r) => c.finish_reason = Some(r),
             StreamEvent::Blocked(r) => c.blocked = Some(r),
+            StreamEvent::Unshown(u) => c.unshown.merge(u),
             StreamEvent::Error(m) => {
                 self.error.get_or_insert(m);
             }
