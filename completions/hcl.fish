@@ -61,7 +61,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand chat" -s p -l property -d 'Custo
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s u -l user -d 'User id: `Helicone-User-Id`' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l session -d 'Session id: `Helicone-Session-Id`' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l session-path -d 'Session path, such as `/plan/step-1`: `Helicone-Session-Path`' -r
-complete -c hcl -n "__fish_hcl_using_subcommand chat" -l session-name -d 'Session name: `Helicone-Session-Name`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand chat" -l session-name -d 'Session name: `Helicone-Session-Name` [default: the conversation\'s, else "hcl conversation"]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache-ttl -d 'Cache TTL in seconds (at most 365 days): `Cache-Control: max-age=SECS`' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache-bucket -d 'Responses kept per cache key, 1-20: `Helicone-Cache-Bucket-Max-Size`' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l cache-seed -d 'Cache namespace: `Helicone-Cache-Seed`' -r
@@ -131,7 +131,7 @@ complete -c hcl -n "__fish_hcl_using_subcommand stream" -s p -l property -d 'Cus
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s u -l user -d 'User id: `Helicone-User-Id`' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session -d 'Session id: `Helicone-Session-Id`' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session-path -d 'Session path, such as `/plan/step-1`: `Helicone-Session-Path`' -r
-complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session-name -d 'Session name: `Helicone-Session-Name`' -r
+complete -c hcl -n "__fish_hcl_using_subcommand stream" -l session-name -d 'Session name: `Helicone-Session-Name` [default: the conversation\'s, else "hcl conversation"]' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache-ttl -d 'Cache TTL in seconds (at most 365 days): `Cache-Control: max-age=SECS`' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache-bucket -d 'Responses kept per cache key, 1-20: `Helicone-Cache-Bucket-Max-Size`' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l cache-seed -d 'Cache namespace: `Helicone-Cache-Seed`' -r

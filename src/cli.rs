@@ -31,7 +31,8 @@ pub enum Command {
     #[command(
         long_about = "Send one chat request and print the answer. Every request is a turn of a \
 conversation, sent as one Helicone session (Helicone-Session-Id is the conversation id, \
-Helicone-Session-Path /turn-N, Helicone-Session-Name the first words of the first prompt), and \
+Helicone-Session-Path /turn-N, Helicone-Session-Name --session-name or \"hcl conversation\", never \
+words of a prompt), and \
 logged with its conversation id and turn number. -c continues the latest conversation and \
 --conversation ID a given one: the history is rebuilt from the log and sent again. On a terminal \
 with no prompt, hcl chat is an interactive conversation: replies stream, Ctrl-C cancels a reply, \
@@ -250,7 +251,7 @@ pub struct RequestArgs {
     #[arg(long, value_name = "PATH", help_heading = "Helicone")]
     pub session_path: Option<String>,
 
-    /// Session name: `Helicone-Session-Name`.
+    /// Session name: `Helicone-Session-Name` [default: the conversation's, else "hcl conversation"].
     #[arg(long, value_name = "NAME", help_heading = "Helicone")]
     pub session_name: Option<String>,
 

@@ -146,6 +146,8 @@ pub fn run_with(
         },
     )?;
     printer.warn_all(&settings.warnings);
+    // The session name is the one given, else the conversation's own, else
+    // a fixed one: never anything from the prompt.
     let turn = match &earlier {
         Some(conv) => TurnPlan {
             id: conv.id.clone(),
@@ -154,14 +156,7 @@ pub fn run_with(
                 .session_name
                 .clone()
                 .or_else(|| conv.name.clone())
-                .unwrap_or_else(|| {
-                    conversation::name_from_prompt(
-                        conv.history
-                            .messages
-                            .first()
-                            .map_or(prompt.as_str(), |m| m.content.as_str()),
-                    )
-                }),
+                .unwrap_or_else(|| conversation::DEFAULT_NAME.to_string()),
         },
         None => TurnPlan {
             id: r
@@ -172,7 +167,7 @@ pub fn run_with(
             name: r
                 .session_name
                 .clone()
-                .unwrap_or_else(|| conversation::name_from_prompt(&prompt)),
+                .unwrap_or_else(|| conversation::DEFAULT_NAME.to_string()),
         },
     };
     apply_turn(

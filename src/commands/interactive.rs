@@ -187,7 +187,7 @@ impl Session<'_> {
                 "conversation: {}\nHelicone-Session-Id: {}\nHelicone-Session-Name: {}\nturns sent: {}",
                 self.id,
                 self.id,
-                self.name.as_deref().unwrap_or("(from the first prompt)"),
+                self.name.as_deref().unwrap_or(conversation::DEFAULT_NAME),
                 self.turn
             )),
             "model" if !arg.is_empty() => {
@@ -308,14 +308,7 @@ impl Session<'_> {
         self.turn += 1;
         let name = self
             .name
-            .get_or_insert_with(|| {
-                conversation::name_from_prompt(
-                    self.history
-                        .messages
-                        .first()
-                        .map_or(prompt.as_str(), |m| m.content.as_str()),
-                )
-            })
+            .get_or_insert_with(|| conversation::DEFAULT_NAME.to_string())
             .clone();
         let plan = TurnPlan {
             id: self.id.clone(),

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::cachekey::{self, CacheKey};
 use crate::cli::{ExpectArg, ReplayArgs};
+use crate::conversation;
 use crate::error::{Error, ExitStatus, Result, Signal};
 use crate::exchange::{self, Outcome, RecordContext};
 use crate::helicone;
@@ -467,6 +468,14 @@ fn plan<'a>(
                 return Err(Error::usage(format!(
                     "record {id} was sent with its own secret {name} header (-H), and hcl logs only its fingerprint; give it again: hcl replay {id} -H '{name}: …'"
                 )));
+            }
+            // A session name older hcl derived from the prompt is not sent
+            // again (session headers are not part of the cache key).
+            None if name.eq_ignore_ascii_case("helicone-session-name")
+                && conversation::first_prompt(format, r.request.body.get())
+                    .is_some_and(|p| conversation::is_derived_name(value, &p)) =>
+            {
+                HeaderValue::Plain(conversation::DEFAULT_NAME.to_string())
             }
             None => HeaderValue::Plain(value.clone()),
         };

@@ -15,6 +15,7 @@ mod fake_selftest;
 mod faults;
 mod keyring;
 mod log;
+mod privacy;
 mod providers;
 mod replay;
 mod stream;

@@ -1,0 +1,100 @@
+//! Nothing leaked: no prompt text in any header hcl sends, no password from
+//! a base URL on any surface, and every file hcl writes private (0600).
+
+use crate::support::hcl::{Hcl, stderr};
+use crate::support::{FakeGateway, Recorded};
+
+/// Words that appear only in prompts: none may reach a header.
+const WORDS: &[&str] = &[
+    "zebracorn",
+    "quokkafish",
+    "marmaladex",
+    "pelicanine",
+    "tangerinox",
+    "walrusberry",
+    "fennelope",
+];
+
+/// Every header, name and value, of every request, that holds a prompt word.
+fn leaks(requests: &[Recorded]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, r) in requests.iter().enumerate() {
+        for (name, value) in &r.headers {
+            let both = format!("{name}: {value}").to_lowercase();
+            if WORDS.iter().any(|w| both.contains(w)) {
+                out.push(format!("request {i} ({} {}): {name}: {value}", r.method, r.path));
+            }
+        }
+    }
+    out
+}
+
+fn ok(hcl: &Hcl, args: &[&str]) -> std::process::Output {
+    let out = hcl.cmd().args(args).output().unwrap();
+    assert!(out.status.success(), "hcl {args:?}: {}", stderr(&out));
+    out
+}
+
+/// The session name is never derived from the prompt: not for chat, stream,
+/// a continued conversation, a batch or a replay, and not with
+/// --omit-request or --omit-response. Helicone stores it as a property even
+/// when the body is omitted.
+#[test]
+fn no_header_of_any_request_holds_a_prompt_word() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    ok(&hcl, &["chat", "zebracorn quokkafish marmaladex"]);
+    ok(&hcl, &["chat", "--omit-request", "patient zebracorn has condition X"]);
+    ok(&hcl, &["chat", "--omit-response", "quokkafish secrets"]);
+    ok(&hcl, &["stream", "-P", "anthropic", "marmaladex pelicanine"]);
+    ok(&hcl, &["chat", "-c", "tangerinox follow-up"]);
+    ok(&hcl, &["stream", "-c", "-P", "gemini", "walrusberry again"]);
+    let batch = hcl.dir.path().join("batch.jsonl");
+    std::fs::write(
+        &batch,
+        "{\"id\": \"a\", \"prompt\": \"fennelope one\"}\n{\"prompt\": \"zebracorn two\", \"provider\": \"anthropic\"}\n",
+    )
+    .unwrap();
+    ok(&hcl, &["chat", "--batch", batch.to_str().unwrap()]);
+    ok(&hcl, &["replay", "--all", "--json"]);
+    let requests = gw.requests();
+    assert!(requests.len() >= 16, "{} requests", requests.len());
+    let leaked = leaks(&requests);
+    assert!(leaked.is_empty(), "prompt words in headers:\n{}", leaked.join("\n"));
+    // The default name is neutral and the same for every conversation.
+    let first = &requests[0];
+    assert_eq!(
+        first.header("helicone-session-name"),
+        Some("hcl conversation")
+    );
+}
+
+/// A conversation logged by an older hcl carries a session name made of its
+/// first prompt's words; continuing or replaying it does not send that
+/// name again. (`--session-name` with the prompt's words stands in for the
+/// old default here; it is the same header.)
+#[test]
+fn a_name_older_hcl_derived_from_the_prompt_is_not_sent_again() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let prompt = "zebracorn quokkafish marmaladex";
+    ok(&hcl, &["chat", "--session-name", prompt, prompt]);
+    let id = hcl.last_record()["id"].as_str().unwrap().to_string();
+    ok(&hcl, &["chat", "-c", "pelicanine"]);
+    ok(&hcl, &["replay", &id]);
+    let requests = gw.requests();
+    assert_eq!(requests.len(), 3);
+    let leaked = leaks(&requests[1..]);
+    assert!(leaked.is_empty(), "prompt words in headers:\n{}", leaked.join("\n"));
+    for r in &requests[1..] {
+        assert_eq!(r.header("helicone-session-name"), Some("hcl conversation"));
+    }
+    // A name given by hand that is not the prompt's words is the
+    // conversation's own, and is kept.
+    ok(&hcl, &["chat", "--session-name", "Planner", "tangerinox"]);
+    ok(&hcl, &["chat", "-c", "walrusberry"]);
+    assert_eq!(
+        gw.last_request().header("helicone-session-name"),
+        Some("Planner")
+    );
+}
