@@ -14,7 +14,7 @@ use crate::helicone;
 use crate::keystore::{self, KeyStore};
 use crate::output::{self, Printer};
 use crate::provider::PROVIDERS;
-use crate::request::{Credentials, Header, HeaderValue, PreparedRequest, SecretRole};
+use crate::request::{self, Credentials, Header, HeaderValue, PreparedRequest, SecretRole};
 use crate::secrets::{self, FoundKey, Secret};
 use crate::settings::{self, Config, Env, HELICONE_KEY_NAME, HELICONE_KEY_VAR};
 use crate::transport::{Client, NetOptions, ProxyConfig};
@@ -358,6 +358,8 @@ fn check(args: &AuthCheckArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
         }
     };
     let request = check_request(&api_base);
+    // Shown without any user and password it holds.
+    let api_base = request::redact_url(&api_base);
     let creds = Credentials {
         helicone: Some(key.clone()),
         provider: None,
@@ -448,9 +450,11 @@ fn rest_api_base(env: Env<'_>, config: &Config, key: &FoundKey) -> Result<String
 /// wants write permission for every POST, so it also proves the key can be
 /// used for everything hcl does.
 fn check_request(api_base: &str) -> PreparedRequest {
+    let (url, userinfo) = request::split_userinfo(&format!("{api_base}/v1/request/query-clickhouse"));
     PreparedRequest {
         method: "POST",
-        url: format!("{api_base}/v1/request/query-clickhouse"),
+        url,
+        userinfo,
         headers: vec![
             Header {
                 name: "Authorization".to_string(),

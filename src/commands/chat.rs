@@ -187,7 +187,7 @@ pub fn run_with(
         return Ok(ExitStatus::Success);
     }
     if printer.is_verbose() {
-        printer.verbose(&format!("> {} {}", prepared.method, prepared.url));
+        printer.verbose(&format!("> {} {}", prepared.method, prepared.shown_url()));
         for (k, v) in prepared.masked_headers(&settings.creds) {
             printer.verbose(&format!("> {k}: {v}"));
         }
@@ -293,7 +293,7 @@ pub fn mark_turn(record: &mut Record, s: &RequestSettings) {
 
 /// `--dry-run`: the exact request, every secret as a fingerprint.
 pub fn print_dry_run(req: &PreparedRequest, s: &RequestSettings, printer: &Printer) -> Result<()> {
-    let mut out = format!("{} {}\n", req.method, req.url);
+    let mut out = format!("{} {}\n", req.method, req.shown_url());
     for (k, v) in req.masked_headers(&s.creds) {
         out.push_str(&format!("{k}: {v}\n"));
     }

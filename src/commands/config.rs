@@ -155,7 +155,11 @@ fn show(args: &ConfigShowArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
             "default".to_string(),
         ),
     };
-    rows.push(row("helicone.api_base", Some(api_base.0), api_base.1));
+    rows.push(row(
+        "helicone.api_base",
+        Some(crate::request::redact_url(&api_base.0)),
+        api_base.1,
+    ));
 
     // Providers: the default one, and every one that differs from the table.
     for p in PROVIDERS {
@@ -227,6 +231,7 @@ fn provider_rows(
         pconf.and_then(|c| c.base_url.as_ref()),
         Some(p.helicone_base),
     );
+    let v = v.map(|url| crate::request::redact_url(&url));
     rows.push(row(format!("{prefix}.base_url"), v, s));
     let (v, s) = match pconf.and_then(|c| c.model.clone()) {
         Some(m) => (Some(m), "config"),

@@ -296,7 +296,8 @@ struct HarEntry<'a> {
 #[serde(rename_all = "camelCase")]
 struct HarRequest<'a> {
     method: &'a str,
-    url: &'a str,
+    /// Without any user and password (a record of an older hcl may hold one).
+    url: String,
     http_version: &'static str,
     cookies: [(); 0],
     headers: Vec<NameValue<'a>>,
@@ -383,7 +384,7 @@ fn har_entry(r: &Record) -> HarEntry<'_> {
         time: total,
         request: HarRequest {
             method: &r.request.method,
-            url: &r.request.url,
+            url: crate::request::redact_url(&r.request.url),
             http_version: "HTTP/1.1",
             cookies: [],
             headers: har_pairs(&r.request.headers),

@@ -37,6 +37,7 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
                         .and_then(|c| c.base_url.clone())
                 })
                 .unwrap_or_else(|| p.helicone_base.to_string());
+            let base = crate::request::redact_url(&base);
             let routing_header = p.routing.header_name().map(|h| match p.routing {
                 Routing::TargetUrl(origin) => format!("{h}: {origin}"),
                 Routing::VertexTarget => {

@@ -408,18 +408,23 @@ fn plan<'a>(
         let (start, _) = split.ok_or_else(|| {
             Error::usage(format!(
                 "cannot re-route record {id}: its URL {} does not hold {}'s API path",
-                r.request.url, row.name
+                request::redact_url(&r.request.url),
+                row.name
             ))
         })?;
         let rerouted = format!("{base}{}", &r.request.url[start..]);
         if rerouted != url {
             notes.note(format!(
-                "replaying to {base} instead of the logged {}; the URL is part of Helicone's cache key, so answers cached under the old one will not hit",
-                &r.request.url[..start]
+                "replaying to {} instead of the logged {}; the URL is part of Helicone's cache key, so answers cached under the old one will not hit",
+                request::redact_url(&base),
+                request::redact_url(&r.request.url[..start])
             ));
             url = rerouted;
         }
     }
+    // A user and password in the URL (a --base-url, or a record of an older
+    // hcl) are sent, never shown or logged.
+    let (url, userinfo) = request::split_userinfo(&url);
 
     // Headers: as logged, in order; key slots get fresh keys.
     let via_helicone = r.request.headers.0.iter().any(|(n, _)| {
@@ -534,6 +539,7 @@ fn plan<'a>(
         req: PreparedRequest {
             method,
             url,
+            userinfo,
             headers,
             body: r.request.body.get().to_string(),
         },

@@ -1,7 +1,7 @@
 //! Nothing leaked: no prompt text in any header hcl sends, no password from
 //! a base URL on any surface, and every file hcl writes private (0600).
 
-use crate::support::hcl::{Hcl, stderr};
+use crate::support::hcl::{Hcl, stderr, stdout};
 use crate::support::{FakeGateway, Recorded};
 
 /// Words that appear only in prompts: none may reach a header.
@@ -97,4 +97,45 @@ fn a_name_older_hcl_derived_from_the_prompt_is_not_sent_again() {
         gw.last_request().header("helicone-session-name"),
         Some("Planner")
     );
+}
+
+/// `hcl chat --dry-run --base-url http://u:pw@host hi` printed the password,
+/// and so did the log, the HAR export and -v.
+#[test]
+fn a_password_in_a_base_url_never_shows() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let password = "hunter2pw";
+    let base = gw.url().replace("http://", &format!("http://alice:{password}@"));
+    let out = ok(&hcl, &["chat", "--dry-run", "--base-url", &base, "hi"]);
+    let text = stdout(&out) + &stderr(&out);
+    assert!(!text.contains(password), "--dry-run: {text}");
+    assert!(text.contains("http://***@127.0.0.1"), "--dry-run: {text}");
+    let out = ok(&hcl, &["chat", "--curl", "--base-url", &base, "hi"]);
+    assert!(!stdout(&out).contains(password), "--curl: {}", stdout(&out));
+
+    let out = ok(&hcl, &["chat", "-v", "-P", "anthropic", "--base-url", &base, "hi"]);
+    assert!(!stderr(&out).contains(password), "-v: {}", stderr(&out));
+    // The password still reaches the server, as Basic authorization (the
+    // Anthropic key goes in x-api-key).
+    assert_eq!(
+        gw.last_request().header("authorization"),
+        Some("Basic YWxpY2U6aHVudGVyMnB3")
+    );
+    let out = hcl
+        .cmd()
+        .args(["stream", "--idle-timeout", "0.2", "--base-url"])
+        .arg(base.replace(&gw.url()[7..], "127.0.0.1:9"))
+        .arg("hi")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(!stderr(&out).contains(password), "error: {}", stderr(&out));
+
+    let log = hcl.log_text();
+    assert!(!log.contains(password), "the log: {log}");
+    let har = hcl.dir.path().join("out.har");
+    ok(&hcl, &["log", "export", "--all", "--har", har.to_str().unwrap()]);
+    let har_text = std::fs::read_to_string(&har).unwrap();
+    assert!(!har_text.contains(password), "the HAR export");
 }
