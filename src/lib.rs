@@ -11,6 +11,7 @@ mod conversation;
 mod docs;
 mod error;
 mod exchange;
+mod files;
 mod helicone;
 mod keystore;
 mod log;

@@ -153,7 +153,7 @@ fn open_for_append(path: &Path) -> Result<(File, Option<String>)> {
         opts.mode(0o600);
     }
     let file = opts.open(path).map_err(|e| Error::io(ctx(), e))?;
-    let warning = make_private(&file).map(|was| {
+    let warning = crate::files::make_private(&file).map(|was| {
         format!(
             "the request log {} could be read by others (mode {was:04o}); hcl made it 0600",
             path.display()
@@ -166,24 +166,6 @@ fn open_for_append(path: &Path) -> Result<(File, Option<String>)> {
 fn file_in_the_way(dir: &Path) -> Option<&Path> {
     dir.ancestors()
         .find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir()))
-}
-
-/// Make a file hcl writes private (0600) if group or others have any access;
-/// `Some(old mode)` when it was changed.
-pub fn make_private(file: &File) -> Option<u32> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = file.metadata().ok()?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))
-                .ok()?;
-            return Some(mode);
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = file;
-    None
 }
 
 /// What appending needs from the log file: its length, its last byte, a

@@ -377,7 +377,7 @@ impl Session<'_> {
                 .or_else(|| self.history.system.clone()),
             turns: self.transcript.clone(),
         };
-        match std::fs::write(path, t.markdown()) {
+        match crate::files::write_private(path, t.markdown().as_bytes()) {
             Ok(()) => self.printer.note(&format!(
                 "saved {} turn{} to {}",
                 t.turns.len(),

@@ -242,7 +242,7 @@ fn export(args: &LogExportArgs, path: &Path, printer: &Printer) -> Result<ExitSt
     }
     let text = serde_json::to_vec_pretty(&har)
         .map_err(|e| Error::Protocol(format!("cannot serialize the HAR file: {e}")))?;
-    std::fs::write(&args.har, text).map_err(|e| {
+    crate::files::write_private(&args.har, &text).map_err(|e| {
         Error::io(
             format!("cannot write the HAR file {}", args.har.display()),
             e,

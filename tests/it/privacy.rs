@@ -139,3 +139,40 @@ fn a_password_in_a_base_url_never_shows() {
     let har_text = std::fs::read_to_string(&har).unwrap();
     assert!(!har_text.contains(password), "the HAR export");
 }
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// The HAR export was 0644; an existing 0644 log stayed 0644, unremarked.
+#[cfg(unix)]
+#[test]
+fn files_hcl_writes_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    std::fs::write(hcl.log_path(), "").unwrap();
+    std::fs::set_permissions(hcl.log_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = ok(&hcl, &["chat", "hi"]);
+    assert_eq!(mode(&hcl.log_path()), 0o600);
+    assert!(
+        stderr(&out).contains("could be read by others (mode 0644); hcl made it 0600"),
+        "{}",
+        stderr(&out)
+    );
+    let out = ok(&hcl, &["chat", "again"]);
+    assert_eq!(stderr(&out), "", "said once");
+
+    let har = hcl.dir.path().join("out.har");
+    ok(&hcl, &["log", "export", "--all", "--har", har.to_str().unwrap()]);
+    assert_eq!(mode(&har), 0o600, "a new HAR file");
+    std::fs::set_permissions(&har, std::fs::Permissions::from_mode(0o644)).unwrap();
+    ok(&hcl, &["log", "export", "--all", "--har", har.to_str().unwrap()]);
+    assert_eq!(mode(&har), 0o600, "an existing HAR file written over");
+
+    let junit = hcl.dir.path().join("replay.xml");
+    ok(&hcl, &["replay", "--last", "1", "--junit", junit.to_str().unwrap()]);
+    assert_eq!(mode(&junit), 0o600, "a JUnit report");
+}
