@@ -121,6 +121,46 @@ pub struct StreamArgs {
 
     #[command(flatten)]
     pub conversation: ConversationArgs,
+
+    #[command(flatten)]
+    pub stray: StrayBatchArgs,
+}
+
+/// The flags of `hcl chat --batch`, hidden on `hcl stream`: accepted only so
+/// that using one there says where it belongs, not just "unexpected argument".
+#[derive(Debug, Args, Clone, Default)]
+pub struct StrayBatchArgs {
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub batch: Option<String>,
+    #[arg(short = 'j', long, hide = true, value_name = "N")]
+    pub concurrency: Option<String>,
+    #[arg(long, hide = true, value_name = "R")]
+    pub rps: Option<String>,
+    #[arg(long, hide = true, value_name = "N")]
+    pub max_retries: Option<String>,
+    #[arg(long, hide = true, value_name = "RESULTS")]
+    pub resume: Option<String>,
+    #[arg(long, hide = true)]
+    pub unordered: bool,
+    #[arg(long, hide = true)]
+    pub fail_fast: bool,
+}
+
+impl StrayBatchArgs {
+    /// The first batch flag given, if any.
+    pub fn first(&self) -> Option<&'static str> {
+        [
+            ("--batch", self.batch.is_some()),
+            ("-j/--concurrency", self.concurrency.is_some()),
+            ("--rps", self.rps.is_some()),
+            ("--max-retries", self.max_retries.is_some()),
+            ("--resume", self.resume.is_some()),
+            ("--unordered", self.unordered),
+            ("--fail-fast", self.fail_fast),
+        ]
+        .into_iter()
+        .find_map(|(flag, set)| set.then_some(flag))
+    }
 }
 
 impl StreamArgs {

@@ -51,7 +51,7 @@ pub fn main() -> ExitCode {
     let printer = Printer::new(env("NO_COLOR").is_some_and(|v| !v.is_empty()));
     let result = match &cli.command {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
-        Command::Stream(args) => commands::chat::run_with(&args.to_chat(), true, &env, &printer),
+        Command::Stream(args) => commands::stream::run(args, &env, &printer),
         Command::Providers(args) => commands::providers::run(args, &env, &printer),
         Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
         Command::Completions(args) => commands::completions::run(args, &printer),

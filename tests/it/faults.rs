@@ -568,3 +568,22 @@ fn the_fault_matrix() {
         failures.join("\n")
     );
 }
+
+// ------------------------------------------------ faults outside the matrix
+
+/// `hcl stream --max-retries 3` gave a bare "unexpected argument".
+#[test]
+fn batch_flags_on_stream_say_where_they_belong() {
+    let hcl = Hcl::new();
+    for (flag, value) in [("--max-retries", Some("3")), ("-j", Some("4")), ("--fail-fast", None)] {
+        let mut cmd = hcl.cmd();
+        cmd.args(["stream", flag]);
+        if let Some(v) = value {
+            cmd.arg(v);
+        }
+        let out = cmd.arg("hi").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = stderr(&out);
+        assert!(err.contains("belongs to hcl chat --batch FILE"), "{flag}: {err}");
+    }
+}
