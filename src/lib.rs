@@ -49,6 +49,14 @@ pub fn main() -> ExitCode {
     };
     let env = commands::process_env;
     let printer = Printer::new(env("NO_COLOR").is_some_and(|v| !v.is_empty()));
+    if output::stdout_closed_at_start() && !matches!(cli.command, Command::GenerateDocs(_)) {
+        // Whatever hcl printed would be lost, and a request would be paid
+        // for with nowhere to show its answer.
+        printer.error(
+            "stdout is closed (>&-), so the answer would be lost; redirect it instead: > FILE, or > /dev/null to discard it",
+        );
+        return ExitCode::from(ExitStatus::Usage.code());
+    }
     let result = match &cli.command {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
         Command::Stream(args) => commands::stream::run(args, &env, &printer),

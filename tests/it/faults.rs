@@ -587,3 +587,33 @@ fn batch_flags_on_stream_say_where_they_belong() {
         assert!(err.contains("belongs to hcl chat --batch FILE"), "{flag}: {err}");
     }
 }
+
+/// With stdout closed (`hcl chat hi >&-`) the answer went nowhere and hcl
+/// exited 0: the Rust runtime puts /dev/null in place of a closed stdout.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_stdout_is_refused_before_anything_is_sent() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let out = hcl
+        .std_cmd()
+        .args(["chat", "hello"])
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "/dev/null is a fine place");
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c")
+        .arg("exec \"$0\" chat hello >&-")
+        .arg(assert_cmd::cargo::cargo_bin("hcl"));
+    sh.env_clear();
+    for (k, v) in hcl.std_cmd().get_envs() {
+        if let Some(v) = v {
+            sh.env(k, v);
+        }
+    }
+    let out = sh.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("stdout is closed"), "{}", stderr(&out));
+    assert_eq!(gw.requests().len(), 1, "only the first chat was sent");
+}
