@@ -373,6 +373,7 @@ fn classify(err: &reqwest::Error, url: &str, proxy: Option<&str>) -> Error {
             redact_userinfo(p)
         ),
         (NetLayer::Timeout, _) => format!("{innermost} (raise --timeout or --connect-timeout)"),
+        (NetLayer::Tls, _) if all.contains("causedasendentity") => "the server's certificate is a CA certificate (basicConstraints CA:TRUE) used as the server's own, which TLS refuses; sign a server certificate with it for the server's name, serve that, and keep giving the CA to --cacert".to_string(),
         (NetLayer::Tls, _) => format!("{innermost} (a corporate proxy may need --cacert FILE)"),
         _ => innermost,
     };

@@ -617,3 +617,33 @@ fn a_closed_stdout_is_refused_before_anything_is_sent() {
     assert!(stderr(&out).contains("stdout is closed"), "{}", stderr(&out));
     assert_eq!(gw.requests().len(), 1, "only the first chat was sent");
 }
+
+/// A self-signed certificate marked as a CA, used as the server's own and
+/// given to --cacert, failed with a bare `CaUsedAsEndEntity`.
+#[test]
+fn a_ca_certificate_used_as_the_servers_own_is_explained() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let cert = dir.join("ca-as-server.pem");
+    let server = crate::support::tls::TlsServer::start(&cert, &dir.join("ca-as-server.key"));
+    let hcl = Hcl::new();
+    let out = hcl
+        .cmd()
+        .args(["chat", "--cacert"])
+        .arg(&cert)
+        .args(["--base-url", &format!("https://127.0.0.1:{}", server.port), "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("TLS handshake failed")
+            && err.contains("is a CA certificate")
+            && err.contains("sign a server certificate with it"),
+        "{err}"
+    );
+    assert!(!err.contains("CaUsedAsEndEntity"), "{err}");
+    assert!(hcl.last_record()["error"]
+        .as_str()
+        .unwrap()
+        .contains("is a CA certificate"));
+}

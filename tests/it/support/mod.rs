@@ -28,6 +28,7 @@ pub mod cache;
 pub mod formats;
 pub mod hcl;
 pub mod ratelimit;
+pub mod tls;
 pub mod wirekit;
 
 use std::collections::VecDeque;
