@@ -571,21 +571,110 @@ fn the_fault_matrix() {
 
 // ------------------------------------------------ faults outside the matrix
 
-/// `hcl stream --max-retries 3` gave a bare "unexpected argument".
+/// A self-signed certificate marked as a CA, used as the server's own and
+/// given to --cacert, failed with a bare `CaUsedAsEndEntity`.
 #[test]
-fn batch_flags_on_stream_say_where_they_belong() {
+fn a_ca_certificate_used_as_the_servers_own_is_explained() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let cert = dir.join("ca-as-server.pem");
+    let server = crate::support::tls::TlsServer::start(&cert, &dir.join("ca-as-server.key"));
     let hcl = Hcl::new();
-    for (flag, value) in [("--max-retries", Some("3")), ("-j", Some("4")), ("--fail-fast", None)] {
-        let mut cmd = hcl.cmd();
-        cmd.args(["stream", flag]);
-        if let Some(v) = value {
-            cmd.arg(v);
-        }
-        let out = cmd.arg("hi").output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{flag}");
-        let err = stderr(&out);
-        assert!(err.contains("belongs to hcl chat --batch FILE"), "{flag}: {err}");
+    let out = hcl
+        .cmd()
+        .args(["chat", "--cacert"])
+        .arg(&cert)
+        .args(["--base-url", &format!("https://127.0.0.1:{}", server.port), "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("TLS handshake failed")
+            && err.contains("is a CA certificate")
+            && err.contains("sign a server certificate with it"),
+        "{err}"
+    );
+    assert!(!err.contains("CaUsedAsEndEntity"), "{err}");
+    assert!(hcl.last_record()["error"]
+        .as_str()
+        .unwrap()
+        .contains("is a CA certificate"));
+}
+
+/// A record written without its final newline (a write cut short) made the
+/// next exchange unreadable: appended onto it, neither line parsed.
+#[test]
+fn an_exchange_after_a_torn_last_line_is_listed() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let out = hcl.cmd().args(["chat", "first"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = hcl.log_text();
+    // The same record again, cut short as a full disk leaves it.
+    let torn = &first[..first.len() / 2];
+    std::fs::write(hcl.log_path(), format!("{first}{torn}")).unwrap();
+    let out = hcl.cmd().args(["chat", "second"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = hcl
+        .cmd()
+        .args(["log", "list", "--json", "-n", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let newest: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(newest["response"]["text"], "Hello! You said: second");
+    let all = hcl
+        .cmd()
+        .args(["log", "list", "--json", "--all"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&all).lines().count(), 2, "both exchanges are listed");
+    assert!(
+        stderr(&all).contains(":2: skipped"),
+        "the torn line is named: {}",
+        stderr(&all)
+    );
+}
+
+/// A full disk, staged from outside with /dev/full (ENOSPC on every write):
+/// the answer is still printed, and the warning says it was not logged.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_named_and_the_answer_still_shown() {
+    if !std::path::Path::new("/dev/full").exists() {
+        crate::support::skip("no /dev/full to stage a full disk");
+        return;
     }
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw).env("HCL_LOG", "/dev/full");
+    let out = hcl.cmd().args(["chat", "hello"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "Hello! You said: hello\n");
+    let err = stderr(&out);
+    assert!(
+        err.contains("No space left on device") && err.contains("the exchange was not logged"),
+        "{err}"
+    );
+}
+
+/// HCL_LOG below a regular file said only "File exists".
+#[test]
+fn a_log_path_inside_a_file_names_the_file() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let file = hcl.dir.path().join("notes.txt");
+    std::fs::write(&file, "mine").unwrap();
+    let hcl = hcl.env(
+        "HCL_LOG",
+        file.join("requests.jsonl").to_str().unwrap(),
+    );
+    let out = hcl.cmd().args(["chat", "hello"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{} is a file, not a directory", file.display())),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
 }
 
 /// With stdout closed (`hcl chat hi >&-`) the answer went nowhere and hcl
@@ -618,32 +707,82 @@ fn a_closed_stdout_is_refused_before_anything_is_sent() {
     assert_eq!(gw.requests().len(), 1, "only the first chat was sent");
 }
 
-/// A self-signed certificate marked as a CA, used as the server's own and
-/// given to --cacert, failed with a bare `CaUsedAsEndEntity`.
+/// `hcl stream --max-retries 3` gave a bare "unexpected argument".
 #[test]
-fn a_ca_certificate_used_as_the_servers_own_is_explained() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
-    let cert = dir.join("ca-as-server.pem");
-    let server = crate::support::tls::TlsServer::start(&cert, &dir.join("ca-as-server.key"));
+fn batch_flags_on_stream_say_where_they_belong() {
     let hcl = Hcl::new();
-    let out = hcl
-        .cmd()
-        .args(["chat", "--cacert"])
-        .arg(&cert)
-        .args(["--base-url", &format!("https://127.0.0.1:{}", server.port), "hi"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    let err = stderr(&out);
+    for (flag, value) in [("--max-retries", Some("3")), ("-j", Some("4")), ("--fail-fast", None)] {
+        let mut cmd = hcl.cmd();
+        cmd.args(["stream", flag]);
+        if let Some(v) = value {
+            cmd.arg(v);
+        }
+        let out = cmd.arg("hi").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = stderr(&out);
+        assert!(err.contains("belongs to hcl chat --batch FILE"), "{flag}: {err}");
+    }
+}
+
+/// SIGTERM stops a batch like Ctrl-C: nothing more is launched, the
+/// requests in flight are logged as terminated, and the exit is 143.
+#[test]
+fn sigterm_stops_a_batch_and_logs_what_was_in_flight() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    for _ in 0..4 {
+        gw.push_script(slow(Script::Respond {
+            status: 200,
+            headers: kit::json_headers(),
+            body: kit::answer_body(Format::OpenAi, "never"),
+        }));
+    }
+    let file = hcl.dir.path().join("in.jsonl");
+    std::fs::write(&file, "one\ntwo\nthree\nfour\n").unwrap();
+    let child = kit::spawn(&hcl, &["chat", "--batch", file.to_str().unwrap(), "-j", "2"]);
+    kit::wait_for_requests(&gw, 2);
+    std::thread::sleep(Duration::from_millis(100));
+    kit::signal(&child, "TERM");
+    let (status, out, err) = kit::rest_of(child);
+    assert_eq!(status.code(), Some(143), "{err}");
+    assert_eq!(out, "", "no result for what was cut short");
+    assert_eq!(gw.requests().len(), 2, "nothing launched after SIGTERM");
+    let recs = hcl.records();
+    assert_eq!(recs.len(), 2, "both requests in flight are logged");
     assert!(
-        err.contains("TLS handshake failed")
-            && err.contains("is a CA certificate")
-            && err.contains("sign a server certificate with it"),
-        "{err}"
+        recs.iter().all(|r| r["error"] == "terminated (SIGTERM)"),
+        "{recs:?}"
     );
-    assert!(!err.contains("CaUsedAsEndEntity"), "{err}");
-    assert!(hcl.last_record()["error"]
-        .as_str()
-        .unwrap()
-        .contains("is a CA certificate"));
+}
+
+/// SIGHUP stops a replay like Ctrl-C, with 129.
+#[test]
+fn sighup_stops_a_replay_and_logs_what_was_in_flight() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    for prompt in ["one", "two"] {
+        let out = hcl.cmd().args(["chat", prompt]).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    for _ in 0..2 {
+        gw.push_script(slow(Script::Respond {
+            status: 200,
+            headers: kit::json_headers(),
+            body: kit::answer_body(Format::OpenAi, "never"),
+        }));
+    }
+    let child = kit::spawn(&hcl, &["replay", "--all", "-j", "2"]);
+    kit::wait_for_requests(&gw, 4);
+    std::thread::sleep(Duration::from_millis(100));
+    kit::signal(&child, "HUP");
+    let (status, _, err) = kit::rest_of(child);
+    assert_eq!(status.code(), Some(129), "{err}");
+    assert!(err.contains("hung up (SIGHUP)"), "{err}");
+    let replays: Vec<Value> = hcl
+        .records()
+        .into_iter()
+        .filter(|r| !r["replay_of"].is_null())
+        .collect();
+    assert_eq!(replays.len(), 2, "both replays in flight are logged");
+    assert!(replays.iter().all(|r| r["error"] == "hung up (SIGHUP)"));
 }
