@@ -14,7 +14,7 @@ use rustyline::error::ReadlineError;
 
 use crate::cli::{ChatArgs, RequestArgs};
 use crate::conversation::{self, Conversation, Transcript, TranscriptTurn};
-use crate::error::{Error, ExitStatus, Result};
+use crate::error::{Error, ExitStatus, Result, Signal};
 use crate::log::{self, Record};
 use crate::output::Printer;
 use crate::provider;
@@ -134,7 +134,14 @@ pub fn run(
     }
 
     loop {
-        let input = match read_input(&mut editor) {
+        let read = match read_or_signal(&session.runtime, editor) {
+            Ok((back, read)) => {
+                editor = back;
+                read
+            }
+            Err(e) => return session.end(e),
+        };
+        let input = match read {
             Ok(Some(text)) => text,
             Ok(None) => continue,
             Err(ReadlineError::Eof) => break,
@@ -161,9 +168,35 @@ pub fn run(
         } else {
             input
         };
-        session.send(prompt);
+        if let Some(signal) = session.send(prompt) {
+            return session.end(Error::Interrupted(signal));
+        }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Read one message on a blocking thread while watching for SIGTERM and
+/// SIGHUP, which end the session like any other command (Ctrl-C reaches the
+/// line editor as a key). The editor comes back with what was read.
+fn read_or_signal(
+    runtime: &tokio::runtime::Runtime,
+    mut editor: rustyline::DefaultEditor,
+) -> Result<(
+    rustyline::DefaultEditor,
+    std::result::Result<Option<String>, ReadlineError>,
+)> {
+    runtime.block_on(async {
+        let reading = tokio::task::spawn_blocking(move || {
+            let read = read_input(&mut editor);
+            (editor, read)
+        });
+        tokio::select! {
+            joined = reading => joined.map_err(|e| {
+                Error::io("cannot read from the terminal", std::io::Error::other(e.to_string()))
+            }),
+            signal = super::terminated() => Err(Error::Interrupted(signal)),
+        }
+    })
 }
 
 /// What a slash command leads to.
@@ -279,8 +312,17 @@ impl Session<'_> {
         Step::Continue
     }
 
+    /// End the session with `error`. A line still being read is left to
+    /// the process's exit rather than waited for.
+    fn end(self, error: Error) -> Result<ExitStatus> {
+        self.runtime.shutdown_background();
+        Err(error)
+    }
+
     /// Send one turn, streamed; keep its answer in the history when it came.
-    fn send(&mut self, prompt: String) {
+    /// `Some(signal)` when SIGTERM or SIGHUP cut it short: the turn is
+    /// logged and the session ends.
+    fn send(&mut self, prompt: String) -> Option<Signal> {
         let p = self.printer;
         let mut input = self.history.clone();
         input.messages.push(Message {
@@ -301,7 +343,7 @@ impl Session<'_> {
             Ok(s) => s,
             Err(e) => {
                 p.error(&e.to_string());
-                return;
+                return None;
             }
         };
         p.warn_all(&s.warnings);
@@ -335,6 +377,9 @@ impl Session<'_> {
         );
         self.last_prompt = Some(prompt.clone());
         let answer = record.as_ref().map(|r| r.response.text.clone());
+        if let Err(Error::Interrupted(signal @ (Signal::Terminate | Signal::Hangup))) = result {
+            return Some(signal);
+        }
         let error = match result {
             Ok(_) => None,
             Err(Error::Interrupted(_)) => Some("interrupted".to_string()),
@@ -364,6 +409,7 @@ impl Session<'_> {
             self.answered = false;
             p.note("the prompt is not part of the conversation; /retry sends it again");
         }
+        None
     }
 
     fn save(&self, path: &Path) {

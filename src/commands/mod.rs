@@ -24,6 +24,17 @@ pub fn process_env(name: &str) -> Option<String> {
 /// A handler that cannot be installed leaves its signal's default effect,
 /// rather than interrupting at once.
 pub async fn interrupted() -> Signal {
+    signal_among(true).await
+}
+
+/// Resolves at the first SIGTERM or SIGHUP: what ends an interactive
+/// session while it waits for a line (Ctrl-C reaches the line editor as a
+/// key there).
+pub async fn terminated() -> Signal {
+    signal_among(false).await
+}
+
+async fn signal_among(with_interrupt: bool) -> Signal {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -36,7 +47,11 @@ pub async fn interrupted() -> Signal {
                 std::future::pending::<()>().await;
             }
         }
-        let mut int = signal(SignalKind::interrupt()).ok();
+        let mut int = if with_interrupt {
+            signal(SignalKind::interrupt()).ok()
+        } else {
+            None
+        };
         let mut term = signal(SignalKind::terminate()).ok();
         let mut hup = signal(SignalKind::hangup()).ok();
         tokio::select! {
@@ -47,7 +62,7 @@ pub async fn interrupted() -> Signal {
     }
     #[cfg(not(unix))]
     {
-        if tokio::signal::ctrl_c().await.is_err() {
+        if !with_interrupt || tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
         Signal::Interrupt

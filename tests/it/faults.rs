@@ -786,3 +786,66 @@ fn sighup_stops_a_replay_and_logs_what_was_in_flight() {
     assert_eq!(replays.len(), 2, "both replays in flight are logged");
     assert!(replays.iter().all(|r| r["error"] == "hung up (SIGHUP)"));
 }
+
+/// An interactive conversation ends on SIGTERM or SIGHUP like any other
+/// command: at the prompt, and mid-reply with the reply logged.
+#[cfg(unix)]
+mod interactive {
+    use std::time::Duration;
+
+    use rexpect::process::{Signal, WaitStatus};
+    use rexpect::session::{PtySession, spawn_command};
+
+    use crate::support::FakeGateway;
+    use crate::support::hcl::Hcl;
+
+    fn start(hcl: &Hcl) -> PtySession {
+        let mut cmd = hcl.std_cmd();
+        cmd.env("TERM", "xterm").arg("chat");
+        let mut p = spawn_command(cmd, Some(10_000)).unwrap();
+        p.exp_string("/help lists the commands").unwrap();
+        p.exp_string("> ").unwrap();
+        p
+    }
+
+    fn signal_and_wait(p: &mut PtySession, sig: Signal) -> i32 {
+        p.process_mut().signal(sig).unwrap();
+        match p.process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("hcl did not exit: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sigterm_at_the_prompt_ends_the_session_with_143() {
+        let gw = FakeGateway::start();
+        let hcl = Hcl::with_gateway(&gw);
+        let mut p = start(&hcl);
+        p.send_line("hello there").unwrap();
+        p.exp_string("Hello! You said: hello there").unwrap();
+        p.exp_string("> ").unwrap();
+        let code = signal_and_wait(&mut p, Signal::SIGTERM);
+        assert_eq!(code, 143);
+        assert_eq!(hcl.records().len(), 1);
+    }
+
+    #[test]
+    fn sighup_mid_reply_logs_what_arrived_and_exits_129() {
+        let gw = FakeGateway::start();
+        let hcl = Hcl::with_gateway(&gw);
+        let mut p = start(&hcl);
+        gw.set_stream_delay(Duration::from_millis(400));
+        p.send_line("one two three four five six seven").unwrap();
+        p.exp_string("Hello!").unwrap();
+        let code = signal_and_wait(&mut p, Signal::SIGHUP);
+        assert_eq!(code, 129);
+        let rec = hcl.last_record();
+        assert_eq!(rec["error"], "hung up (SIGHUP)");
+        assert!(
+            rec["response"]["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Hello!")),
+            "{rec}"
+        );
+    }
+}
