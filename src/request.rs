@@ -492,7 +492,10 @@ mod tests {
         let (url, info) = split_userinfo("https://token@host.example");
         assert_eq!(url, "https://host.example");
         assert_eq!(info.unwrap().expose(), "token");
-        assert_eq!(split_userinfo("https://host.example/").0, "https://host.example/");
+        assert_eq!(
+            split_userinfo("https://host.example/").0,
+            "https://host.example/"
+        );
         assert!(split_userinfo("https://host.example").1.is_none());
         assert_eq!(
             redact_url("http://u:pw@127.0.0.1:1/v1/x?y=1"),

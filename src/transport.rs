@@ -205,7 +205,9 @@ impl Client {
                 Some((u, p)) => (u, Some(p)),
                 None => (info.expose(), None),
             };
-            let set = url.set_username(user).and_then(|()| url.set_password(password));
+            let set = url
+                .set_username(user)
+                .and_then(|()| url.set_password(password));
             if set.is_err() {
                 return Err(Error::usage(format!(
                     "cannot put the user and password back into {}",

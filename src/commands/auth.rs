@@ -450,7 +450,8 @@ fn rest_api_base(env: Env<'_>, config: &Config, key: &FoundKey) -> Result<String
 /// wants write permission for every POST, so it also proves the key can be
 /// used for everything hcl does.
 fn check_request(api_base: &str) -> PreparedRequest {
-    let (url, userinfo) = request::split_userinfo(&format!("{api_base}/v1/request/query-clickhouse"));
+    let (url, userinfo) =
+        request::split_userinfo(&format!("{api_base}/v1/request/query-clickhouse"));
     PreparedRequest {
         method: "POST",
         url,

@@ -21,21 +21,29 @@ fn a_server_tool_keeps_its_name_streamed_and_not() {
         anthropic_event(json!({"type": "message_start", "message": {"id": "msg_1",
             "type": "message", "role": "assistant", "content": [], "model": "claude",
             "usage": {"input_tokens": 3, "output_tokens": 1}}})),
-        anthropic_event(json!({"type": "content_block_start", "index": 0, "content_block":
-            {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}}})),
+        anthropic_event(
+            json!({"type": "content_block_start", "index": 0, "content_block":
+            {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}}}),
+        ),
         anthropic_event(json!({"type": "content_block_delta", "index": 0, "delta":
             {"type": "input_json_delta", "partial_json": "{\"query\": \"helicone\"}"}})),
         anthropic_event(json!({"type": "content_block_stop", "index": 0})),
-        anthropic_event(json!({"type": "content_block_start", "index": 1, "content_block":
-            {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []}})),
+        anthropic_event(
+            json!({"type": "content_block_start", "index": 1, "content_block":
+            {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []}}),
+        ),
         anthropic_event(json!({"type": "content_block_stop", "index": 1})),
-        anthropic_event(json!({"type": "content_block_start", "index": 2, "content_block":
-            {"type": "text", "text": ""}})),
+        anthropic_event(
+            json!({"type": "content_block_start", "index": 2, "content_block":
+            {"type": "text", "text": ""}}),
+        ),
         anthropic_event(json!({"type": "content_block_delta", "index": 2, "delta":
             {"type": "text_delta", "text": "Helicone is a gateway."}})),
         anthropic_event(json!({"type": "content_block_stop", "index": 2})),
-        anthropic_event(json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"},
-            "usage": {"output_tokens": 9}})),
+        anthropic_event(
+            json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"},
+            "usage": {"output_tokens": 9}}),
+        ),
         anthropic_event(json!({"type": "message_stop"})),
     ]));
     let out = hcl
@@ -91,11 +99,7 @@ fn more_choices_are_named_on_stderr_and_in_the_log() {
             {"index": 2, "message": {"role": "assistant", "content": "Third"}, "finish_reason": "stop"}]})
         .to_string(),
     });
-    let out = hcl
-        .cmd()
-        .args(["chat", "three ways"])
-        .output()
-        .unwrap();
+    let out = hcl.cmd().args(["chat", "three ways"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "First\n");
     assert!(
@@ -123,11 +127,7 @@ fn more_choices_are_named_on_stderr_and_in_the_log() {
         chunk(1, "", Some("stop")),
         b"data: [DONE]\n\n".to_vec(),
     ]));
-    let out = hcl
-        .cmd()
-        .args(["stream", "two ways"])
-        .output()
-        .unwrap();
+    let out = hcl.cmd().args(["stream", "two ways"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "One\n");
     assert!(

@@ -583,7 +583,11 @@ fn a_ca_certificate_used_as_the_servers_own_is_explained() {
         .cmd()
         .args(["chat", "--cacert"])
         .arg(&cert)
-        .args(["--base-url", &format!("https://127.0.0.1:{}", server.port), "hi"])
+        .args([
+            "--base-url",
+            &format!("https://127.0.0.1:{}", server.port),
+            "hi",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
@@ -595,10 +599,12 @@ fn a_ca_certificate_used_as_the_servers_own_is_explained() {
         "{err}"
     );
     assert!(!err.contains("CaUsedAsEndEntity"), "{err}");
-    assert!(hcl.last_record()["error"]
-        .as_str()
-        .unwrap()
-        .contains("is a CA certificate"));
+    assert!(
+        hcl.last_record()["error"]
+            .as_str()
+            .unwrap()
+            .contains("is a CA certificate")
+    );
 }
 
 /// A record written without its final newline (a write cut short) made the
@@ -664,10 +670,7 @@ fn a_log_path_inside_a_file_names_the_file() {
     let hcl = Hcl::with_gateway(&gw);
     let file = hcl.dir.path().join("notes.txt");
     std::fs::write(&file, "mine").unwrap();
-    let hcl = hcl.env(
-        "HCL_LOG",
-        file.join("requests.jsonl").to_str().unwrap(),
-    );
+    let hcl = hcl.env("HCL_LOG", file.join("requests.jsonl").to_str().unwrap());
     let out = hcl.cmd().args(["chat", "hello"]).output().unwrap();
     let err = stderr(&out);
     assert!(
@@ -703,7 +706,11 @@ fn a_closed_stdout_is_refused_before_anything_is_sent() {
     }
     let out = sh.output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("stdout is closed"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stdout is closed"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(gw.requests().len(), 1, "only the first chat was sent");
 }
 
@@ -711,7 +718,11 @@ fn a_closed_stdout_is_refused_before_anything_is_sent() {
 #[test]
 fn batch_flags_on_stream_say_where_they_belong() {
     let hcl = Hcl::new();
-    for (flag, value) in [("--max-retries", Some("3")), ("-j", Some("4")), ("--fail-fast", None)] {
+    for (flag, value) in [
+        ("--max-retries", Some("3")),
+        ("-j", Some("4")),
+        ("--fail-fast", None),
+    ] {
         let mut cmd = hcl.cmd();
         cmd.args(["stream", flag]);
         if let Some(v) = value {
@@ -720,7 +731,10 @@ fn batch_flags_on_stream_say_where_they_belong() {
         let out = cmd.arg("hi").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{flag}");
         let err = stderr(&out);
-        assert!(err.contains("belongs to hcl chat --batch FILE"), "{flag}: {err}");
+        assert!(
+            err.contains("belongs to hcl chat --batch FILE"),
+            "{flag}: {err}"
+        );
     }
 }
 
@@ -739,7 +753,10 @@ fn sigterm_stops_a_batch_and_logs_what_was_in_flight() {
     }
     let file = hcl.dir.path().join("in.jsonl");
     std::fs::write(&file, "one\ntwo\nthree\nfour\n").unwrap();
-    let child = kit::spawn(&hcl, &["chat", "--batch", file.to_str().unwrap(), "-j", "2"]);
+    let child = kit::spawn(
+        &hcl,
+        &["chat", "--batch", file.to_str().unwrap(), "-j", "2"],
+    );
     kit::wait_for_requests(&gw, 2);
     std::thread::sleep(Duration::from_millis(100));
     kit::signal(&child, "TERM");

@@ -22,7 +22,10 @@ fn leaks(requests: &[Recorded]) -> Vec<String> {
         for (name, value) in &r.headers {
             let both = format!("{name}: {value}").to_lowercase();
             if WORDS.iter().any(|w| both.contains(w)) {
-                out.push(format!("request {i} ({} {}): {name}: {value}", r.method, r.path));
+                out.push(format!(
+                    "request {i} ({} {}): {name}: {value}",
+                    r.method, r.path
+                ));
             }
         }
     }
@@ -44,9 +47,19 @@ fn no_header_of_any_request_holds_a_prompt_word() {
     let gw = FakeGateway::start();
     let hcl = Hcl::with_gateway(&gw);
     ok(&hcl, &["chat", "zebracorn quokkafish marmaladex"]);
-    ok(&hcl, &["chat", "--omit-request", "patient zebracorn has condition X"]);
+    ok(
+        &hcl,
+        &[
+            "chat",
+            "--omit-request",
+            "patient zebracorn has condition X",
+        ],
+    );
     ok(&hcl, &["chat", "--omit-response", "quokkafish secrets"]);
-    ok(&hcl, &["stream", "-P", "anthropic", "marmaladex pelicanine"]);
+    ok(
+        &hcl,
+        &["stream", "-P", "anthropic", "marmaladex pelicanine"],
+    );
     ok(&hcl, &["chat", "-c", "tangerinox follow-up"]);
     ok(&hcl, &["stream", "-c", "-P", "gemini", "walrusberry again"]);
     let batch = hcl.dir.path().join("batch.jsonl");
@@ -60,7 +73,11 @@ fn no_header_of_any_request_holds_a_prompt_word() {
     let requests = gw.requests();
     assert!(requests.len() >= 16, "{} requests", requests.len());
     let leaked = leaks(&requests);
-    assert!(leaked.is_empty(), "prompt words in headers:\n{}", leaked.join("\n"));
+    assert!(
+        leaked.is_empty(),
+        "prompt words in headers:\n{}",
+        leaked.join("\n")
+    );
     // The default name is neutral and the same for every conversation.
     let first = &requests[0];
     assert_eq!(
@@ -85,7 +102,11 @@ fn a_name_older_hcl_derived_from_the_prompt_is_not_sent_again() {
     let requests = gw.requests();
     assert_eq!(requests.len(), 3);
     let leaked = leaks(&requests[1..]);
-    assert!(leaked.is_empty(), "prompt words in headers:\n{}", leaked.join("\n"));
+    assert!(
+        leaked.is_empty(),
+        "prompt words in headers:\n{}",
+        leaked.join("\n")
+    );
     for r in &requests[1..] {
         assert_eq!(r.header("helicone-session-name"), Some("hcl conversation"));
     }
@@ -106,7 +127,9 @@ fn a_password_in_a_base_url_never_shows() {
     let gw = FakeGateway::start();
     let hcl = Hcl::with_gateway(&gw);
     let password = "hunter2pw";
-    let base = gw.url().replace("http://", &format!("http://alice:{password}@"));
+    let base = gw
+        .url()
+        .replace("http://", &format!("http://alice:{password}@"));
     let out = ok(&hcl, &["chat", "--dry-run", "--base-url", &base, "hi"]);
     let text = stdout(&out) + &stderr(&out);
     assert!(!text.contains(password), "--dry-run: {text}");
@@ -114,7 +137,10 @@ fn a_password_in_a_base_url_never_shows() {
     let out = ok(&hcl, &["chat", "--curl", "--base-url", &base, "hi"]);
     assert!(!stdout(&out).contains(password), "--curl: {}", stdout(&out));
 
-    let out = ok(&hcl, &["chat", "-v", "-P", "anthropic", "--base-url", &base, "hi"]);
+    let out = ok(
+        &hcl,
+        &["chat", "-v", "-P", "anthropic", "--base-url", &base, "hi"],
+    );
     assert!(!stderr(&out).contains(password), "-v: {}", stderr(&out));
     // The password still reaches the server, as Basic authorization (the
     // Anthropic key goes in x-api-key).
@@ -135,7 +161,10 @@ fn a_password_in_a_base_url_never_shows() {
     let log = hcl.log_text();
     assert!(!log.contains(password), "the log: {log}");
     let har = hcl.dir.path().join("out.har");
-    ok(&hcl, &["log", "export", "--all", "--har", har.to_str().unwrap()]);
+    ok(
+        &hcl,
+        &["log", "export", "--all", "--har", har.to_str().unwrap()],
+    );
     let har_text = std::fs::read_to_string(&har).unwrap();
     assert!(!har_text.contains(password), "the HAR export");
 }
@@ -166,13 +195,22 @@ fn files_hcl_writes_are_private() {
     assert_eq!(stderr(&out), "", "said once");
 
     let har = hcl.dir.path().join("out.har");
-    ok(&hcl, &["log", "export", "--all", "--har", har.to_str().unwrap()]);
+    ok(
+        &hcl,
+        &["log", "export", "--all", "--har", har.to_str().unwrap()],
+    );
     assert_eq!(mode(&har), 0o600, "a new HAR file");
     std::fs::set_permissions(&har, std::fs::Permissions::from_mode(0o644)).unwrap();
-    ok(&hcl, &["log", "export", "--all", "--har", har.to_str().unwrap()]);
+    ok(
+        &hcl,
+        &["log", "export", "--all", "--har", har.to_str().unwrap()],
+    );
     assert_eq!(mode(&har), 0o600, "an existing HAR file written over");
 
     let junit = hcl.dir.path().join("replay.xml");
-    ok(&hcl, &["replay", "--last", "1", "--junit", junit.to_str().unwrap()]);
+    ok(
+        &hcl,
+        &["replay", "--last", "1", "--junit", junit.to_str().unwrap()],
+    );
     assert_eq!(mode(&junit), 0o600, "a JUnit report");
 }

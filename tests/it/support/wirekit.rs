@@ -48,15 +48,19 @@ fn anthropic_event(v: &Value) -> Vec<u8> {
 /// The events a stream opens with, before any text.
 pub fn head(f: Format) -> Vec<u8> {
     match f {
-        Format::OpenAi => data(&json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
-            "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": null}]})),
+        Format::OpenAi => data(
+            &json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
+            "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": null}]}),
+        ),
         Format::Anthropic => {
             let mut out = anthropic_event(&json!({"type": "message_start", "message": {
                 "id": "msg_1", "type": "message", "role": "assistant", "content": [],
                 "model": "claude", "stop_reason": null,
                 "usage": {"input_tokens": 3, "output_tokens": 1}}}));
-            out.extend(anthropic_event(&json!({"type": "content_block_start", "index": 0,
-                "content_block": {"type": "text", "text": ""}})));
+            out.extend(anthropic_event(
+                &json!({"type": "content_block_start", "index": 0,
+                "content_block": {"type": "text", "text": ""}}),
+            ));
             out
         }
         Format::Gemini => Vec::new(),
@@ -66,8 +70,10 @@ pub fn head(f: Format) -> Vec<u8> {
 /// One piece of answer text.
 pub fn text(f: Format, t: &str) -> Vec<u8> {
     match f {
-        Format::OpenAi => data(&json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
-            "choices": [{"index": 0, "delta": {"content": t}, "finish_reason": null}]})),
+        Format::OpenAi => data(
+            &json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
+            "choices": [{"index": 0, "delta": {"content": t}, "finish_reason": null}]}),
+        ),
         Format::Anthropic => anthropic_event(&json!({"type": "content_block_delta", "index": 0,
             "delta": {"type": "text_delta", "text": t}})),
         Format::Gemini => data(&json!({"candidates": [{"content": {"parts": [{"text": t}],
@@ -78,8 +84,10 @@ pub fn text(f: Format, t: &str) -> Vec<u8> {
 /// The finish reason (and usage), without the end marker.
 pub fn finish(f: Format) -> Vec<u8> {
     match f {
-        Format::OpenAi => data(&json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
-            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})),
+        Format::OpenAi => data(
+            &json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}),
+        ),
         Format::Anthropic => {
             let mut out = anthropic_event(&json!({"type": "content_block_stop", "index": 0}));
             out.extend(anthropic_event(&json!({"type": "message_delta",
