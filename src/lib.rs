@@ -12,6 +12,8 @@ mod docs;
 mod error;
 mod exchange;
 mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 mod helicone;
 mod keystore;
 mod log;

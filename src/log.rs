@@ -329,22 +329,24 @@ pub fn parse_or_reason(line: &[u8], torn: bool) -> std::result::Result<Record, S
 /// Visit every non-empty line in file order: its 1-based line number, its
 /// text, and whether it is a torn last line. Memory stays at one line,
 /// whatever the log's size.
-pub fn scan(
-    path: &Path,
-    mut visit: impl FnMut(usize, &[u8], bool) -> ControlFlow<()>,
-) -> Result<()> {
+pub fn scan(path: &Path, visit: impl FnMut(usize, &[u8], bool) -> ControlFlow<()>) -> Result<()> {
     let Some(file) = open_for_read(path)? else {
         return Ok(());
     };
-    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let reader = BufReader::with_capacity(256 * 1024, file);
+    scan_in(reader, visit).map_err(|e| read_error(path, e))
+}
+
+/// [`scan`] over any buffered source.
+pub(crate) fn scan_in(
+    mut reader: impl BufRead,
+    mut visit: impl FnMut(usize, &[u8], bool) -> ControlFlow<()>,
+) -> std::io::Result<()> {
     let mut buf = Vec::new();
     let mut n = 0;
     loop {
         buf.clear();
-        let read = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| read_error(path, e))?;
-        if read == 0 {
+        if reader.read_until(b'\n', &mut buf)? == 0 {
             break;
         }
         n += 1;
@@ -445,13 +447,22 @@ fn join<'a>(head: &'a [u8], pieces: &mut Vec<Vec<u8>>, joined: &'a mut Vec<u8>) 
 
 /// The 1-based line numbers of byte offsets that start lines, in one pass.
 pub fn line_numbers(path: &Path, offsets: &[u64]) -> Result<Vec<usize>> {
+    let Some(file) = open_for_read(path)? else {
+        return Ok(vec![0; offsets.len()]);
+    };
+    line_numbers_in(file, 256 * 1024, offsets).map_err(|e| read_error(path, e))
+}
+
+/// [`line_numbers`] over any source, read `capacity` bytes at a time.
+pub(crate) fn line_numbers_in(
+    src: impl Read,
+    capacity: usize,
+    offsets: &[u64],
+) -> std::io::Result<Vec<usize>> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
     order.sort_by_key(|&i| offsets[i]);
     let mut out = vec![0; offsets.len()];
-    let Some(file) = open_for_read(path)? else {
-        return Ok(out);
-    };
-    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let mut reader = BufReader::with_capacity(capacity.max(1), src);
     let (mut pos, mut lines) = (0u64, 1usize);
     let mut next = order.iter().peekable();
     loop {
@@ -476,11 +487,7 @@ pub fn line_numbers(path: &Path, offsets: &[u64]) -> Result<Vec<usize>> {
         pos += chunk.len() as u64;
         let used = chunk.len();
         reader.consume(used);
-        if reader
-            .fill_buf()
-            .map_err(|e| read_error(path, e))?
-            .is_empty()
-        {
+        if reader.fill_buf()?.is_empty() {
             break;
         }
     }
@@ -815,7 +822,11 @@ mod tests {
         };
         let err = append_line(&mut disk, &line).unwrap_err();
         assert_eq!(err.raw_os_error(), Some(28));
-        assert_eq!(std::fs::read(&path).unwrap(), before, "cut back to the old length");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "cut back to the old length"
+        );
         append(&path, &record("cccc3333")).unwrap();
         let (recs, skipped) = read_all(&path).unwrap();
         assert!(skipped.is_empty(), "{skipped:?}");
@@ -839,7 +850,10 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         let warning = warning.expect("a warning");
-        assert!(warning.contains("0644") && warning.contains("0600"), "{warning}");
+        assert!(
+            warning.contains("0644") && warning.contains("0600"),
+            "{warning}"
+        );
         assert_eq!(append(&path, &record("bbbb2222")).unwrap(), None);
     }
 

@@ -29,7 +29,7 @@ pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 pub const DEFAULT_AZURE_API_VERSION: &str = "2024-10-21";
 
 /// The config file (`HCL_CONFIG`, TOML).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Default provider.
@@ -53,7 +53,7 @@ pub struct Config {
     pub providers: BTreeMap<String, ProviderConfig>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeliconeConfig {
     /// Allowed but discouraged: prefer HELICONE_API_KEY or the keyring.
@@ -63,7 +63,7 @@ pub struct HeliconeConfig {
     pub api_base: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderConfig {
     pub base_url: Option<String>,
@@ -121,22 +121,7 @@ pub fn load_config_from(path: &Path) -> Result<(Config, Vec<String>)> {
             )));
         }
     };
-    let config: Config = toml::from_str(&text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|span| {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!(" at line {line}, column {col}")
-            })
-            .unwrap_or_default();
-        Error::usage(format!(
-            "the config file {} is malformed{at}: {}",
-            path.display(),
-            e.message()
-        ))
-    })?;
+    let config = parse_config(&text, path)?;
     let mut warnings = Vec::new();
     #[cfg(unix)]
     if config.holds_keys() {
@@ -152,6 +137,26 @@ pub fn load_config_from(path: &Path) -> Result<(Config, Vec<String>)> {
         }
     }
     Ok((config, warnings))
+}
+
+/// Read the text of the config file at `path` (named in the error).
+pub fn parse_config(text: &str, path: &Path) -> Result<Config> {
+    toml::from_str(text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!(" at line {line}, column {col}")
+            })
+            .unwrap_or_default();
+        Error::usage(format!(
+            "the config file {} is malformed{at}: {}",
+            path.display(),
+            e.message()
+        ))
+    })
 }
 
 /// A fully resolved request: everything `chat` needs, validated.

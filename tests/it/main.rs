@@ -13,6 +13,7 @@ mod docs;
 mod errors;
 mod fake_selftest;
 mod faults;
+mod fuzz_regressions;
 mod keyring;
 mod log;
 mod privacy;
