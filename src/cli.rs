@@ -121,46 +121,48 @@ pub struct StreamArgs {
 
     #[command(flatten)]
     pub conversation: ConversationArgs,
-
-    #[command(flatten)]
-    pub stray: StrayBatchArgs,
 }
 
-/// The flags of `hcl chat --batch`, hidden on `hcl stream`: accepted only so
-/// that using one there says where it belongs, not just "unexpected argument".
-#[derive(Debug, Args, Clone, Default)]
-pub struct StrayBatchArgs {
-    #[arg(long, hide = true, value_name = "FILE")]
-    pub batch: Option<String>,
-    #[arg(short = 'j', long, hide = true, value_name = "N")]
-    pub concurrency: Option<String>,
-    #[arg(long, hide = true, value_name = "R")]
-    pub rps: Option<String>,
-    #[arg(long, hide = true, value_name = "N")]
-    pub max_retries: Option<String>,
-    #[arg(long, hide = true, value_name = "RESULTS")]
-    pub resume: Option<String>,
-    #[arg(long, hide = true)]
-    pub unordered: bool,
-    #[arg(long, hide = true)]
-    pub fail_fast: bool,
-}
-
-impl StrayBatchArgs {
-    /// The first batch flag given, if any.
-    pub fn first(&self) -> Option<&'static str> {
-        [
-            ("--batch", self.batch.is_some()),
-            ("-j/--concurrency", self.concurrency.is_some()),
-            ("--rps", self.rps.is_some()),
-            ("--max-retries", self.max_retries.is_some()),
-            ("--resume", self.resume.is_some()),
-            ("--unordered", self.unordered),
-            ("--fail-fast", self.fail_fast),
-        ]
-        .into_iter()
-        .find_map(|(flag, set)| set.then_some(flag))
+/// The message for a flag of `hcl chat --batch` given to `hcl stream`, which
+/// has none, in place of clap's bare "unexpected argument"; `None` for any
+/// other error.
+pub fn batch_flag_on_stream(e: &clap::Error, argv: &[String]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument
+        || argv
+            .iter()
+            .skip(1)
+            .find(|a| !a.starts_with('-'))
+            .map(String::as_str)
+            != Some("stream")
+    {
+        return None;
     }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = arg.split('=').next().unwrap_or_default();
+    let batch_flags = [
+        "--batch",
+        "-j",
+        "--concurrency",
+        "--rps",
+        "--max-retries",
+        "--resume",
+        "--unordered",
+        "--fail-fast",
+    ];
+    if !batch_flags.contains(&flag) {
+        return None;
+    }
+    let retry = if flag == "--max-retries" {
+        "; for retries of one request, Helicone's --retry retries it upstream"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{flag} belongs to hcl chat --batch FILE (many requests); hcl stream sends one{retry}"
+    ))
 }
 
 impl StreamArgs {

@@ -40,6 +40,12 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            let argv: Vec<String> = std::env::args().collect();
+            if let Some(message) = cli::batch_flag_on_stream(&e, &argv) {
+                let no_color = commands::process_env("NO_COLOR").is_some_and(|v| !v.is_empty());
+                Printer::new(no_color).error(&message);
+                return ExitCode::from(ExitStatus::Usage.code());
+            }
             // clap prints help and version to stdout, usage errors to stderr.
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() {
@@ -61,7 +67,7 @@ pub fn main() -> ExitCode {
     }
     let result = match &cli.command {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
-        Command::Stream(args) => commands::stream::run(args, &env, &printer),
+        Command::Stream(args) => commands::chat::run_with(&args.to_chat(), true, &env, &printer),
         Command::Providers(args) => commands::providers::run(args, &env, &printer),
         Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
         Command::Completions(args) => commands::completions::run(args, &printer),

@@ -6,32 +6,16 @@
 
 use std::time::Duration;
 
-use crate::cli::{ChatArgs, StreamArgs};
+use crate::cli::ChatArgs;
 use crate::error::{Error, ExitStatus, Result};
 use crate::exchange::{self, Outcome, RecordContext, Summary};
 use crate::log::{self, Record};
 use crate::output::Printer;
 use crate::request::PreparedRequest;
-use crate::settings::{Env, RequestSettings};
+use crate::settings::RequestSettings;
 use crate::transport::Client;
 use crate::wire::Completion;
 use crate::wire::stream::Delta;
-
-/// `hcl stream`: the request `hcl chat --stream` sends. A batch flag is
-/// named as one, rather than left to a bare "unexpected argument".
-pub fn run(args: &StreamArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
-    if let Some(flag) = args.stray.first() {
-        let retry = if flag == "--max-retries" {
-            "; for retries of one request, Helicone's --retry retries it upstream"
-        } else {
-            ""
-        };
-        return Err(Error::usage(format!(
-            "{flag} belongs to hcl chat --batch FILE (many requests); hcl stream sends one{retry}"
-        )));
-    }
-    super::chat::run_with(&args.to_chat(), true, env, printer)
-}
 
 /// Send a prepared streaming request, print it as it arrives, log it.
 pub fn send(
