@@ -65,387 +65,282 @@ fn slow(then: Script) -> Script {
     Script::DelayThen(Duration::from_secs(30), Box::new(then))
 }
 
+/// The usual case of a streamed row: every format, "Partial ans" arrives
+/// and is printed, the record has status 200 and that text. Rows say what
+/// differs.
+const STREAMED: Fault = Fault {
+    name: "",
+    mode: Mode::Stream,
+    formats: ALL,
+    args: &[],
+    stage: |f| kit::stream(partial(f)),
+    signal: Signal::None,
+    exit: 0,
+    stdout: "Partial ans\n",
+    stderr: &[],
+    status: Some(200),
+    text: PARTIAL,
+    error: None,
+};
+
+/// The usual case of a non-streamed row: nothing on stdout, no text.
+const WHOLE: Fault = Fault {
+    mode: Mode::Chat,
+    stdout: "",
+    text: "",
+    ..STREAMED
+};
+
+/// A signal while waiting for a whole answer: no response yet.
+const WAITING: Fault = Fault {
+    stage: |f| {
+        slow(Script::Respond {
+            status: 200,
+            headers: kit::json_headers(),
+            body: kit::answer_body(f, "too late"),
+        })
+    },
+    status: None,
+    ..WHOLE
+};
+
 const FAULTS: &[Fault] = &[
     Fault {
         name: "a complete stream",
-        mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |f| {
             let mut p = partial(f);
             p.extend([kit::finish(f), kit::end(f)]);
             kit::stream(p)
         },
-        signal: Signal::None,
-        exit: 0,
-        stdout: "Partial ans\n",
-        stderr: &[],
-        status: Some(200),
-        text: PARTIAL,
-        error: None,
+        ..STREAMED
     },
     Fault {
         name: "a stream that ends after its finish reason but before its end marker",
-        mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |f| {
             let mut p = partial(f);
             p.push(kit::finish(f));
             kit::stream(p)
         },
-        signal: Signal::None,
-        exit: 0,
-        stdout: "Partial ans\n",
-        stderr: &[],
-        status: Some(200),
-        text: PARTIAL,
-        error: None,
+        ..STREAMED
     },
     Fault {
         name: "a stream that ends cleanly before its finish reason",
-        mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
-        stage: |f| kit::stream(partial(f)),
-        signal: Signal::None,
         exit: 1,
-        stdout: "Partial ans\n",
         stderr: &["ended before", "the answer may be incomplete"],
-        status: Some(200),
-        text: PARTIAL,
         error: Some("ended before"),
+        ..STREAMED
     },
     Fault {
         name: "an empty stream",
-        mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |_| kit::stream(vec![]),
-        signal: Signal::None,
         exit: 1,
         stdout: "",
         stderr: &["ended without an answer"],
-        status: Some(200),
         text: "",
         error: Some("ended without an answer"),
+        ..STREAMED
     },
     Fault {
         name: "an error event mid-stream",
-        mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |f| {
             let mut p = partial(f);
             p.push(kit::error_event(f, "Overloaded now"));
             kit::stream(p)
         },
-        signal: Signal::None,
         exit: 1,
-        stdout: "Partial ans\n",
         stderr: &["ended the stream with an error", "Overloaded now"],
-        status: Some(200),
-        text: PARTIAL,
         error: Some("Overloaded now"),
+        ..STREAMED
     },
     Fault {
         name: "an unreadable event mid-stream",
-        mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |f| {
             let mut p = partial(f);
             p.push(b"data: {not json\n\n".to_vec());
             kit::stream(p)
         },
-        signal: Signal::None,
         exit: 1,
-        stdout: "Partial ans\n",
         stderr: &["could not read"],
-        status: Some(200),
-        text: PARTIAL,
         error: Some("could not read"),
+        ..STREAMED
     },
     Fault {
         name: "the connection dropped mid-stream",
-        mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |f| kit::stream_then_drop(partial(f)),
-        signal: Signal::None,
         exit: 3,
-        stdout: "Partial ans\n",
         stderr: &["connection lost", "after 11 characters of the answer"],
-        status: Some(200),
-        text: PARTIAL,
         error: Some("connection lost"),
+        ..STREAMED
     },
     Fault {
         name: "a stall mid-stream longer than --idle-timeout",
-        mode: Mode::Stream,
-        formats: ALL,
         args: &["--idle-timeout", "0.3"],
         stage: |f| kit::stream_then_stall(partial(f)),
-        signal: Signal::None,
         exit: 3,
-        stdout: "Partial ans\n",
         stderr: &["no data for 300 ms", "--idle-timeout"],
-        status: Some(200),
-        text: PARTIAL,
         error: Some("no data for 300 ms"),
+        ..STREAMED
     },
     Fault {
         name: "no response headers within --idle-timeout",
-        mode: Mode::Stream,
-        formats: ALL,
         args: &["--idle-timeout", "0.5"],
         stage: |f| slow(kit::stream(partial(f))),
-        signal: Signal::None,
         exit: 3,
         stdout: "",
         stderr: &["no response headers within 500 ms", "--idle-timeout"],
         status: None,
         text: "",
         error: Some("no response headers"),
+        ..STREAMED
     },
     Fault {
         name: "the connection dropped before the headers",
-        mode: Mode::Chat,
-        formats: ALL,
-        args: &[],
         stage: |_| Script::DropBeforeHeaders,
-        signal: Signal::None,
         exit: 3,
-        stdout: "",
         stderr: &["connection lost"],
         status: None,
-        text: "",
         error: Some("connection lost"),
+        ..WHOLE
     },
     Fault {
         name: "the connection dropped before the headers of a stream",
         mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |_| Script::DropBeforeHeaders,
-        signal: Signal::None,
         exit: 3,
-        stdout: "",
         stderr: &["connection lost"],
         status: None,
-        text: "",
         error: Some("connection lost"),
+        ..WHOLE
     },
     Fault {
         name: "a provider error (500 with its JSON error body)",
-        mode: Mode::Chat,
-        formats: ALL,
-        args: &[],
         stage: |f| Script::Respond {
             status: 500,
             headers: kit::json_headers(),
             body: kit::error_body(f, "Something broke upstream"),
         },
-        signal: Signal::None,
         exit: 1,
-        stdout: "",
         stderr: &["answered 500", "Something broke upstream"],
         status: Some(500),
-        text: "",
         error: Some("Something broke upstream"),
+        ..WHOLE
     },
     Fault {
         name: "a provider error on a stream",
         mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |f| Script::Respond {
             status: 503,
             headers: kit::json_headers(),
             body: kit::error_body(f, "Try again later"),
         },
-        signal: Signal::None,
         exit: 1,
-        stdout: "",
         stderr: &["answered 503", "Try again later"],
         status: Some(503),
-        text: "",
         error: Some("Try again later"),
+        ..WHOLE
     },
     Fault {
         name: "the provider's rate limit (429)",
-        mode: Mode::Chat,
-        formats: ALL,
-        args: &[],
         stage: |f| Script::Respond {
             status: 429,
             headers: kit::json_headers(),
             body: kit::error_body(f, "Rate limit reached"),
         },
-        signal: Signal::None,
         exit: 4,
-        stdout: "",
         stderr: &["answered 429"],
         status: Some(429),
-        text: "",
         error: Some("Rate limit reached"),
+        ..WHOLE
     },
     Fault {
         name: "a refused key (401)",
-        mode: Mode::Chat,
-        formats: ALL,
-        args: &[],
         stage: |f| Script::Respond {
             status: 401,
             headers: kit::json_headers(),
             body: kit::error_body(f, "Incorrect API key provided"),
         },
-        signal: Signal::None,
         exit: 5,
-        stdout: "",
         stderr: &["answered 401", "check the provider key"],
         status: Some(401),
-        text: "",
         error: Some("Incorrect API key provided"),
+        ..WHOLE
     },
     Fault {
         name: "an HTML error page from something in between",
-        mode: Mode::Chat,
-        formats: ALL,
-        args: &[],
         stage: |_| Script::Respond {
             status: 502,
             headers: vec![("content-type".into(), "text/html".into())],
             body: "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
                 .into(),
         },
-        signal: Signal::None,
         exit: 1,
-        stdout: "",
         stderr: &["HTML page titled '502 Bad Gateway'"],
         status: Some(502),
-        text: "",
         error: Some("HTML page titled"),
+        ..WHOLE
     },
     Fault {
         name: "a 200 whose body is not JSON",
-        mode: Mode::Chat,
-        formats: ALL,
-        args: &[],
         stage: |_| Script::Respond {
             status: 200,
             headers: kit::json_headers(),
             body: "{\"choices\": [".into(),
         },
-        signal: Signal::None,
         exit: 1,
-        stdout: "",
         stderr: &["could not read"],
-        status: Some(200),
-        text: "",
         error: Some("could not read"),
+        ..WHOLE
     },
     Fault {
         name: "Ctrl-C (SIGINT) mid-stream",
-        mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |f| kit::stream_then_stall(partial(f)),
         signal: Signal::AfterText("INT"),
         exit: 130,
-        stdout: "Partial ans\n",
         stderr: &["interrupted; what arrived is logged as"],
-        status: Some(200),
-        text: PARTIAL,
         error: Some("interrupted"),
+        ..STREAMED
     },
     Fault {
         name: "SIGTERM mid-stream (timeout, systemd)",
-        mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |f| kit::stream_then_stall(partial(f)),
         signal: Signal::AfterText("TERM"),
         exit: 143,
-        stdout: "Partial ans\n",
         stderr: &["terminated (SIGTERM); what arrived is logged as"],
-        status: Some(200),
-        text: PARTIAL,
         error: Some("SIGTERM"),
+        ..STREAMED
     },
     Fault {
         name: "SIGHUP mid-stream (the terminal closed)",
-        mode: Mode::Stream,
-        formats: ALL,
-        args: &[],
         stage: |f| kit::stream_then_stall(partial(f)),
         signal: Signal::AfterText("HUP"),
         exit: 129,
-        stdout: "Partial ans\n",
         stderr: &["hung up (SIGHUP); what arrived is logged as"],
-        status: Some(200),
-        text: PARTIAL,
         error: Some("SIGHUP"),
+        ..STREAMED
     },
     Fault {
         name: "Ctrl-C (SIGINT) while waiting for a whole answer",
-        mode: Mode::Chat,
-        formats: ALL,
-        args: &[],
-        stage: |f| {
-            slow(Script::Respond {
-                status: 200,
-                headers: kit::json_headers(),
-                body: kit::answer_body(f, "too late"),
-            })
-        },
         signal: Signal::AfterRequest("INT"),
         exit: 130,
-        stdout: "",
         stderr: &["interrupted; the request is logged as"],
-        status: None,
-        text: "",
         error: Some("interrupted"),
+        ..WAITING
     },
     Fault {
         name: "SIGTERM while waiting for a whole answer",
-        mode: Mode::Chat,
-        formats: ALL,
-        args: &[],
-        stage: |f| {
-            slow(Script::Respond {
-                status: 200,
-                headers: kit::json_headers(),
-                body: kit::answer_body(f, "too late"),
-            })
-        },
         signal: Signal::AfterRequest("TERM"),
         exit: 143,
-        stdout: "",
         stderr: &["terminated (SIGTERM); the request is logged as"],
-        status: None,
-        text: "",
         error: Some("SIGTERM"),
+        ..WAITING
     },
     Fault {
         name: "SIGHUP while waiting for a whole answer",
-        mode: Mode::Chat,
-        formats: ALL,
-        args: &[],
-        stage: |f| {
-            slow(Script::Respond {
-                status: 200,
-                headers: kit::json_headers(),
-                body: kit::answer_body(f, "too late"),
-            })
-        },
         signal: Signal::AfterRequest("HUP"),
         exit: 129,
-        stdout: "",
         stderr: &["hung up (SIGHUP); the request is logged as"],
-        status: None,
-        text: "",
         error: Some("SIGHUP"),
+        ..WAITING
     },
 ];
 

@@ -151,16 +151,21 @@ pub fn answer_body(f: Format, t: &str) -> String {
     .to_string()
 }
 
+/// The pieces as chunks sent at once, empty ones left out.
+fn chunks(pieces: Vec<Vec<u8>>) -> Vec<(Duration, Vec<u8>)> {
+    pieces
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| (Duration::ZERO, p))
+        .collect()
+}
+
 /// A stream of these pieces, all sent at once.
 pub fn stream(pieces: Vec<Vec<u8>>) -> Script {
     Script::Chunks {
         status: 200,
         headers: sse_headers(),
-        chunks: pieces
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .map(|p| (Duration::ZERO, p))
-            .collect(),
+        chunks: chunks(pieces),
     }
 }
 
@@ -169,11 +174,7 @@ pub fn stream_then_stall(pieces: Vec<Vec<u8>>) -> Script {
     Script::ChunksThenStall {
         status: 200,
         headers: sse_headers(),
-        chunks: pieces
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .map(|p| (Duration::ZERO, p))
-            .collect(),
+        chunks: chunks(pieces),
         stall: Duration::from_secs(30),
     }
 }
@@ -183,11 +184,7 @@ pub fn stream_then_drop(pieces: Vec<Vec<u8>>) -> Script {
     Script::ChunksThenDrop {
         status: 200,
         headers: sse_headers(),
-        chunks: pieces
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .map(|p| (Duration::ZERO, p))
-            .collect(),
+        chunks: chunks(pieces),
     }
 }
 
