@@ -177,7 +177,8 @@ pub fn append(log: &Path, events: &[Event]) -> Result<()> {
         text.push(b'\n');
     }
     let ctx = || format!("cannot write {}", path.display());
-    let mut file = crate::log::open_for_append(&path).map_err(|e| Error::io(ctx(), e))?;
+    // A warning that the sidecar was made private is not worth a line of its own.
+    let (mut file, _) = crate::log::open_for_append(&path)?;
     file.lock().map_err(|e| Error::io(ctx(), e))?;
     let written = file.write_all(&text);
     let _ = file.unlock();

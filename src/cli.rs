@@ -32,7 +32,8 @@ pub enum Command {
     #[command(
         long_about = "Send one chat request and print the answer. Every request is a turn of a \
 conversation, sent as one Helicone session (Helicone-Session-Id is the conversation id, \
-Helicone-Session-Path /turn-N, Helicone-Session-Name the first words of the first prompt), and \
+Helicone-Session-Path /turn-N, Helicone-Session-Name --session-name or \"hcl conversation\", never \
+words of a prompt), and \
 logged with its conversation id and turn number. -c continues the latest conversation and \
 --conversation ID a given one: the history is rebuilt from the log and sent again. On a terminal \
 with no prompt, hcl chat is an interactive conversation: replies stream, Ctrl-C cancels a reply, \
@@ -45,7 +46,8 @@ Ctrl-D or /exit leaves, and /help lists the slash commands.",
         long_about = "Send one chat request with streaming on and print each token the moment it \
 arrives; the same as `hcl chat --stream`. It takes the request flags of `hcl chat`. On a terminal a \
 spinner shows until the first token. Ctrl-C stops the stream, keeps what arrived (printed and \
-logged) and exits 130; a dropped connection or a silence longer than --idle-timeout exits 3.",
+logged) and exits 130 (SIGTERM: 143, SIGHUP: 129); a dropped connection or a silence longer than \
+--idle-timeout exits 3.",
         after_help = examples_help("stream")
     )]
     Stream(Box<StreamArgs>),
@@ -195,6 +197,48 @@ pub struct StreamArgs {
 
     #[command(flatten)]
     pub conversation: ConversationArgs,
+}
+
+/// The message for a flag of `hcl chat --batch` given to `hcl stream`, which
+/// has none, in place of clap's bare "unexpected argument"; `None` for any
+/// other error.
+pub fn batch_flag_on_stream(e: &clap::Error, argv: &[String]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument
+        || argv
+            .iter()
+            .skip(1)
+            .find(|a| !a.starts_with('-'))
+            .map(String::as_str)
+            != Some("stream")
+    {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = arg.split('=').next().unwrap_or_default();
+    let batch_flags = [
+        "--batch",
+        "-j",
+        "--concurrency",
+        "--rps",
+        "--max-retries",
+        "--resume",
+        "--unordered",
+        "--fail-fast",
+    ];
+    if !batch_flags.contains(&flag) {
+        return None;
+    }
+    let retry = if flag == "--max-retries" {
+        "; for retries of one request, Helicone's --retry retries it upstream"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{flag} belongs to hcl chat --batch FILE (many requests); hcl stream sends one{retry}"
+    ))
 }
 
 impl StreamArgs {
@@ -425,7 +469,7 @@ pub struct RequestArgs {
     #[arg(long, value_name = "PATH", help_heading = "Helicone")]
     pub session_path: Option<String>,
 
-    /// Session name: `Helicone-Session-Name`.
+    /// Session name: `Helicone-Session-Name` [default: the conversation's, else "hcl conversation"].
     #[arg(long, value_name = "NAME", help_heading = "Helicone")]
     pub session_name: Option<String>,
 
@@ -514,7 +558,7 @@ pub struct RequestArgs {
     #[arg(long, value_name = "SECS", help_heading = "Network")]
     pub timeout: Option<f64>,
 
-    /// Longest silence allowed mid-stream, in seconds [default: 60].
+    /// Longest silence allowed in a stream, in seconds: before its response headers and between its chunks [default: 60].
     #[arg(long, value_name = "SECS", help_heading = "Network")]
     pub idle_timeout: Option<f64>,
 

@@ -16,7 +16,14 @@ use crate::log::{self, Record};
 use crate::select;
 use crate::wire::{self, ChatInput, HistoryError, Message, Role, WireFormat};
 
-/// The longest `Helicone-Session-Name` hcl derives from a prompt.
+/// The `Helicone-Session-Name` of a conversation not given one with
+/// `--session-name`. Helicone stores session names as request properties,
+/// even with `Helicone-Omit-Request`, so the name must carry nothing from
+/// the prompt; one fixed name also groups hcl's conversations together in
+/// Helicone's sessions view, where the session id tells them apart.
+pub const DEFAULT_NAME: &str = "hcl conversation";
+
+/// The longest name older hcl derived from a prompt (see [`name_from_prompt`]).
 pub const MAX_NAME_CHARS: usize = 60;
 
 /// Which conversation to continue.
@@ -223,6 +230,8 @@ pub fn load(path: &Path, which: Which<'_>) -> Result<(Conversation, Vec<String>)
         }
         match history_of(r) {
             Ok(history) => {
+                let first = history.messages.iter().find(|m| m.role == Role::User);
+                let name = name.filter(|n| first.is_none_or(|m| !is_derived_name(n, &m.content)));
                 return Ok((
                     Conversation {
                         id,
@@ -300,8 +309,10 @@ pub fn trim_history(input: &mut ChatInput, max: u64) -> usize {
     dropped
 }
 
-/// A `Helicone-Session-Name` from a prompt: its first words, on one line,
-/// at most [`MAX_NAME_CHARS`] characters.
+/// The session name older hcl derived from a prompt: its first words,
+/// on one line, at most [`MAX_NAME_CHARS`] characters. hcl no longer sends
+/// such a name; this recognises one in an old log, so that it is not sent
+/// again (see [`is_derived_name`]).
 pub fn name_from_prompt(prompt: &str) -> String {
     let mut out = String::new();
     for word in prompt.split_whitespace() {
@@ -325,6 +336,23 @@ pub fn name_from_prompt(prompt: &str) -> String {
         out.push_str("hcl conversation");
     }
     out
+}
+
+/// Whether `name` is the one older hcl derived from `first_prompt` (the
+/// conversation's first user message): it leaks the prompt, so a continued
+/// conversation or a replay sends [`DEFAULT_NAME`] instead.
+pub fn is_derived_name(name: &str, first_prompt: &str) -> bool {
+    name == name_from_prompt(first_prompt)
+}
+
+/// The first user message of a logged request body, if it can be read.
+pub fn first_prompt(format: WireFormat, body: &str) -> Option<String> {
+    wire::parse_history(format, body)
+        .ok()?
+        .messages
+        .into_iter()
+        .find(|m| m.role == Role::User)
+        .map(|m| m.content)
 }
 
 /// One turn of a transcript.

@@ -36,8 +36,16 @@ const EXIT_CODES: &[(&str, &str)] = &[
         "Replay expectation not met (--expect hit saw a MISS, or the reverse).",
     ),
     (
+        "129",
+        "Hung up (SIGHUP: the terminal closed); whatever was received is printed and logged.",
+    ),
+    (
         "130",
         "Interrupted (Ctrl-C); whatever was received is printed and logged.",
+    ),
+    (
+        "143",
+        "Terminated (SIGTERM: timeout, systemd, kill); whatever was received is printed and logged.",
     ),
 ];
 

@@ -14,12 +14,50 @@ pub enum ExitStatus {
     RateLimited = 4,
     Auth = 5,
     Expectation = 6,
+    /// SIGHUP: the terminal closed.
+    HungUp = 129,
+    /// SIGINT: Ctrl-C.
     Interrupted = 130,
+    /// SIGTERM: `timeout`, systemd, `kill`.
+    Terminated = 143,
 }
 
 impl ExitStatus {
     pub fn code(self) -> u8 {
         self as u8
+    }
+}
+
+/// A signal that cut a command short. Each is handled the same way: stop,
+/// log what arrived, exit with 128 + the signal's number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// SIGINT (Ctrl-C).
+    Interrupt,
+    /// SIGTERM.
+    Terminate,
+    /// SIGHUP.
+    Hangup,
+}
+
+impl Signal {
+    pub fn exit_status(self) -> ExitStatus {
+        match self {
+            Signal::Interrupt => ExitStatus::Interrupted,
+            Signal::Terminate => ExitStatus::Terminated,
+            Signal::Hangup => ExitStatus::HungUp,
+        }
+    }
+}
+
+impl fmt::Display for Signal {
+    /// What the log record's `error` says.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Signal::Interrupt => "interrupted",
+            Signal::Terminate => "terminated (SIGTERM)",
+            Signal::Hangup => "hung up (SIGHUP)",
+        })
     }
 }
 
@@ -88,8 +126,9 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("interrupted")]
-    Interrupted,
+    /// A signal (Ctrl-C, SIGTERM, SIGHUP) stopped the command.
+    #[error("{0}")]
+    Interrupted(Signal),
 
     /// stdout was closed by the reader (`| head`): end quietly.
     #[error("broken pipe")]
@@ -122,7 +161,7 @@ impl Error {
             Error::HeliconeRateLimited { .. } => ExitStatus::RateLimited,
             Error::Protocol(_) | Error::Io { .. } => ExitStatus::Failure,
             Error::Network { .. } => ExitStatus::Network,
-            Error::Interrupted => ExitStatus::Interrupted,
+            Error::Interrupted(signal) => signal.exit_status(),
             Error::BrokenPipe => ExitStatus::Success,
         }
     }

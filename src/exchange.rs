@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::cachekey::CacheKey;
-use crate::error::{Error, NetLayer, Result};
+use crate::error::{Error, NetLayer, Result, Signal};
 use crate::helicone::{self, HeliconeMeta, RateLimitMeta};
 use crate::log::{self, HeaderList, Record, RequestRecord, ResponseRecord};
 use crate::provider;
@@ -106,10 +106,10 @@ pub async fn execute(
 /// Send a streamed request, calling `on_delta` with each piece of text the
 /// moment it is decoded, until the stream ends, fails, goes silent for longer
 /// than the client's idle timeout, `on_delta` fails (a closed stdout), or
-/// `interrupt` completes (Ctrl-C). Whatever arrived is in the [`Outcome`]:
+/// `interrupt` completes (a signal). Whatever arrived is in the [`Outcome`]:
 /// the completion assembled so far, `ttfb` as the time to first token, and
-/// the error ([`Error::Interrupted`] when `interrupt` fired). Callers that
-/// cannot be interrupted pass `std::future::pending()`.
+/// the error ([`Error::Interrupted`] with the signal when `interrupt` fired).
+/// Callers that cannot be interrupted pass `std::future::pending()`.
 pub async fn execute_stream(
     client: &Client,
     req: &PreparedRequest,
@@ -117,14 +117,14 @@ pub async fn execute_stream(
     format: WireFormat,
     peer: &str,
     on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
-    interrupt: impl Future<Output = ()>,
+    interrupt: impl Future<Output = Signal>,
 ) -> Outcome {
     let mut ex = StreamExchange::new(format);
     let interrupted = tokio::select! {
-        () = ex.run(client, req, creds, peer, on_delta) => false,
-        () = interrupt => true,
+        () = ex.run(client, req, creds, peer, on_delta) => None,
+        signal = interrupt => Some(Error::Interrupted(signal)),
     };
-    ex.into_outcome(interrupted.then_some(Error::Interrupted))
+    ex.into_outcome(interrupted)
 }
 
 /// One streamed exchange. Its state lives here, outside the future that
@@ -214,15 +214,29 @@ impl StreamExchange {
         peer: &str,
         on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
     ) -> Result<()> {
-        let started = client.send(req, creds).await?;
+        // A stream's headers come at once; a server that takes the request
+        // and says nothing is a silence like any other.
+        let idle = client.idle_timeout();
+        let started = match tokio::time::timeout(idle, client.send(req, creds)).await {
+            Ok(started) => started?,
+            Err(_) => {
+                return Err(Error::Network {
+                    layer: NetLayer::Timeout,
+                    url: req.url.clone(),
+                    detail: format!(
+                        "no response headers within {} of sending the request (raise --idle-timeout SECS to wait longer)",
+                        secs_text(idle)
+                    ),
+                });
+            }
+        };
         let t0 = started.started;
         self.started = Some(t0);
         self.status = Some(started.status);
         self.meta = HeliconeMeta::from_headers(&started.headers);
         self.headers = logged_headers(&started.headers);
         let mut response = started.response;
-        let idle = client.idle_timeout();
-        let body_error = |e: &reqwest::Error, bytes: u64| {
+        let body_error = |e: &reqwest::Error, chars: usize| {
             let err = client.classify(e, &req.url);
             match err {
                 Error::Network { layer, url, detail } if layer != NetLayer::Timeout => {
@@ -230,7 +244,7 @@ impl StreamExchange {
                         layer,
                         url,
                         detail: format!(
-                            "{detail} (after {bytes} bytes of the answer; what arrived was kept)"
+                            "{detail} (after {chars} characters of the answer; what arrived was kept)"
                         ),
                     }
                 }
@@ -305,7 +319,9 @@ impl StreamExchange {
             let chunk = match tokio::time::timeout(idle, response.chunk()).await {
                 Ok(Ok(Some(chunk))) => chunk,
                 Ok(Ok(None)) => break,
-                Ok(Err(e)) => return Err(body_error(&e, self.decoder.bytes_seen())),
+                Ok(Err(e)) => {
+                    return Err(body_error(&e, self.assembler.text().chars().count()));
+                }
                 Err(_) => return Err(idle_error()),
             };
             let pushed = self.decoder.push(&chunk, &mut self.sse);
@@ -326,15 +342,17 @@ impl StreamExchange {
                 self.decoder.bytes_seen()
             )));
         }
-        if let Some(marker) = self.parser.end_marker()
-            && self
-                .assembler
-                .completion(self.format)
-                .finish_reason
-                .is_none()
+        // The same rule for every format: a stream that ended without its
+        // end marker is complete only if a finish reason came.
+        if self
+            .assembler
+            .completion(self.format)
+            .finish_reason
+            .is_none()
         {
             return Err(Error::Protocol(format!(
-                "the stream from {peer} ended before its end marker ({marker}) and without a finish reason; the answer may be incomplete"
+                "the stream from {peer} ended before {} and without a finish reason; the answer may be incomplete",
+                self.parser.end_marker()
             )));
         }
         Ok(())
@@ -551,6 +569,7 @@ pub fn build_record(
             finish_reason: completion.finish_reason,
             tool_calls: completion.tool_calls,
             refusal: completion.refusal,
+            unshown: completion.unshown.describe(),
         },
         helicone: outcome.meta.clone(),
         cache_key,

@@ -13,6 +13,9 @@ mod docs;
 mod error;
 mod examples;
 mod exchange;
+mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 mod headers;
 mod helicone;
 mod helicone_api;
@@ -59,6 +62,11 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
+            let argv: Vec<String> = std::env::args().collect();
+            if let Some(message) = cli::batch_flag_on_stream(&e, &argv) {
+                printer.error(&message);
+                return ExitCode::from(ExitStatus::Usage.code());
+            }
             printer.usage_error(&cli::render_error(e));
             return ExitCode::from(ExitStatus::Usage.code());
         }
@@ -68,6 +76,14 @@ pub fn main() -> ExitCode {
             return ExitCode::from(0);
         }
     };
+    if output::stdout_closed_at_start() {
+        // Whatever hcl printed would be lost, and a request would be paid
+        // for with nowhere to show its answer.
+        printer.error(
+            "stdout is closed (>&-), so the answer would be lost; redirect it instead: > FILE, or > /dev/null to discard it",
+        );
+        return ExitCode::from(ExitStatus::Usage.code());
+    }
     let result = match &cli.command {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
         Command::Stream(args) => commands::chat::run_with(&args.to_chat(), true, &env, &printer),
@@ -91,7 +107,7 @@ fn finish(result: error::Result<ExitStatus>, printer: &Printer) -> ExitCode {
         Ok(status) => status,
         Err(Error::BrokenPipe) => ExitStatus::Success,
         Err(e) => {
-            if !matches!(e, Error::Interrupted) {
+            if !matches!(e, Error::Interrupted(_)) {
                 printer.error(&e.to_string());
             }
             e.exit_status()

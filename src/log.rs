@@ -52,6 +52,10 @@ pub struct ResponseRecord {
     pub tool_calls: Vec<ToolCall>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<String>,
+    /// What the answer held that hcl does not show (more choices, Gemini
+    /// code execution and inline data), one phrase each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unshown: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -143,37 +147,122 @@ impl Record {
     }
 }
 
-/// Open the log (or a file beside it) for appending, creating it (and its
-/// directory) with mode 0600.
-pub fn open_for_append(path: &Path) -> std::io::Result<File> {
+/// Open the log for appending (and reading its last byte), creating it and
+/// its directory with mode 0600. An existing log that others can read is
+/// made 0600: it holds prompts and answers. The warning says so.
+pub fn open_for_append(path: &Path) -> Result<(File, Option<String>)> {
+    let ctx = || format!("cannot write the request log {}", path.display());
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).map_err(|e| match file_in_the_way(dir) {
+            Some(file) => Error::io(
+                format!(
+                    "cannot write the request log {}: {} is a file, not a directory; point HCL_LOG at a file in a directory",
+                    path.display(),
+                    file.display()
+                ),
+                e,
+            ),
+            None => Error::io(ctx(), e),
+        })?;
     }
     let mut opts = OpenOptions::new();
-    opts.append(true).create(true);
+    opts.read(true).append(true).create(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    opts.open(path)
+    let file = opts.open(path).map_err(|e| Error::io(ctx(), e))?;
+    let warning = crate::files::make_private(&file).map(|was| {
+        format!(
+            "the request log {} could be read by others (mode {was:04o}); hcl made it 0600",
+            path.display()
+        )
+    });
+    Ok((file, warning))
 }
 
-/// Append one record: one `write` of one line, under an exclusive advisory lock.
-pub fn append(path: &Path, record: &Record) -> Result<()> {
-    let mut line = serde_json::to_vec(record)
+/// The nearest ancestor of `dir` that exists and is not a directory.
+fn file_in_the_way(dir: &Path) -> Option<&Path> {
+    dir.ancestors()
+        .find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+}
+
+/// What appending needs from the log file: its length, its last byte, a
+/// write at the end, and cutting it back. A trait so that a test can stand
+/// in a disk that fills up part-way.
+pub(crate) trait LogFile {
+    fn len(&mut self) -> std::io::Result<u64>;
+    fn last_byte(&mut self, len: u64) -> std::io::Result<u8>;
+    /// Write everything at the end of the file.
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()>;
+    fn truncate(&mut self, len: u64) -> std::io::Result<()>;
+}
+
+impl LogFile for File {
+    fn len(&mut self) -> std::io::Result<u64> {
+        Ok(self.metadata()?.len())
+    }
+
+    fn last_byte(&mut self, len: u64) -> std::io::Result<u8> {
+        let mut b = [0u8];
+        self.seek(SeekFrom::Start(len - 1))?;
+        self.read_exact(&mut b)?;
+        Ok(b[0])
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        // Opened with O_APPEND: the write goes to the end wherever the
+        // cursor is.
+        self.write_all(bytes)
+    }
+
+    fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+        self.set_len(len)
+    }
+}
+
+/// Append `line` (which starts with an extra b'\n' and ends with one) as
+/// one write, the caller holding the lock. If the file does not end with a
+/// newline (a write cut short earlier), the leading newline goes too, so the
+/// record starts on a line of its own. If the write fails part-way (a full
+/// disk), the file is cut back to its old length, so no partial line is left
+/// for the next record to be glued to.
+pub(crate) fn append_line(file: &mut impl LogFile, line: &[u8]) -> std::io::Result<()> {
+    let len = file.len()?;
+    let torn = len > 0 && file.last_byte(len)? != b'\n';
+    let bytes = if torn { line } else { &line[1..] };
+    if let Err(e) = file.append(bytes) {
+        // Best effort: if this fails too, the next append starts with a newline.
+        let _ = file.truncate(len);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// A record as one line: a leading newline for [`append_line`], the JSON,
+/// the final newline.
+fn record_line(out: &mut Vec<u8>, record: &Record) -> Result<()> {
+    out.clear();
+    out.push(b'\n');
+    serde_json::to_writer(&mut *out, record)
         .map_err(|e| Error::Protocol(format!("could not serialize the log record: {e}")))?;
-    line.push(b'\n');
-    append_raw(path, &line)
+    out.push(b'\n');
+    Ok(())
 }
 
-pub fn append_raw(path: &Path, line: &[u8]) -> Result<()> {
+/// Append one record: one `write` of one line, under an exclusive advisory
+/// lock. `Ok(Some(warning))` when the log had to be made private first.
+pub fn append(path: &Path, record: &Record) -> Result<Option<String>> {
+    let mut line = Vec::with_capacity(4096);
+    record_line(&mut line, record)?;
     let ctx = || format!("cannot write the request log {}", path.display());
-    let mut file = open_for_append(path).map_err(|e| Error::io(ctx(), e))?;
+    let (mut file, warning) = open_for_append(path)?;
     file.lock().map_err(|e| Error::io(ctx(), e))?;
-    let written = file.write_all(line);
+    let written = append_line(&mut file, &line);
     let _ = file.unlock();
-    written.map_err(|e| Error::io(ctx(), e))
+    written.map_err(|e| Error::io(ctx(), e))?;
+    Ok(warning)
 }
 
 /// The log held open by one writer, for many records in a row (a batch):
@@ -186,28 +275,24 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn open(path: &Path) -> Result<Writer> {
-        let file = open_for_append(path).map_err(|e| {
-            Error::io(
-                format!("cannot write the request log {}", path.display()),
-                e,
-            )
-        })?;
-        Ok(Writer {
-            path: path.to_path_buf(),
-            file,
-            line: Vec::with_capacity(4096),
-        })
+    /// Open the log; the warning is as for [`append`].
+    pub fn open(path: &Path) -> Result<(Writer, Option<String>)> {
+        let (file, warning) = open_for_append(path)?;
+        Ok((
+            Writer {
+                path: path.to_path_buf(),
+                file,
+                line: Vec::with_capacity(4096),
+            },
+            warning,
+        ))
     }
 
     pub fn append(&mut self, record: &Record) -> Result<()> {
-        self.line.clear();
-        serde_json::to_writer(&mut self.line, record)
-            .map_err(|e| Error::Protocol(format!("could not serialize the log record: {e}")))?;
-        self.line.push(b'\n');
+        record_line(&mut self.line, record)?;
         let ctx = || format!("cannot write the request log {}", self.path.display());
         self.file.lock().map_err(|e| Error::io(ctx(), e))?;
-        let written = self.file.write_all(&self.line);
+        let written = append_line(&mut self.file, &self.line);
         let _ = self.file.unlock();
         written.map_err(|e| Error::io(ctx(), e))
     }
@@ -264,22 +349,24 @@ pub fn parse_or_reason(line: &[u8], torn: bool) -> std::result::Result<Record, S
 /// Visit every non-empty line in file order: its 1-based line number, its
 /// text, and whether it is a torn last line. Memory stays at one line,
 /// whatever the log's size.
-pub fn scan(
-    path: &Path,
-    mut visit: impl FnMut(usize, &[u8], bool) -> ControlFlow<()>,
-) -> Result<()> {
+pub fn scan(path: &Path, visit: impl FnMut(usize, &[u8], bool) -> ControlFlow<()>) -> Result<()> {
     let Some(file) = open_for_read(path)? else {
         return Ok(());
     };
-    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let reader = BufReader::with_capacity(256 * 1024, file);
+    scan_in(reader, visit).map_err(|e| read_error(path, e))
+}
+
+/// [`scan`] over any buffered source.
+pub(crate) fn scan_in(
+    mut reader: impl BufRead,
+    mut visit: impl FnMut(usize, &[u8], bool) -> ControlFlow<()>,
+) -> std::io::Result<()> {
     let mut buf = Vec::new();
     let mut n = 0;
     loop {
         buf.clear();
-        let read = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| read_error(path, e))?;
-        if read == 0 {
+        if reader.read_until(b'\n', &mut buf)? == 0 {
             break;
         }
         n += 1;
@@ -303,53 +390,99 @@ const BLOCK: u64 = 64 * 1024;
 /// it is a torn last line.
 pub fn scan_back(
     path: &Path,
-    mut visit: impl FnMut(u64, &[u8], bool) -> ControlFlow<()>,
+    visit: impl FnMut(u64, &[u8], bool) -> ControlFlow<()>,
 ) -> Result<()> {
     let Some(mut file) = open_for_read(path)? else {
         return Ok(());
     };
     let len = file.metadata().map_err(|e| read_error(path, e))?.len();
+    scan_back_in(&mut file, len, BLOCK, visit).map_err(|e| read_error(path, e))
+}
+
+/// [`scan_back`] over the first `len` bytes of any seekable source, in
+/// blocks of `block` bytes. Each block is searched once; a line that spans
+/// blocks is kept as the pieces read so far and joined once, when its start
+/// is found, so the work stays linear in the line's length.
+pub(crate) fn scan_back_in<R: Read + Seek>(
+    src: &mut R,
+    len: u64,
+    block: u64,
+    mut visit: impl FnMut(u64, &[u8], bool) -> ControlFlow<()>,
+) -> std::io::Result<()> {
+    let block = block.max(1);
     let mut pos = len;
-    // The start of a line whose end is already read: it continues into `buf`.
-    let mut carry: Vec<u8> = Vec::new();
+    // The end of a line whose start is not read yet: its pieces, the
+    // rightmost first.
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    let mut joined = Vec::new();
+    let mut buf = Vec::new();
+    // Only the first piece of text met (the file's end) can be a torn line.
     let mut first = true;
+    let mut torn_end = false;
     while pos > 0 {
-        let start = pos.saturating_sub(BLOCK);
-        let mut buf = vec![0; (pos - start) as usize];
-        file.seek(SeekFrom::Start(start))
-            .and_then(|_| file.read_exact(&mut buf))
-            .map_err(|e| read_error(path, e))?;
-        buf.extend_from_slice(&carry);
+        let start = pos.saturating_sub(block);
+        buf.resize((pos - start) as usize, 0);
+        src.seek(SeekFrom::Start(start))?;
+        src.read_exact(&mut buf)?;
+        if pos == len {
+            torn_end = buf.last() != Some(&b'\n');
+        }
         let mut end = buf.len();
         while let Some(nl) = buf[..end].iter().rposition(|&b| b == b'\n') {
-            let torn = first && end == buf.len() && end > nl + 1;
+            let text = join(&buf[nl + 1..end], &mut pieces, &mut joined);
+            let torn = first && torn_end;
             first = false;
-            let line = trim_line(&buf[nl + 1..end]);
+            let line = trim_line(text);
             if !line.is_empty() && visit(start + nl as u64 + 1, line, torn).is_break() {
                 return Ok(());
             }
             end = nl;
         }
-        carry = buf[..end].to_vec();
+        if end > 0 {
+            pieces.push(buf[..end].to_vec());
+        }
         pos = start;
     }
-    let line = trim_line(&carry);
+    let text = join(&[], &mut pieces, &mut joined);
+    let line = trim_line(text);
     if !line.is_empty() {
-        let torn = first;
-        let _ = visit(0, line, torn);
+        let _ = visit(0, line, first && torn_end);
     }
     Ok(())
 }
 
+/// `head` followed by the pieces (stored rightmost first), as one slice.
+fn join<'a>(head: &'a [u8], pieces: &mut Vec<Vec<u8>>, joined: &'a mut Vec<u8>) -> &'a [u8] {
+    if pieces.is_empty() {
+        return head;
+    }
+    joined.clear();
+    joined.reserve(head.len() + pieces.iter().map(Vec::len).sum::<usize>());
+    joined.extend_from_slice(head);
+    for p in pieces.drain(..).rev() {
+        joined.extend_from_slice(&p);
+    }
+    joined
+}
+
 /// The 1-based line numbers of byte offsets that start lines, in one pass.
 pub fn line_numbers(path: &Path, offsets: &[u64]) -> Result<Vec<usize>> {
+    let Some(file) = open_for_read(path)? else {
+        return Ok(vec![0; offsets.len()]);
+    };
+    line_numbers_in(file, 256 * 1024, offsets).map_err(|e| read_error(path, e))
+}
+
+/// [`line_numbers`] over any source, read `capacity` bytes at a time.
+pub(crate) fn line_numbers_in(
+    src: impl Read,
+    capacity: usize,
+    offsets: &[u64],
+) -> std::io::Result<Vec<usize>> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
     order.sort_by_key(|&i| offsets[i]);
     let mut out = vec![0; offsets.len()];
-    let Some(file) = open_for_read(path)? else {
-        return Ok(out);
-    };
-    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let mut reader = BufReader::with_capacity(capacity.max(1), src);
     let (mut pos, mut lines) = (0u64, 1usize);
     let mut next = order.iter().peekable();
     loop {
@@ -374,11 +507,7 @@ pub fn line_numbers(path: &Path, offsets: &[u64]) -> Result<Vec<usize>> {
         pos += chunk.len() as u64;
         let used = chunk.len();
         reader.consume(used);
-        if reader
-            .fill_buf()
-            .map_err(|e| read_error(path, e))?
-            .is_empty()
-        {
+        if reader.fill_buf()?.is_empty() {
             break;
         }
     }
@@ -469,6 +598,15 @@ pub fn default_path(env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Append bytes exactly as given (a damaged or torn line).
+    fn append_raw(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)?
+            .write_all(bytes)
+    }
 
     fn record(id: &str) -> Record {
         Record {
@@ -640,11 +778,246 @@ mod tests {
         assert_eq!(newest, ["id02999", "id02998"]);
     }
 
+    /// A line left without its newline (a write cut short) must not swallow
+    /// the next record: the next append starts on a fresh line.
+    #[test]
+    fn a_record_after_a_torn_last_line_is_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        append(&path, &record("aaaa1111")).unwrap();
+        append_raw(&path, br#"{"v":1,"id":"torn","ts":"2026"#).unwrap();
+        append(&path, &record("bbbb2222")).unwrap();
+        let (recs, skipped) = read_all(&path).unwrap();
+        assert_eq!(
+            recs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["aaaa1111", "bbbb2222"]
+        );
+        assert_eq!(skipped.len(), 1, "{skipped:?}");
+        assert_eq!(skipped[0].line, 2);
+        let mut newest = Vec::new();
+        scan_back(&path, |_, line, torn| {
+            if let Ok(r) = parse_or_reason(line, torn) {
+                newest.push(r.id);
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert_eq!(newest, ["bbbb2222", "aaaa1111"]);
+    }
+
+    /// Reading a long line backwards copies each of its bytes a bounded
+    /// number of times, not once per block it spans (which made a 50 MB
+    /// line take 45 s). Measured as bytes allocated on this thread.
+    #[test]
+    fn a_long_line_is_read_backwards_in_linear_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        append(&path, &record("aaaa1111")).unwrap();
+        let mut long = record("long0000");
+        long.response.text = "x".repeat(4 << 20);
+        append(&path, &long).unwrap();
+        append(&path, &record("cccc3333")).unwrap();
+        let size = std::fs::metadata(&path).unwrap().len();
+        let before = alloc_count::allocated();
+        let mut ids = Vec::new();
+        scan_back(&path, |_, line, torn| {
+            ids.push(parse_or_reason(line, torn).map(|r| r.id));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        let used = alloc_count::allocated() - before;
+        assert_eq!(
+            ids,
+            [
+                Ok("cccc3333".to_string()),
+                Ok("long0000".to_string()),
+                Ok("aaaa1111".to_string())
+            ]
+        );
+        assert!(
+            used < 8 * size,
+            "{used} bytes allocated to read a {size}-byte log backwards"
+        );
+    }
+
+    /// A file whose disk fills up after `room` more bytes.
+    struct FillingDisk {
+        file: File,
+        room: usize,
+    }
+
+    impl LogFile for FillingDisk {
+        fn len(&mut self) -> std::io::Result<u64> {
+            self.file.len()
+        }
+        fn last_byte(&mut self, len: u64) -> std::io::Result<u8> {
+            self.file.last_byte(len)
+        }
+        fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+            let n = bytes.len().min(self.room);
+            self.file.write_all(&bytes[..n])?;
+            self.room -= n;
+            if n < bytes.len() {
+                return Err(std::io::Error::from_raw_os_error(28)); // ENOSPC
+            }
+            Ok(())
+        }
+        fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+            self.file.truncate(len)
+        }
+    }
+
+    /// A write that fails part-way (a full disk) leaves the log as it was:
+    /// no partial line for the next record to be glued to.
+    #[test]
+    fn a_write_that_fails_part_way_is_cut_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        append(&path, &record("aaaa1111")).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let (writer, _) = Writer::open(&path).unwrap();
+        let mut line = Vec::new();
+        record_line(&mut line, &record("bbbb2222")).unwrap();
+        let mut disk = FillingDisk {
+            file: writer.file,
+            room: 40,
+        };
+        let err = append_line(&mut disk, &line).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(28));
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "cut back to the old length"
+        );
+        append(&path, &record("cccc3333")).unwrap();
+        let (recs, skipped) = read_all(&path).unwrap();
+        assert!(skipped.is_empty(), "{skipped:?}");
+        assert_eq!(
+            recs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["aaaa1111", "cccc3333"]
+        );
+    }
+
+    /// A log that others can read is made 0600 when hcl appends to it, and
+    /// says so once.
+    #[cfg(unix)]
+    #[test]
+    fn a_readable_log_is_made_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        append_raw(&path, b"").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let warning = append(&path, &record("aaaa1111")).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let warning = warning.expect("a warning");
+        assert!(
+            warning.contains("0644") && warning.contains("0600"),
+            "{warning}"
+        );
+        assert_eq!(append(&path, &record("bbbb2222")).unwrap(), None);
+    }
+
+    /// A log path under a regular file names that file.
+    #[test]
+    fn a_log_path_inside_a_file_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "x").unwrap();
+        let path = file.join("sub/requests.jsonl");
+        let err = append(&path, &record("aaaa1111")).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("{} is a file, not a directory", file.display())),
+            "{err}"
+        );
+    }
+
+    /// The backward scan in tiny blocks sees what the forward scan sees.
+    #[test]
+    fn backwards_in_any_block_size_matches_forwards() {
+        let texts: [&[u8]; 6] = [
+            b"",
+            b"\n\n",
+            b"a\nbb\r\n\nccc",
+            b"one\ntwo\nthree\n",
+            b"  \n x \n",
+            b"\nlast without newline",
+        ];
+        for text in texts {
+            let mut forward = Vec::new();
+            let mut n = 0;
+            for piece in text.split_inclusive(|&b| b == b'\n') {
+                n += 1;
+                let line = trim_line(piece);
+                if !line.is_empty() {
+                    forward.push((n, line.to_vec(), !piece.ends_with(b"\n")));
+                }
+            }
+            for block in 1..=8 {
+                let mut back = Vec::new();
+                let mut src = std::io::Cursor::new(text);
+                scan_back_in(&mut src, text.len() as u64, block, |off, line, torn| {
+                    back.push((off, line.to_vec(), torn));
+                    ControlFlow::Continue(())
+                })
+                .unwrap();
+                back.reverse();
+                let lines: Vec<_> = back.iter().map(|(_, l, t)| (l.clone(), *t)).collect();
+                let want: Vec<_> = forward.iter().map(|(_, l, t)| (l.clone(), *t)).collect();
+                assert_eq!(lines, want, "{text:?} in blocks of {block}");
+                for ((off, _, _), (n, _, _)) in back.iter().zip(&forward) {
+                    let before = &text[..*off as usize];
+                    assert_eq!(before.iter().filter(|&&b| b == b'\n').count() + 1, *n);
+                }
+            }
+        }
+    }
+
     #[test]
     fn prefixes() {
         let recs = vec![record("abc123"), record("abd456")];
         assert_eq!(find_by_prefix(&recs, "abc").unwrap().id, "abc123");
         assert!(find_by_prefix(&recs, "ab").is_err());
         assert!(find_by_prefix(&recs, "zz").is_err());
+    }
+
+    /// Counts the bytes allocated by each thread, for the tests that check
+    /// that work stays linear in the input.
+    pub mod alloc_count {
+        use std::alloc::{GlobalAlloc, Layout, System};
+        use std::cell::Cell;
+
+        struct Counting;
+
+        thread_local! {
+            static ALLOCATED: Cell<u64> = const { Cell::new(0) };
+        }
+
+        // SAFETY: forwards to the system allocator unchanged.
+        unsafe impl GlobalAlloc for Counting {
+            unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+                let _ = ALLOCATED.try_with(|a| a.set(a.get() + layout.size() as u64));
+                // SAFETY: the caller upholds `alloc`'s contract.
+                unsafe { System.alloc(layout) }
+            }
+            unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+                // SAFETY: the caller upholds `dealloc`'s contract.
+                unsafe { System.dealloc(ptr, layout) }
+            }
+            unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+                let _ = ALLOCATED.try_with(|a| a.set(a.get() + new_size as u64));
+                // SAFETY: the caller upholds `realloc`'s contract.
+                unsafe { System.realloc(ptr, layout, new_size) }
+            }
+        }
+
+        #[global_allocator]
+        static COUNTING: Counting = Counting;
+
+        /// Bytes allocated by this thread so far.
+        pub fn allocated() -> u64 {
+            ALLOCATED.with(Cell::get)
+        }
     }
 }

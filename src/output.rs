@@ -14,6 +14,43 @@ use serde::Serialize;
 pub use crate::cli::TableFormat;
 use crate::error::{Error, Result};
 
+/// Whether stdout was closed when hcl started (`hcl chat hi >&-`). Before
+/// `main`, Rust's runtime opens /dev/null in place of a closed standard
+/// stream, so every write would succeed and the answer vanish; this is
+/// checked earlier, from the ELF init array, and `main` refuses to run.
+/// (Linux only; elsewhere a closed stdout is not detected.)
+pub fn stdout_closed_at_start() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        closed_at_start::STDOUT.load(std::sync::atomic::Ordering::Relaxed)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod closed_at_start {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    pub static STDOUT: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn check() {
+        // SAFETY: F_GETFD on a descriptor number reads no memory; it fails
+        // with EBADF exactly when the descriptor is not open.
+        if unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) } == -1 {
+            STDOUT.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Run by the loader before `main`, so before Rust's runtime fills
+    /// closed standard streams with /dev/null.
+    #[used]
+    #[unsafe(link_section = ".init_array")]
+    static CHECK: extern "C" fn() = check;
+}
+
 pub struct Printer {
     /// The width tables must fit: `COLUMNS`, else the terminal's when
     /// stdout is one; `None` in a pipe (nothing is cut).

@@ -193,7 +193,11 @@ impl Selection {
 
     /// Parse a log line only as far as the filters need, and in full only
     /// when it matches: `None` for a readable line that does not match.
-    fn read(&self, line: &[u8], torn: bool) -> Option<std::result::Result<Record, String>> {
+    pub(crate) fn read(
+        &self,
+        line: &[u8],
+        torn: bool,
+    ) -> Option<std::result::Result<Record, String>> {
         if let Ok(p) = serde_json::from_slice::<Probe<'_>>(line)
             && p.v <= log::SCHEMA_VERSION
         {

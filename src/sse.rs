@@ -312,7 +312,7 @@ impl SseDecoder {
 /// Scans eight bytes at a time: a byte of `x ^ splat(b)` is zero exactly where
 /// `x` has `b`, and `(v - 0x01..) & !v & 0x80..` flags zero bytes (the lowest
 /// flag is always exact, which is all that is needed for the first match).
-fn find_line_end(hay: &[u8]) -> Option<usize> {
+pub(crate) fn find_line_end(hay: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     const LF: u64 = ONES * b'\n' as u64;

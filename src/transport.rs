@@ -197,8 +197,24 @@ impl Client {
             }
             headers.append(name, value);
         }
-        let url = reqwest::Url::parse(&req.url)
+        let mut url = reqwest::Url::parse(&req.url)
             .map_err(|e| Error::usage(format!("invalid URL '{}': {e}", req.url)))?;
+        if let Some(info) = &req.userinfo {
+            // reqwest sends it as Basic authorization.
+            let (user, password) = match info.expose().split_once(':') {
+                Some((u, p)) => (u, Some(p)),
+                None => (info.expose(), None),
+            };
+            let set = url
+                .set_username(user)
+                .and_then(|()| url.set_password(password));
+            if set.is_err() {
+                return Err(Error::usage(format!(
+                    "cannot put the user and password back into {}",
+                    req.shown_url()
+                )));
+            }
+        }
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|_| Error::usage(format!("invalid method {}", req.method)))?;
         self.inner
@@ -359,6 +375,7 @@ fn classify(err: &reqwest::Error, url: &str, proxy: Option<&str>) -> Error {
             redact_userinfo(p)
         ),
         (NetLayer::Timeout, _) => format!("{innermost} (raise --timeout or --connect-timeout)"),
+        (NetLayer::Tls, _) if all.contains("causedasendentity") => "the server's certificate is a CA certificate (basicConstraints CA:TRUE) used as the server's own, which TLS refuses; sign a server certificate with it for the server's name, serve that, and keep giving the CA to --cacert".to_string(),
         (NetLayer::Tls, _) => format!("{innermost} (a corporate proxy may need --cacert FILE)"),
         _ => innermost,
     };

@@ -371,7 +371,7 @@ fn check(args: &AuthCheckArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
                 let write = probe(api.query_ids(&[PROBE_ID.to_string()], None).await.map(|_| ()))?;
                 Ok::<_, Error>((read, write))
             } => r,
-            () = super::ctrl_c() => Err(Error::Interrupted),
+            signal = super::interrupted() => Err(Error::Interrupted(signal)),
         }
     });
     let target = &api.target;

@@ -119,12 +119,7 @@ pub fn run_with(
     settings.stream = stream || (!args.no_stream && config.streams(settings.target.provider.name));
     printer.warn_all(&settings.warnings);
     settings.files = prompt.files;
-    let turn = turn::TurnPlan::new(
-        r,
-        earlier.as_ref(),
-        &prompt.text,
-        &settings.helicone.request_id,
-    );
+    let turn = turn::TurnPlan::new(r, earlier.as_ref(), &settings.helicone.request_id);
     turn::apply_turn(
         &mut settings,
         &turn,
@@ -205,7 +200,7 @@ fn output(args: &ChatArgs, settings: &RequestSettings, printer: &Printer) -> Res
         return Ok(ExitStatus::Success);
     }
     if printer.is_verbose() {
-        printer.verbose(&format!("> {} {}", prepared.method, prepared.url));
+        printer.verbose(&format!("> {} {}", prepared.method, prepared.shown_url()));
         for (k, v) in prepared.masked_headers(&settings.target.creds) {
             printer.verbose(&format!("> {k}: {v}"));
         }
@@ -219,7 +214,7 @@ fn output(args: &ChatArgs, settings: &RequestSettings, printer: &Printer) -> Res
 
 /// `--dry-run`: the exact request, every secret as a fingerprint.
 pub fn print_dry_run(req: &PreparedRequest, s: &RequestSettings, printer: &Printer) -> Result<()> {
-    let mut out = format!("{} {}\n", req.method, req.url);
+    let mut out = format!("{} {}\n", req.method, req.shown_url());
     for (k, v) in req.masked_headers(&s.target.creds) {
         out.push_str(&format!("{k}: {v}\n"));
     }
@@ -239,7 +234,7 @@ fn send(s: &RequestSettings, req: &PreparedRequest, printer: &Printer) -> Result
     let outcome = runtime.block_on(async {
         tokio::select! {
             outcome = exchange::execute(&client, req, &s.target.creds, s.target.format, &peer) => outcome,
-            () = super::ctrl_c() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
+            signal = super::interrupted() => Outcome { error: Some(Error::Interrupted(signal)), ..Default::default() },
         }
     });
     printer.stop_spinner();
@@ -265,7 +260,12 @@ pub fn finish(
     };
     let mut record = exchange::build_record(&ctx, req, &s.target.creds, &outcome)?;
     turn::mark_turn(&mut record, s);
-    turn::log_exchange(s, &record, printer);
+    let logged = turn::log_exchange(s, &record, printer);
+    if let Some(e @ Error::Interrupted(_)) = &outcome.error
+        && logged
+    {
+        printer.note(&format!("{e}; the request is logged as {}", record.id));
+    }
     turn::print_verbose(&record, s, printer);
     let error = outcome.error.take();
     if json {
@@ -280,6 +280,7 @@ pub fn finish(
 }
 
 fn print_completion(format: WireFormat, c: &Completion, printer: &Printer) -> Result<()> {
+    turn::note_unshown(c, printer);
     if let Some(refusal) = &c.refusal {
         printer.warn("the model refused to answer");
         if c.text.is_empty() {

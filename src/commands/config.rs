@@ -321,7 +321,11 @@ fn helicone_rows(env: Env<'_>, config: &Config, keyring: &dyn KeyStore, rows: &m
             "default".to_string(),
         ),
     };
-    rows.push(row("helicone.api_base", Some(api_base.0), api_base.1));
+    rows.push(row(
+        "helicone.api_base",
+        Some(crate::request::redact_url(&api_base.0)),
+        api_base.1,
+    ));
 }
 
 fn key_row(setting: &str, key: Option<&crate::secrets::FoundKey>) -> Row {

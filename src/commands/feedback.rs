@@ -222,7 +222,7 @@ where
         };
         tokio::select! {
             r = all => r,
-            () = super::ctrl_c() => Err(Error::Interrupted),
+            signal = super::interrupted() => Err(Error::Interrupted(signal)),
         }
     })?;
     let failed = results.iter().filter(|o| !o.ok).count();

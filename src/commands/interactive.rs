@@ -14,7 +14,7 @@ use rustyline::error::ReadlineError;
 
 use crate::cli::{ChatArgs, RequestArgs};
 use crate::conversation::{self, Conversation, Transcript, TranscriptTurn};
-use crate::error::{Error, ExitStatus, Result};
+use crate::error::{Error, ExitStatus, Result, Signal};
 use crate::log::{self, Record};
 use crate::models;
 use crate::output::Printer;
@@ -172,7 +172,14 @@ pub fn run(
 
     loop {
         let prompt = session.prompt();
-        let input = match read_input(&mut editor, &prompt) {
+        let read = match read_or_signal(&session.runtime, editor, prompt) {
+            Ok((back, read)) => {
+                editor = back;
+                read
+            }
+            Err(e) => return session.end(e),
+        };
+        let input = match read {
             Ok(Some(text)) => text,
             Ok(None) => continue,
             Err(ReadlineError::Eof) => break,
@@ -203,9 +210,33 @@ pub fn run(
         } else {
             session.compose(input)
         };
-        session.send(prompt);
+        if let Some(signal) = session.send(prompt) {
+            return session.end(Error::Interrupted(signal));
+        }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Read one message on a blocking thread while watching for SIGTERM and
+/// SIGHUP, which end the session like any other command (Ctrl-C reaches the
+/// line editor as a key). The editor comes back with what was read.
+fn read_or_signal(
+    runtime: &tokio::runtime::Runtime,
+    mut editor: Editor,
+    prompt: String,
+) -> Result<(Editor, std::result::Result<Option<String>, ReadlineError>)> {
+    runtime.block_on(async {
+        let reading = tokio::task::spawn_blocking(move || {
+            let read = read_input(&mut editor, &prompt);
+            (editor, read)
+        });
+        tokio::select! {
+            joined = reading => joined.map_err(|e| {
+                Error::io("cannot read from the terminal", std::io::Error::other(e.to_string()))
+            }),
+            signal = super::terminated() => Err(Error::Interrupted(signal)),
+        }
+    })
 }
 
 /// What a slash command leads to.
@@ -282,7 +313,7 @@ impl Session<'_> {
                 "conversation: {}\nHelicone-Session-Id: {}\nHelicone-Session-Name: {}\nturns sent: {}",
                 self.id,
                 self.id,
-                self.name.as_deref().unwrap_or("(from the first prompt)"),
+                self.name.as_deref().unwrap_or(conversation::DEFAULT_NAME),
                 self.turn
             )),
             "model" if arg.is_empty() => match self.current() {
@@ -424,8 +455,17 @@ impl Session<'_> {
         Step::Continue
     }
 
+    /// End the session with `error`. A line still being read is left to
+    /// the process's exit rather than waited for.
+    fn end(self, error: Error) -> Result<ExitStatus> {
+        self.runtime.shutdown_background();
+        Err(error)
+    }
+
     /// Send one turn, streamed; keep its answer in the history when it came.
-    fn send(&mut self, prompt: Prompt) {
+    /// `Some(signal)` when SIGTERM or SIGHUP cut it short: the turn is
+    /// logged and the session ends.
+    fn send(&mut self, prompt: Prompt) -> Option<Signal> {
         let p = self.printer;
         let mut input = self.history.clone();
         input.messages.push(prompt.message());
@@ -441,7 +481,7 @@ impl Session<'_> {
                     self.last_prompt = Some(prompt);
                     self.answered = false;
                 }
-                return;
+                return None;
             }
         };
         p.warn_all(&s.warnings);
@@ -449,14 +489,7 @@ impl Session<'_> {
         self.turn += 1;
         let name = self
             .name
-            .get_or_insert_with(|| {
-                conversation::name_from_prompt(
-                    self.history
-                        .messages
-                        .first()
-                        .map_or(prompt.text.as_str(), |m| m.content.as_str()),
-                )
-            })
+            .get_or_insert_with(|| conversation::DEFAULT_NAME.to_string())
             .clone();
         let plan = TurnPlan {
             id: self.id.clone(),
@@ -483,9 +516,12 @@ impl Session<'_> {
         );
         self.last_prompt = Some(prompt.clone());
         let answer = record.as_ref().map(|r| r.response.text.clone());
+        if let Err(Error::Interrupted(signal @ (Signal::Terminate | Signal::Hangup))) = result {
+            return Some(signal);
+        }
         let error = match result {
             Ok(_) => None,
-            Err(Error::Interrupted) => Some("interrupted".to_string()),
+            Err(Error::Interrupted(_)) => Some("interrupted".to_string()),
             Err(e) => {
                 p.error(&e.to_string());
                 Some(e.to_string())
@@ -511,6 +547,7 @@ impl Session<'_> {
             self.answered = false;
             p.note("the prompt is not part of the conversation; /retry sends it again");
         }
+        None
     }
 
     fn save(&self, path: &Path) {
@@ -524,7 +561,7 @@ impl Session<'_> {
                 .or_else(|| self.history.system.clone()),
             turns: self.transcript.clone(),
         };
-        match std::fs::write(path, t.markdown()) {
+        match crate::files::write_private(path, t.markdown().as_bytes()) {
             Ok(()) => self.printer.note(&format!(
                 "saved {} turn{} to {}",
                 t.turns.len(),

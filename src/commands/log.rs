@@ -385,7 +385,7 @@ fn export(args: &LogExportArgs, path: &Path, printer: &Printer) -> Result<ExitSt
     }
     let text = serde_json::to_vec_pretty(&har)
         .map_err(|e| Error::Protocol(format!("cannot serialize the HAR file: {e}")))?;
-    std::fs::write(&args.har, text).map_err(|e| {
+    crate::files::write_private(&args.har, &text).map_err(|e| {
         Error::io(
             format!("cannot write the HAR file {}", args.har.display()),
             e,
@@ -439,7 +439,8 @@ struct HarEntry<'a> {
 #[serde(rename_all = "camelCase")]
 struct HarRequest<'a> {
     method: &'a str,
-    url: &'a str,
+    /// Without any user and password (a record of an older hcl may hold one).
+    url: String,
     http_version: &'static str,
     cookies: [(); 0],
     headers: Vec<NameValue<'a>>,
@@ -526,7 +527,7 @@ fn har_entry(r: &Record) -> HarEntry<'_> {
         time: total,
         request: HarRequest {
             method: &r.request.method,
-            url: &r.request.url,
+            url: crate::request::redact_url(&r.request.url),
             http_version: "HTTP/1.1",
             cookies: [],
             headers: har_pairs(&r.request.headers),

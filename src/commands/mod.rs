@@ -23,16 +23,60 @@ pub mod templates;
 pub mod turn;
 pub mod verify;
 
+use crate::error::Signal;
+
 /// Reads the real process environment.
 pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// Resolves at Ctrl-C. If the handler cannot be installed it never resolves
-/// (and Ctrl-C keeps its default effect), rather than interrupting at once.
-pub async fn ctrl_c() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+/// Resolves at the first Ctrl-C (SIGINT), SIGTERM or SIGHUP, with which one
+/// it was: each stops a command the same way, and what arrived is logged.
+/// A handler that cannot be installed leaves its signal's default effect,
+/// rather than interrupting at once.
+pub async fn interrupted() -> Signal {
+    signal_among(true).await
+}
+
+/// Resolves at the first SIGTERM or SIGHUP: what ends an interactive
+/// session while it waits for a line (Ctrl-C reaches the line editor as a
+/// key there).
+pub async fn terminated() -> Signal {
+    signal_among(false).await
+}
+
+async fn signal_among(with_interrupt: bool) -> Signal {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+            let received = match s {
+                Some(s) => s.recv().await.is_some(),
+                None => false,
+            };
+            if !received {
+                std::future::pending::<()>().await;
+            }
+        }
+        let mut int = if with_interrupt {
+            signal(SignalKind::interrupt()).ok()
+        } else {
+            None
+        };
+        let mut term = signal(SignalKind::terminate()).ok();
+        let mut hup = signal(SignalKind::hangup()).ok();
+        tokio::select! {
+            () = recv(&mut int) => Signal::Interrupt,
+            () = recv(&mut term) => Signal::Terminate,
+            () = recv(&mut hup) => Signal::Hangup,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if !with_interrupt || tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        Signal::Interrupt
     }
 }
 

@@ -33,6 +33,7 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
         .map(|p| {
             let found = settings::provider_key(p, env, &config);
             let (base, _) = settings::base_url(p, None, env, &config, &Values::default());
+            let base = crate::request::redact_url(&base);
             let routing_header = p.routing_shown();
             let format_name = p.format_shown();
             let key_header = p.key_header_shown();

@@ -98,7 +98,7 @@ pub fn run(args: &LogPushArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
     let outcome = runtime.block_on(async {
         tokio::select! {
             r = push_all(&api, &log_base, &path, candidates, args, grace, printer) => r,
-            () = super::ctrl_c() => Err(Error::Interrupted),
+            signal = super::interrupted() => Err(Error::Interrupted(signal)),
         }
     });
     rows.extend(outcome?);

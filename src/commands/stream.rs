@@ -66,7 +66,7 @@ pub fn send_on(
         s.target.format,
         &peer,
         &mut |d| view.delta(d),
-        super::ctrl_c(),
+        super::interrupted(),
     ));
     printer.stop_spinner();
     finish(s, req, outcome, view, record)
@@ -145,6 +145,7 @@ impl View<'_> {
         let Some(c) = completion else {
             return Ok(());
         };
+        super::turn::note_unshown(c, p);
         if let Some(refusal) = &c.refusal
             && !self.refusal_warned
         {
@@ -202,11 +203,8 @@ fn finish(
     let result = match error {
         None => Ok(ExitStatus::Success),
         Some(e) => {
-            if matches!(e, Error::Interrupted) && logged {
-                printer.note(&format!(
-                    "interrupted; what arrived is logged as {}",
-                    record.id
-                ));
+            if matches!(e, Error::Interrupted(_)) && logged {
+                printer.note(&format!("{e}; what arrived is logged as {}", record.id));
             }
             Err(e)
         }

@@ -82,13 +82,11 @@ pub struct TurnPlan {
 
 impl TurnPlan {
     /// The next turn of `earlier`, or the first turn of a new conversation
-    /// whose id is `--session` or else the request's own id.
-    pub fn new(
-        r: &RequestArgs,
-        earlier: Option<&Conversation>,
-        prompt: &str,
-        request_id: &str,
-    ) -> TurnPlan {
+    /// whose id is `--session` or else the request's own id. The session
+    /// name is the one given, else the conversation's own, else a fixed one:
+    /// never anything from the prompt (Helicone keeps session headers even
+    /// with `--omit-request`).
+    pub fn new(r: &RequestArgs, earlier: Option<&Conversation>, request_id: &str) -> TurnPlan {
         match earlier {
             Some(conv) => TurnPlan {
                 id: conv.id.clone(),
@@ -97,14 +95,7 @@ impl TurnPlan {
                     .session_name
                     .clone()
                     .or_else(|| conv.name.clone())
-                    .unwrap_or_else(|| {
-                        conversation::name_from_prompt(
-                            conv.history
-                                .messages
-                                .first()
-                                .map_or(prompt, |m| m.content.as_str()),
-                        )
-                    }),
+                    .unwrap_or_else(|| conversation::DEFAULT_NAME.to_string()),
             },
             None => TurnPlan {
                 id: r.session.clone().unwrap_or_else(|| request_id.to_string()),
@@ -112,7 +103,7 @@ impl TurnPlan {
                 name: r
                     .session_name
                     .clone()
-                    .unwrap_or_else(|| conversation::name_from_prompt(prompt)),
+                    .unwrap_or_else(|| conversation::DEFAULT_NAME.to_string()),
             },
         }
     }
@@ -171,11 +162,24 @@ pub fn log_exchange(s: &RequestSettings, record: &Record, printer: &Printer) -> 
         return false;
     };
     match log::append(path, record) {
-        Ok(()) => true,
+        Ok(warning) => {
+            printer.warn_all(warning.as_slice());
+            true
+        }
         Err(e) => {
             printer.warn(&format!("{e}; the exchange was not logged"));
             false
         }
+    }
+}
+
+/// Name what the answer held besides what is printed.
+pub fn note_unshown(c: &crate::wire::Completion, printer: &Printer) {
+    if !c.unshown.is_empty() {
+        printer.note(&format!(
+            "the answer also holds {}, which hcl does not show",
+            c.unshown.describe().join(" and ")
+        ));
     }
 }
 

@@ -151,7 +151,7 @@ pub fn run(args: &LogVerifyArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
                 v.extend(check(&api, &direct, grace, false, printer).await?);
                 Ok::<_, Error>(v)
             } => v,
-            () = super::ctrl_c() => Err(Error::Interrupted),
+            signal = super::interrupted() => Err(Error::Interrupted(signal)),
         }
     })?;
     // In the selection's order.

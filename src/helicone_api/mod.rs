@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::exchange;
 use crate::helicone::{self, REST_API_EU, REST_API_US};
 use crate::log::Record;
-use crate::request::{Credentials, Header, HeaderValue, PreparedRequest, SecretRole};
+use crate::request::{self, Credentials, Header, HeaderValue, PreparedRequest, SecretRole};
 use crate::secrets::{self, FoundKey};
 use crate::settings::{self, Config, Env};
 use crate::transport::{Client, NetOptions, ProxyConfig};
@@ -290,9 +290,12 @@ impl Api {
                 value: HeaderValue::Plain("application/json".to_string()),
             });
         }
+        // A user and password in a self-hosted base are sent, never shown.
+        let (url, userinfo) = request::split_userinfo(&url);
         PreparedRequest {
             method,
             url,
+            userinfo,
             headers,
             body: body.unwrap_or_default(),
         }

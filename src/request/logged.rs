@@ -67,7 +67,8 @@ pub fn rebuild(r: &Record, how: &Resend<'_>, key: &mut KeyFor<'_>) -> Result<Reb
             let start = row.api_path_start(format, &r.request.url).ok_or_else(|| {
                 Error::usage(format!(
                     "cannot re-route record {id}: its URL {} does not hold {}'s API path",
-                    r.request.url, row.name
+                    super::redact_url(&r.request.url),
+                    row.name
                 ))
             })?;
             let url = format!("{base}{}", &r.request.url[start..]);
@@ -75,6 +76,9 @@ pub fn rebuild(r: &Record, how: &Resend<'_>, key: &mut KeyFor<'_>) -> Result<Reb
             (url, from)
         }
     };
+    // A user and password in the URL (a --base-url, or a record of an older
+    // hcl) are sent, never shown or logged.
+    let (url, userinfo) = super::split_userinfo(&url);
     let (headers, creds) = rebuild_headers(r, row, how, key)?;
     let via_helicone = r.request.headers.0.iter().any(|(n, _)| {
         n.get(..9)
@@ -86,6 +90,7 @@ pub fn rebuild(r: &Record, how: &Resend<'_>, key: &mut KeyFor<'_>) -> Result<Reb
         req: PreparedRequest {
             method,
             url,
+            userinfo,
             headers,
             body: r.request.body.get().to_string(),
         },

@@ -43,10 +43,52 @@ pub struct Header {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreparedRequest {
     pub method: &'static str,
+    /// The URL without any `user:password@` (see [`split_userinfo`]): safe to
+    /// show and to log.
     pub url: String,
+    /// The `user:password` of a base URL that had one: a secret, put back
+    /// only when the request is sent.
+    pub userinfo: Option<Secret>,
     pub headers: Vec<Header>,
     /// Exactly the bytes sent: Helicone's cache key hashes the body text.
     pub body: String,
+}
+
+/// Take a URL's `user:password@` out: the URL without it, and it as a
+/// secret. A URL that does not parse is returned as it is.
+pub fn split_userinfo(url: &str) -> (String, Option<Secret>) {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let info = match u.password() {
+                Some(p) => format!("{}:{p}", u.username()),
+                None => u.username().to_string(),
+            };
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            // Url adds a `/` to a bare origin; keep the text as it was given.
+            let mut out = u.to_string();
+            if !url.ends_with('/') && u.path() == "/" && u.query().is_none() {
+                out.pop();
+            }
+            (out, Some(Secret::new(info)))
+        }
+        _ => (url.to_string(), None),
+    }
+}
+
+/// A URL as it may be shown: any `user:password@` becomes `***@`.
+pub fn redact_url(url: &str) -> String {
+    match split_userinfo(url) {
+        (bare, Some(_)) => with_hidden_userinfo(&bare),
+        (bare, None) => bare,
+    }
+}
+
+fn with_hidden_userinfo(bare: &str) -> String {
+    match bare.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://***@{rest}"),
+        None => bare.to_string(),
+    }
 }
 
 /// The keys a request needs, found before it is prepared.
@@ -176,9 +218,11 @@ pub fn prepare(spec: &Spec<'_>) -> PreparedRequest {
             value,
         });
     }
+    let (url, userinfo) = split_userinfo(&url);
     PreparedRequest {
         method: "POST",
         url,
+        userinfo,
         headers,
         body,
     }
@@ -234,15 +278,25 @@ pub fn prepare_list(
             value: HeaderValue::Plain(origin.clone()),
         });
     }
+    let (url, userinfo) = split_userinfo(&url);
     Some(PreparedRequest {
         method: "GET",
         url,
+        userinfo,
         headers,
         body: String::new(),
     })
 }
 
 impl PreparedRequest {
+    /// The URL to show: `***@` where a `user:password@` is sent.
+    pub fn shown_url(&self) -> String {
+        match &self.userinfo {
+            Some(_) => with_hidden_userinfo(&self.url),
+            None => self.url.clone(),
+        }
+    }
+
     /// Headers with every secret shown as a fingerprint: for `--dry-run`,
     /// `--verbose` and the log.
     pub fn masked_headers(&self, creds: &Credentials) -> Vec<(String, String)> {
@@ -290,6 +344,10 @@ impl PreparedRequest {
             self.method,
             shell_quote(&self.url)
         );
+        if let Some(info) = &self.userinfo {
+            out.push_str(" \\\n  -u ");
+            out.push_str(&shell_quote(&format!("<redacted {}>", info.fingerprint())));
+        }
         for h in &self.headers {
             let line = match &h.value {
                 HeaderValue::Plain(v) => shell_quote(&format!("{}: {v}", h.name)),
@@ -430,6 +488,26 @@ mod tests {
             assert!(is_secret_header(h), "{h}");
         }
         assert!(!is_secret_header("Helicone-Property-App"));
+    }
+
+    #[test]
+    fn userinfo_is_taken_out_of_the_url() {
+        let (url, info) = split_userinfo("http://alice:s%40cret@127.0.0.1:8080/prefix");
+        assert_eq!(url, "http://127.0.0.1:8080/prefix");
+        assert_eq!(info.unwrap().expose(), "alice:s%40cret");
+        let (url, info) = split_userinfo("https://token@host.example");
+        assert_eq!(url, "https://host.example");
+        assert_eq!(info.unwrap().expose(), "token");
+        assert_eq!(
+            split_userinfo("https://host.example/").0,
+            "https://host.example/"
+        );
+        assert!(split_userinfo("https://host.example").1.is_none());
+        assert_eq!(
+            redact_url("http://u:pw@127.0.0.1:1/v1/x?y=1"),
+            "http://***@127.0.0.1:1/v1/x?y=1"
+        );
+        assert_eq!(redact_url("not a url"), "not a url");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::wire::Effort;
 use super::Env;
 
 /// The config file (`HCL_CONFIG`, TOML).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Default provider.
@@ -57,7 +57,7 @@ pub struct Config {
     pub providers: BTreeMap<String, ProviderConfig>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeliconeConfig {
     /// Allowed but discouraged: prefer HELICONE_API_KEY or the keyring.
@@ -101,7 +101,7 @@ impl Generation<'_> {
 
 /// `[providers.NAME]`: a row's base URL, model, key, route parameters,
 /// generation defaults and whether `hcl chat` streams.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct ProviderConfig {
     pub base_url: Option<String>,
     pub model: Option<String>,
@@ -209,8 +209,7 @@ pub fn load_config_from(path: &Path) -> Result<(Config, Vec<String>)> {
             )));
         }
     };
-    let config: Config = toml::from_str(&text)
-        .map_err(|e| malformed(&format!("the config file {}", path.display()), &text, &e))?;
+    let config = parse_config(&text, path)?;
     let mut warnings = Vec::new();
     #[cfg(unix)]
     if config.holds_keys() {
@@ -225,10 +224,19 @@ pub fn load_config_from(path: &Path) -> Result<(Config, Vec<String>)> {
                 ));
         }
     }
+    Ok((config, warnings))
+}
+
+/// Read the text of the config file at `path` (named in errors): TOML of
+/// the right shape, every `[providers.NAME]` a row with only the keys it
+/// takes, every alias sound.
+pub fn parse_config(text: &str, path: &Path) -> Result<Config> {
+    let config: Config = toml::from_str(text)
+        .map_err(|e| malformed(&format!("the config file {}", path.display()), text, &e))?;
     check_providers(&config)
         .and_then(|()| check_aliases(&config))
         .map_err(|e| Error::usage(format!("the config file {} {e}", path.display())))?;
-    Ok((config, warnings))
+    Ok(config)
 }
 
 /// A TOML file that does not parse, naming the line and column.

@@ -42,7 +42,7 @@ use crate::schema::Schema;
 use crate::transport::{NetOptions, ProxyConfig};
 use crate::wire::{self, ChatInput, Completion, WireFormat};
 
-pub use config::{Config, Generation, ProviderConfig, config_path, load_config};
+pub use config::{Config, Generation, ProviderConfig, config_path, load_config, parse_config};
 pub use keys::{
     HELICONE_KEY_NAME, HELICONE_KEY_VAR, Keys, MISSING_HELICONE_KEY, helicone_key,
     missing_key_message, provider_key,
@@ -437,19 +437,21 @@ fn log_path(args: &RequestArgs, env: Env<'_>) -> Result<Option<PathBuf>> {
 
 /// Validate a base URL: scheme and host, optional path prefix, no query.
 pub fn check_base_url(what: &str, raw: &str) -> Result<String> {
+    // Messages never show a password the URL holds.
+    let shown = crate::request::redact_url(raw.trim());
     let url = reqwest::Url::parse(raw.trim()).map_err(|e| {
         Error::usage(format!(
-            "{what} '{raw}' is not a URL ({e}); give scheme and host, e.g. https://oai.helicone.ai"
+            "{what} '{shown}' is not a URL ({e}); give scheme and host, e.g. https://oai.helicone.ai"
         ))
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(Error::usage(format!(
-            "{what} '{raw}' must be an http:// or https:// URL with a host"
+            "{what} '{shown}' must be an http:// or https:// URL with a host"
         )));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::usage(format!(
-            "{what} '{raw}' must not have a query or fragment; the API path is appended to it"
+            "{what} '{shown}' must not have a query or fragment; the API path is appended to it"
         )));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())

@@ -372,6 +372,9 @@ pub enum Block {
     Text {
         text: String,
     },
+    /// A tool the model calls, or (`server_tool_use`) one Anthropic runs
+    /// itself, such as `web_search`.
+    #[serde(alias = "server_tool_use")]
     ToolUse {
         #[serde(default)]
         id: Option<String>,
@@ -499,6 +502,7 @@ pub enum StartBlock {
         #[serde(default)]
         thinking: String,
     },
+    #[serde(alias = "server_tool_use")]
     ToolUse {
         #[serde(default)]
         id: Option<String>,
@@ -760,6 +764,34 @@ mod tests {
         assert_eq!(
             body,
             r#"{"model":"claude","max_tokens":1024,"system":"sys","messages":[{"role":"user","content":"hi"}]}"#
+        );
+    }
+
+    /// A tool Anthropic runs itself (`server_tool_use`, e.g. web search) keeps
+    /// its name, streamed or not.
+    #[test]
+    fn server_tool_use_has_its_name() {
+        let c = parse(br#"{"content":[{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{"query":"hcl"}},{"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":[]},{"type":"text","text":"Found."}],"stop_reason":"end_turn"}"#).unwrap();
+        assert_eq!(c.text, "Found.");
+        assert_eq!(c.tool_calls.len(), 1);
+        assert_eq!(c.tool_calls[0].name, "web_search");
+        assert_eq!(c.tool_calls[0].arguments, r#"{"query":"hcl"}"#);
+        let mut state = StreamState::default();
+        let mut out = Vec::new();
+        for data in [
+            r#"{"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{}}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"query\": \"hcl\"}"}}"#,
+        ] {
+            state.event(data, &mut out).unwrap();
+        }
+        assert_eq!(
+            out[0],
+            StreamEvent::ToolCall {
+                index: 0,
+                id: Some("srvtoolu_1".into()),
+                name: Some("web_search".into()),
+                arguments: String::new()
+            }
         );
     }
 

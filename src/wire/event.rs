@@ -28,6 +28,9 @@ pub enum StreamEvent {
     Blocked(String),
     /// The provider reported an error inside a stream that began with 200.
     Error(String),
+    /// Parts of the answer hcl does not show (other choices, Gemini code
+    /// execution and inline data), to be named.
+    Unshown(super::Unshown),
     /// The stream's own end marker (`[DONE]`, `message_stop`).
     Done,
 }

@@ -7,7 +7,7 @@ use super::event::StreamEvent;
 use super::generation::{at_most, stop_count};
 use super::{
     ChatInput, Completion, Effort, HistoryError, Message, Refused, ResponseFormat, Role, Setting,
-    ToolCall, Usage,
+    ToolCall, Unshown, Usage,
 };
 
 #[derive(Debug, Serialize)]
@@ -292,6 +292,37 @@ pub struct RespPart {
     pub thought: bool,
     #[serde(default)]
     pub function_call: Option<FunctionCall>,
+    #[serde(default)]
+    pub executable_code: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    pub code_execution_result: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    pub inline_data: Option<InlineData>,
+}
+
+impl RespPart {
+    /// What this part holds that hcl does not show.
+    fn unshown(&self) -> Option<Unshown> {
+        let code = u32::from(self.executable_code.is_some())
+            + u32::from(self.code_execution_result.is_some());
+        let inline: Vec<String> = self
+            .inline_data
+            .iter()
+            .map(|d| d.mime_type.clone().unwrap_or_else(|| "no MIME type".into()))
+            .collect();
+        (code > 0 || !inline.is_empty()).then(|| Unshown {
+            code_execution: code,
+            inline_data: inline,
+            ..Default::default()
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InlineData {
+    #[serde(default)]
+    pub mime_type: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -359,6 +390,9 @@ pub fn parse(body: &[u8]) -> Result<Completion, String> {
         return Err("the response has no candidates".to_string());
     };
     for part in cand.content.map(|c| c.parts).unwrap_or_default() {
+        if let Some(u) = part.unshown() {
+            out.unshown.merge(u);
+        }
         if let Some(fc) = part.function_call {
             out.tool_calls.push(ToolCall {
                 id: None,
@@ -414,6 +448,9 @@ impl StreamState {
         }
         if let Some(cand) = chunk.candidates.into_iter().next() {
             for part in cand.content.map(|c| c.parts).unwrap_or_default() {
+                if let Some(u) = part.unshown() {
+                    out.push(StreamEvent::Unshown(u));
+                }
                 if let Some(fc) = part.function_call {
                     out.push(StreamEvent::ToolCall {
                         index: self.tool_calls,
@@ -568,6 +605,31 @@ mod tests {
             serde_json::to_string(&request("gemini-2.0-flash", &input)).unwrap(),
             r#"{"contents":[{"role":"user","parts":[{"text":"a"}]},{"role":"model","parts":[{"text":"b"}]}],"systemInstruction":{"parts":[{"text":"sys"}]},"generationConfig":{"maxOutputTokens":10}}"#
         );
+    }
+
+    /// Code execution and inline data are named, not dropped in silence.
+    #[test]
+    fn code_execution_and_inline_data_are_named() {
+        let body = br#"{"candidates":[{"content":{"parts":[{"text":"Let me compute."},{"executableCode":{"language":"PYTHON","code":"print(1+1)"}},{"codeExecutionResult":{"outcome":"OUTCOME_OK","output":"2\n"}},{"inlineData":{"mimeType":"image/png","data":"iVBO"}},{"text":" It is 2."}],"role":"model"},"finishReason":"STOP"}]}"#;
+        let c = parse(body).unwrap();
+        assert_eq!(c.text, "Let me compute. It is 2.");
+        assert_eq!(
+            c.unshown.describe(),
+            [
+                "2 code-execution parts (executableCode, codeExecutionResult)",
+                "1 inlineData part (image/png)"
+            ]
+        );
+        let mut state = StreamState::default();
+        let mut out = Vec::new();
+        state
+            .event(std::str::from_utf8(body).unwrap(), &mut out)
+            .unwrap();
+        let shown: Vec<_> = out
+            .iter()
+            .filter(|e| matches!(e, StreamEvent::Unshown(_)))
+            .collect();
+        assert_eq!(shown.len(), 3, "one per part: {out:?}");
     }
 
     #[test]

@@ -100,6 +100,63 @@ pub struct ToolCall {
     pub arguments: String,
 }
 
+/// Parts of an answer that hcl does not show, counted so that they are
+/// named rather than dropped in silence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unshown {
+    /// The indexes of choices after the first (OpenAI `n` > 1).
+    pub choices: std::collections::BTreeSet<u32>,
+    /// Gemini `executableCode` and `codeExecutionResult` parts.
+    pub code_execution: u32,
+    /// The MIME types of Gemini `inlineData` parts (images, audio), one each.
+    pub inline_data: Vec<String>,
+}
+
+impl Unshown {
+    pub fn is_empty(&self) -> bool {
+        self.choices.is_empty() && self.code_execution == 0 && self.inline_data.is_empty()
+    }
+
+    /// Add what `other` counted.
+    pub fn merge(&mut self, other: Unshown) {
+        self.choices.extend(other.choices);
+        self.code_execution += other.code_execution;
+        self.inline_data.extend(other.inline_data);
+    }
+
+    /// One phrase per kind: "2 more choices (n = 3)", ...
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.choices.is_empty() {
+            let n = self.choices.len();
+            out.push(format!(
+                "{n} more choice{} (n = {})",
+                if n == 1 { "" } else { "s" },
+                n + 1
+            ));
+        }
+        if self.code_execution > 0 {
+            let n = self.code_execution;
+            out.push(format!(
+                "{n} code-execution part{} (executableCode, codeExecutionResult)",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        if !self.inline_data.is_empty() {
+            let n = self.inline_data.len();
+            let mut types = self.inline_data.clone();
+            types.sort();
+            types.dedup();
+            out.push(format!(
+                "{n} inlineData part{} ({})",
+                if n == 1 { "" } else { "s" },
+                types.join(", ")
+            ));
+        }
+        out
+    }
+}
+
 /// A finished answer.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Completion {
@@ -111,6 +168,8 @@ pub struct Completion {
     pub refusal: Option<String>,
     /// The answer was withheld by a safety filter: the reason.
     pub blocked: Option<String>,
+    /// What the answer holds besides its text, tool calls and refusal.
+    pub unshown: Unshown,
 }
 
 /// What an OpenAI-compatible host accepts beyond the common core; from the

@@ -299,6 +299,8 @@ pub struct Response {
 #[derive(Debug, Deserialize)]
 pub struct Choice {
     #[serde(default)]
+    pub index: u32,
+    #[serde(default)]
     pub message: Option<RespMessage>,
     #[serde(default)]
     pub finish_reason: Option<String>,
@@ -362,7 +364,8 @@ impl From<ApiUsage> for Usage {
 pub fn parse(body: &[u8]) -> Result<Completion, String> {
     let resp: Response = serde_json::from_slice(body).map_err(|e| e.to_string())?;
     let usage = resp.usage.map(Usage::from).unwrap_or_default();
-    let Some(choice) = resp.choices.into_iter().next() else {
+    let mut choices = resp.choices.into_iter();
+    let Some(choice) = choices.next() else {
         return Err("the response has no choices".to_string());
     };
     let mut out = Completion {
@@ -370,6 +373,8 @@ pub fn parse(body: &[u8]) -> Result<Completion, String> {
         finish_reason: choice.finish_reason,
         ..Default::default()
     };
+    // With `n` > 1 hcl shows the first choice and names the others.
+    out.unshown.choices = choices.map(|c| c.index).collect();
     if let Some(msg) = choice.message {
         out.text = match msg.content {
             Some(Content::Text(t)) => t,
@@ -475,8 +480,16 @@ impl StreamState {
             out.push(StreamEvent::Error(message));
             return Ok(());
         }
-        // With `n` > 1 there are several choices; hcl shows the first.
-        for choice in chunk.choices.into_iter().filter(|c| c.index == 0) {
+        // With `n` > 1 there are several choices; hcl shows the first and
+        // names the others.
+        for choice in chunk.choices {
+            if choice.index != 0 {
+                out.push(StreamEvent::Unshown(super::Unshown {
+                    choices: [choice.index].into(),
+                    ..Default::default()
+                }));
+                continue;
+            }
             if let Some(delta) = choice.delta {
                 if let Some(t) = delta.reasoning_content.or(delta.reasoning)
                     && !t.is_empty()
@@ -675,6 +688,25 @@ mod tests {
         let body = serde_json::to_string(&request("m", &input, false, openai)).unwrap();
         assert!(body.contains(r#""max_completion_tokens":5"#), "{body}");
         assert!(!body.contains(r#""max_tokens""#), "{body}");
+    }
+
+    /// With `n` > 1 the first choice is the answer and the others are named.
+    #[test]
+    fn more_choices_are_named() {
+        let c = parse(br#"{"choices":[{"index":0,"message":{"content":"A"},"finish_reason":"stop"},{"index":1,"message":{"content":"B"},"finish_reason":"stop"},{"index":2,"message":{"content":"C"},"finish_reason":"stop"}]}"#).unwrap();
+        assert_eq!(c.text, "A");
+        assert_eq!(c.unshown.describe(), ["2 more choices (n = 3)"]);
+        let mut state = StreamState;
+        let mut out = Vec::new();
+        state
+            .event(
+                r#"{"choices":[{"index":0,"delta":{"content":"A"}},{"index":1,"delta":{"content":"B"}}]}"#,
+                &mut out,
+            )
+            .unwrap();
+        assert_eq!(out[0], StreamEvent::Text("A".into()));
+        assert!(matches!(&out[1], StreamEvent::Unshown(u) if u.choices.contains(&1)));
+        assert_eq!(out.len(), 2, "{out:?}");
     }
 
     #[test]

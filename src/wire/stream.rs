@@ -36,12 +36,14 @@ impl Parser {
         }
     }
 
-    /// The end marker a complete stream of this format has, if it has one.
-    pub fn end_marker(&self) -> Option<&'static str> {
+    /// How a complete stream of this format ends, for the message when one
+    /// ends early. Gemini has no end marker: its last chunk is the one with
+    /// a `finishReason`.
+    pub fn end_marker(&self) -> &'static str {
         match self {
-            Parser::OpenAi(_) => Some("data: [DONE]"),
-            Parser::Anthropic(_) => Some("message_stop"),
-            Parser::Gemini(_) => None,
+            Parser::OpenAi(_) => "its end marker (data: [DONE])",
+            Parser::Anthropic(_) => "its end marker (message_stop)",
+            Parser::Gemini(_) => "its last chunk (the one with a finishReason)",
         }
     }
 }
@@ -92,11 +94,17 @@ impl Assembler {
             StreamEvent::Usage(u) => c.usage = u,
             StreamEvent::Finish(r) => c.finish_reason = Some(r),
             StreamEvent::Blocked(r) => c.blocked = Some(r),
+            StreamEvent::Unshown(u) => c.unshown.merge(u),
             StreamEvent::Error(m) => {
                 self.error.get_or_insert(m);
             }
             StreamEvent::Done => self.done = true,
         }
+    }
+
+    /// The answer text so far.
+    pub fn text(&self) -> &str {
+        &self.completion.text
     }
 
     /// The stream's end marker arrived.

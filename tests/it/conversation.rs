@@ -51,7 +51,7 @@ fn turns_share_one_session_and_resend_the_growing_history() {
         assert_eq!(path, format!("/turn-{}", i + 1));
         assert_eq!(n, name);
     }
-    assert_eq!(name, "What is Helicone?");
+    assert_eq!(name, "hcl conversation", "never the prompt's words");
     assert_eq!(
         reqs[2].json()["messages"],
         json!([

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod answers;
 mod auth;
 mod batch;
 mod bench_replay;
@@ -13,10 +14,13 @@ mod discovery;
 mod docs;
 mod errors;
 mod fake_selftest;
+mod faults;
+mod fuzz_regressions;
 mod helicone_log;
 mod inputs;
 mod keyring;
 mod log;
+mod privacy;
 mod providers;
 mod replay;
 mod settings;

@@ -19,7 +19,7 @@ use super::pacing::Gate;
 use super::results::{ResultLine, Stats};
 use super::retry::{MAX_HINTED_WAIT, backoff, error_kind, retryable, server_hint};
 use crate::cli::BatchArgs;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Signal};
 use crate::exchange::{self, Outcome, RecordContext};
 use crate::log::Record;
 use crate::output::Printer;
@@ -32,7 +32,8 @@ pub(super) struct Shared {
     pub(super) client: Client,
     pub(super) permits: Semaphore,
     pub(super) gate: Gate,
-    pub(super) cancel: watch::Receiver<bool>,
+    /// Set by a signal (or a closed stdout): every item stops.
+    pub(super) cancel: watch::Receiver<Option<Signal>>,
     /// `--fail-fast` tripped: items that have not sent yet stay unsent.
     pub(super) stop_launching: AtomicBool,
     pub(super) log: Option<mpsc::Sender<Record>>,
@@ -42,16 +43,18 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    /// Resolves when Ctrl-C has been pressed.
-    async fn cancelled(&self) {
+    /// Resolves when a signal has stopped the batch, with the signal.
+    async fn cancelled(&self) -> Signal {
         let mut rx = self.cancel.clone();
-        if rx.wait_for(|c| *c).await.is_err() {
-            std::future::pending::<()>().await;
+        let signal = rx.wait_for(Option::is_some).await.map(|s| *s);
+        match signal {
+            Ok(s) => s.unwrap_or(Signal::Interrupt),
+            Err(_) => std::future::pending().await,
         }
     }
 
     fn launching_stopped(&self) -> bool {
-        self.stop_launching.load(Ordering::SeqCst) || *self.cancel.borrow()
+        self.stop_launching.load(Ordering::SeqCst) || self.cancel.borrow().is_some()
     }
 }
 
@@ -74,7 +77,7 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
             _ = sh.cancelled() => return Done::Interrupted,
         };
         if attempt == 1 && sh.launching_stopped() {
-            return if *sh.cancel.borrow() {
+            return if sh.cancel.borrow().is_some() {
                 Done::Interrupted
             } else {
                 Done::NotRun
@@ -90,7 +93,7 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
         let prepared = job.settings.prepare();
         let mut outcome = tokio::select! {
             o = exchange::execute(&sh.client, &prepared, &t.creds, t.format, &peer) => o,
-            _ = sh.cancelled() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
+            signal = sh.cancelled() => Outcome { error: Some(Error::Interrupted(signal)), ..Default::default() },
         };
         crate::commands::turn::check_answer(&job.settings, &mut outcome);
         let retry = outcome.error.as_ref().is_some_and(retryable)
@@ -122,7 +125,7 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
             }
             Err(_) => false,
         };
-        if matches!(outcome.error, Some(Error::Interrupted)) {
+        if matches!(outcome.error, Some(Error::Interrupted(_))) {
             return Done::Interrupted;
         }
         if retry {
@@ -194,7 +197,7 @@ impl Window {
 
 pub(super) enum End {
     Done,
-    Interrupted,
+    Interrupted(Signal),
 }
 
 pub(super) struct Driver<'a> {
@@ -204,7 +207,7 @@ pub(super) struct Driver<'a> {
     pub(super) lines: Lines<'a>,
     pub(super) resume: Option<&'a HashSet<String>>,
     pub(super) shared: Arc<Shared>,
-    pub(super) cancel: watch::Sender<bool>,
+    pub(super) cancel: watch::Sender<Option<Signal>>,
     pub(super) stats: Stats,
     pub(super) progress: Option<indicatif::ProgressBar>,
     pub(super) started: Instant,
@@ -221,9 +224,9 @@ impl Driver<'_> {
         } else {
             Window::Ordered(FuturesOrdered::new())
         };
-        let ctrl_c = crate::commands::ctrl_c();
-        tokio::pin!(ctrl_c);
-        let mut interrupted = false;
+        let signalled = crate::commands::interrupted();
+        tokio::pin!(signalled);
+        let mut interrupted = None;
         let mut reading = true;
         let mut out_error = None;
         loop {
@@ -232,10 +235,10 @@ impl Driver<'_> {
             }
             tokio::select! {
                 biased;
-                _ = &mut ctrl_c, if !interrupted => {
-                    interrupted = true;
+                signal = &mut signalled, if interrupted.is_none() => {
+                    interrupted = Some(signal);
                     reading = false;
-                    let _ = self.cancel.send(true);
+                    let _ = self.cancel.send(Some(signal));
                     self.shared.stop_launching.store(true, Ordering::SeqCst);
                 }
                 Some(done) = window.next(), if window.len() > 0 => {
@@ -246,7 +249,7 @@ impl Driver<'_> {
                         // stdout is gone: nothing more can be reported.
                         out_error = Some(e);
                         reading = false;
-                        let _ = self.cancel.send(true);
+                        let _ = self.cancel.send(Some(Signal::Interrupt));
                     }
                 }
                 msg = input.recv(), if reading && window.len() < window_cap => match msg {
@@ -267,10 +270,9 @@ impl Driver<'_> {
         if let Some(e) = out_error {
             return Err(e);
         }
-        Ok(if interrupted {
-            End::Interrupted
-        } else {
-            End::Done
+        Ok(match interrupted {
+            Some(signal) => End::Interrupted(signal),
+            None => End::Done,
         })
     }
 

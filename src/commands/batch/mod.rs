@@ -73,7 +73,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         printer.note("reading batch lines from the terminal; end them with Ctrl-D");
     }
     let log_writer = match &default.log_path {
-        Some(path) => Some(LogWriter::start(path)?),
+        Some(path) => Some(LogWriter::start(path, printer)?),
         None => None,
     };
     let client = Client::new(default.net.clone(), default.proxy.clone())?;
@@ -81,7 +81,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
     // One thread: measured against two workers at -j 64 on 2 cores, it is
     // within 6% of the throughput with less CPU and memory (bench/RESULTS.md).
     let runtime = super::runtime()?;
-    let (cancel_tx, cancel_rx) = watch::channel(false);
+    let (cancel_tx, cancel_rx) = watch::channel(None);
     let shared = Arc::new(Shared {
         client,
         permits: Semaphore::new(concurrency),
@@ -118,7 +118,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         print_summary(&batch_id, &stats, printer);
     }
     Ok(match end {
-        End::Interrupted => ExitStatus::Interrupted,
+        End::Interrupted(signal) => signal.exit_status(),
         End::Done if stats.failed() > 0 || stats.input_error => ExitStatus::Failure,
         End::Done => ExitStatus::Success,
     })

@@ -32,7 +32,7 @@ pub(super) fn error_kind(e: &Error) -> &'static str {
         Error::Network { .. } => "network",
         Error::Protocol(_) => "invalid_response",
         Error::Io { .. } | Error::BrokenPipe => "io",
-        Error::Interrupted => "interrupted",
+        Error::Interrupted(_) => "interrupted",
     }
 }
 

@@ -14,9 +14,10 @@ pub(super) struct LogWriter {
 }
 
 impl LogWriter {
-    pub(super) fn start(path: &Path) -> Result<LogWriter> {
-        let mut writer = log::Writer::open(path)
+    pub(super) fn start(path: &Path, printer: &Printer) -> Result<LogWriter> {
+        let (mut writer, warning) = log::Writer::open(path)
             .map_err(|e| Error::usage(format!("{e}; fix the path (HCL_LOG) or pass --no-log")))?;
+        printer.warn_all(warning.as_slice());
         let (sender, mut rx) = mpsc::channel::<Record>(1024);
         let thread = std::thread::Builder::new()
             .name("hcl-batch-log".into())

@@ -107,7 +107,7 @@ fn junit_xml(rows: &[Row], t: &Totals) -> String {
 }
 
 pub(super) fn write_junit(file: &Path, rows: &[Row], t: &Totals) -> Result<()> {
-    std::fs::write(file, junit_xml(rows, t)).map_err(|e| {
+    crate::files::write_private(file, junit_xml(rows, t).as_bytes()).map_err(|e| {
         Error::io(
             format!("cannot write the JUnit report {}", file.display()),
             e,

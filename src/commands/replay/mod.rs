@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use crate::cli::ReplayArgs;
-use crate::error::{Error, ExitStatus, Result};
+use crate::error::{Error, ExitStatus, Result, Signal};
 use crate::helicone;
 use crate::log::{self, Record};
 use crate::output::{Printer, TableFormat};
@@ -68,9 +68,9 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
     let runtime = super::runtime()?;
     let total = plans.len() as u64 * u64::from(args.repeat);
     let progress = printer.progress_steps(total);
-    // Ctrl-C stops launching and cuts the replays in flight short; they are
+    // A signal (Ctrl-C, SIGTERM, SIGHUP) stops launching and cuts the replays in flight short; they are
     // logged as interrupted, and the report covers what was done.
-    let (interrupt, interrupted) = tokio::sync::watch::channel(false);
+    let (interrupt, interrupted) = tokio::sync::watch::channel(None);
     let run = Run {
         client: &client,
         log_path,
@@ -82,14 +82,14 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         interrupted,
     };
     let mut rows = runtime.block_on(async {
-        let watch_ctrl_c = async {
-            super::ctrl_c().await;
-            let _ = interrupt.send(true);
+        let watch_signals = async {
+            let signal = super::interrupted().await;
+            let _ = interrupt.send(Some(signal));
             std::future::pending::<()>().await;
         };
         tokio::select! {
             rows = run.all(&plans, args.concurrency as usize) => rows,
-            () = watch_ctrl_c => Vec::new(),
+            () = watch_signals => Vec::new(),
         }
     });
     printer.finish_progress();
@@ -150,17 +150,18 @@ fn write_report(args: &ReplayArgs, rows: &[Row], totals: &Totals, printer: &Prin
 fn exit_status(
     rows: &[Row],
     totals: &Totals,
-    was_interrupted: bool,
+    was_interrupted: Option<Signal>,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    if was_interrupted {
+    if let Some(signal) = was_interrupted {
+        let cut = signal.to_string();
         printer.note(&format!(
-            "interrupted: {} replays done; those in flight were logged as interrupted",
+            "{cut}: {} replays done; those in flight were logged as {cut}",
             rows.iter()
-                .filter(|r| r.error.as_deref() != Some("interrupted"))
+                .filter(|r| r.error.as_deref() != Some(cut.as_str()))
                 .count()
         ));
-        return Err(Error::Interrupted);
+        return Err(Error::Interrupted(signal));
     }
     if let Some(row) = rows.iter().find(|r| r.exit.is_some()) {
         let failed = rows.iter().filter(|r| r.exit.is_some()).count();

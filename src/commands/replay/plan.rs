@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::short;
 use crate::cachekey;
 use crate::cli::ReplayArgs;
+use crate::conversation;
 use crate::error::{Error, Result};
 use crate::exchange;
 use crate::log::Record;
@@ -14,7 +15,7 @@ use crate::output::Printer;
 use crate::provider::route::Values;
 use crate::provider::{self, Provider};
 use crate::request::logged::{self, Rebuilt, Resend};
-use crate::request::{Credentials, Header, HeaderValue, PreparedRequest, SecretRole};
+use crate::request::{self, Credentials, Header, HeaderValue, PreparedRequest, SecretRole};
 use crate::secrets::{self, FoundKey};
 use crate::settings::{self, Config, Env, Keys, Source};
 use crate::wire::WireFormat;
@@ -151,10 +152,12 @@ impl Planner<'_> {
         let mut rebuilt = rebuilt?;
         if let Some(from) = &rebuilt.rerouted_from {
             self.notes.note(format!(
-                "replaying to {} instead of the logged {from}; the URL is part of Helicone's cache key, so answers cached under the old one will not hit",
-                base.as_deref().unwrap_or_default()
+                "replaying to {} instead of the logged {}; the URL is part of Helicone's cache key, so answers cached under the old one will not hit",
+                request::redact_url(base.as_deref().unwrap_or_default()),
+                request::redact_url(from)
             ));
         }
+        forget_derived_session_name(r, &mut rebuilt);
         let id_index = self.mark_replay(r, &mut rebuilt);
         let helicone_key_ok = rebuilt
             .creds
@@ -212,6 +215,21 @@ impl Planner<'_> {
             }
         }
         id_index
+    }
+}
+
+/// A session name an older hcl derived from the prompt is not sent again
+/// (session headers are not part of Helicone's cache key).
+fn forget_derived_session_name(r: &Record, rebuilt: &mut Rebuilt) {
+    let Some(prompt) = conversation::first_prompt(rebuilt.format, r.request.body.get()) else {
+        return;
+    };
+    for h in &mut rebuilt.req.headers {
+        if h.name.eq_ignore_ascii_case("helicone-session-name")
+            && matches!(&h.value, HeaderValue::Plain(v) if conversation::is_derived_name(v, &prompt))
+        {
+            h.value = HeaderValue::Plain(conversation::DEFAULT_NAME.to_string());
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use super::plan::Plan;
 use super::report::{Cache, Row};
 use super::short;
 use crate::cachekey::{self, CacheKey};
-use crate::error::Error;
+use crate::error::{Error, Signal};
 use crate::exchange::{self, Outcome, RecordContext};
 use crate::log;
 use crate::output::{Printer, Progress};
@@ -28,7 +28,7 @@ async fn send_one(
     format: WireFormat,
     stream: bool,
     peer: &str,
-    interrupted: &tokio::sync::watch::Receiver<bool>,
+    interrupted: &tokio::sync::watch::Receiver<Option<Signal>>,
 ) -> Outcome {
     if stream {
         // Streamed records replay as streams: the same request, decoded as
@@ -47,18 +47,20 @@ async fn send_one(
     } else {
         tokio::select! {
             outcome = exchange::execute(client, req, creds, format, peer) => outcome,
-            () = until_interrupted(interrupted.clone()) => Outcome {
-                error: Some(Error::Interrupted),
+            signal = until_interrupted(interrupted.clone()) => Outcome {
+                error: Some(Error::Interrupted(signal)),
                 ..Default::default()
             },
         }
     }
 }
 
-/// Resolves once Ctrl-C was pressed (never, if the run ends first).
-async fn until_interrupted(mut rx: tokio::sync::watch::Receiver<bool>) {
-    if rx.wait_for(|v| *v).await.is_err() {
-        std::future::pending::<()>().await;
+/// Resolves with the signal that stopped the run (never, if it ends first).
+async fn until_interrupted(mut rx: tokio::sync::watch::Receiver<Option<Signal>>) -> Signal {
+    let signal = rx.wait_for(Option::is_some).await.map(|s| *s);
+    match signal {
+        Ok(s) => s.unwrap_or(Signal::Interrupt),
+        Err(_) => std::future::pending().await,
     }
 }
 
@@ -72,7 +74,7 @@ pub(super) struct Run<'a> {
     pub(super) misses: Cell<usize>,
     pub(super) printer: &'a Printer,
     /// Set at Ctrl-C: no new replay starts, those in flight stop.
-    pub(super) interrupted: tokio::sync::watch::Receiver<bool>,
+    pub(super) interrupted: tokio::sync::watch::Receiver<Option<Signal>>,
 }
 
 impl Run<'_> {
@@ -91,7 +93,7 @@ impl Run<'_> {
     async fn one(&self, p: &Plan<'_>) -> Vec<Row> {
         let mut rows = Vec::with_capacity(self.repeat as usize);
         for attempt in 1..=self.repeat {
-            if *self.interrupted.borrow() {
+            if self.interrupted.borrow().is_some() {
                 break;
             }
             let id = uuid::Uuid::new_v4().to_string();
@@ -147,11 +149,13 @@ impl Run<'_> {
             Ok(mut record) => {
                 // The same body: the same files.
                 record.attachments.clone_from(&o.attachments);
-                if let Some(path) = self.log_path
-                    && let Err(e) = log::append(path, &record)
-                {
-                    self.printer
-                        .warn(&format!("{e}; the replay {} was not logged", short(&id)));
+                if let Some(path) = self.log_path {
+                    match log::append(path, &record) {
+                        Ok(warning) => self.printer.warn_all(warning.as_slice()),
+                        Err(e) => self
+                            .printer
+                            .warn(&format!("{e}; the replay {} was not logged", short(&id))),
+                    }
                 }
                 (record.cache_key, record.response.text)
             }

@@ -83,6 +83,8 @@ pub fn sse_fixture(path: &str) -> Vec<u8> {
         )
     })
 }
+pub mod tls;
+pub mod wirekit;
 
 use std::collections::VecDeque;
 use std::io;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Reading the newest records past one very long log line (issue 16, defect 3):
+# `log list -n 1` (the last line only), `log list -n 3` (through the long
+# line), and `log list --all` (forwards), on a log of five records whose
+# fourth has a text of SIZE_MB megabytes. Before the fix the backward reader
+# copied and searched the unfinished line again for every 64 KiB block, so
+# time grew with the square of the line's length.
+#
+#   bench/longline.sh [SIZE_MB] [HCL_BINARY...]     (default: 20, target/release/hcl)
+# Figures go to bench/RESULTS.md by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-20}
+shift || true
+bins=("$@")
+[ ${#bins[@]} -gt 0 ] || bins=(target/release/hcl)
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+python3 - "$dir/log.jsonl" "$size" <<'PY'
+import json, sys
+path, size = sys.argv[1], int(sys.argv[2])
+rec = {"v": 1, "ts": "2026-01-01T00:00:00.000Z", "provider": "openai", "model": "gpt-4o-mini",
+       "stream": False, "request": {"method": "POST", "url": "https://oai.helicone.ai/v1/chat/completions",
+       "headers": {}, "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}},
+       "response": {"status": 200, "headers": {}, "text": "Hello"}, "latency_ms": 5, "ttft_ms": None,
+       "error": None, "replay_of": None}
+with open(path, "w") as f:
+    for i in range(5):
+        r = dict(rec, id=f"{i:08x}-0000-4000-8000-000000000000")
+        if i == 3:
+            r["response"] = dict(rec["response"], text="x" * (size << 20))
+        f.write(json.dumps(r) + "\n")
+PY
+export HCL_LOG="$dir/log.jsonl" HCL_NO_KEYRING=1 HCL_CONFIG="$dir/none.toml"
+echo "log: $(du -h "$HCL_LOG" | cut -f1), one line of $size MB"
+for bin in "${bins[@]}"; do
+  for args in "log list -n 1" "log list -n 3" "log list --all"; do
+    start=$(date +%s.%N)
+    "$bin" $args >/dev/null 2>&1
+    end=$(date +%s.%N)
+    printf '%s  %-16s %8.2f s\n' "$bin" "$args" "$(echo "$end - $start" | bc)"
+  done
+done
