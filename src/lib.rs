@@ -17,6 +17,7 @@ mod helicone;
 mod keystore;
 mod log;
 mod output;
+mod profiles;
 mod provider;
 mod request;
 mod secrets;

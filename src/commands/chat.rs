@@ -171,8 +171,10 @@ fn output(
         return Ok(ExitStatus::Success);
     }
     if r.curl {
-        printer
-            .line(&prepared.to_curl(&settings.target.creds, settings.target.provider.key_var()))?;
+        printer.line(&prepared.to_curl(
+            &settings.target.creds,
+            &settings.target.provider.key_vars(settings.target.format),
+        ))?;
         return Ok(ExitStatus::Success);
     }
     if printer.is_verbose() {

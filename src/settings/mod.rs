@@ -40,8 +40,8 @@ use crate::wire::{ChatInput, WireFormat};
 
 pub use config::{Config, ProviderConfig, config_path, load_config};
 pub use keys::{
-    HELICONE_KEY_NAME, HELICONE_KEY_VAR, Keys, MISSING_HELICONE_KEY, helicone_key,
-    missing_key_message, provider_key,
+    HELICONE_KEY_NAME, HELICONE_KEY_VAR, Keys, MISSING_HELICONE_KEY, RowKeys, helicone_key,
+    missing_key_message, profile_key, provider_key, row_keys_of,
 };
 pub use route::{Source, base_url, base_url_source_text, param_value};
 
@@ -92,6 +92,7 @@ impl RequestSettings {
             route: &t.route,
             helicone: (!t.route.direct).then_some(&self.helicone),
             extra_headers: &self.extra_headers,
+            creds: &t.creds,
         }
     }
 
@@ -507,7 +508,7 @@ mod tests {
                 &MapStore(ring),
             )
             .unwrap();
-            let p = s.target.creds.provider.clone().unwrap();
+            let p = s.target.creds.provider().cloned().unwrap();
             assert_eq!(
                 (p.secret.expose(), p.source),
                 (want_openai.0, want_openai.1.clone()),
