@@ -10,6 +10,7 @@ mod commands;
 mod conversation;
 mod docs;
 mod error;
+mod eventstream;
 mod examples;
 mod exchange;
 mod headers;

@@ -12,7 +12,7 @@ use crate::helicone::HeliconeOptions;
 use crate::provider::route::Values;
 use crate::provider::{self, KeyStyle, PROVIDER_KEY_ROLE, Provider};
 use crate::secrets::{FoundKey, HELICONE_KEY_NAME, HELICONE_KEY_VAR, Secret};
-use crate::wire::{self, ChatInput, WireFormat};
+use crate::wire::{self, ChatInput, Framing, WireFormat};
 
 /// Which key fills a secret header: the Helicone key, or one of the row's
 /// keys by its role (`provider` for a row's one key, a slot's name for a
@@ -190,7 +190,7 @@ pub fn prepare(spec: &Spec<'_>) -> PreparedRequest {
     };
     plain(&mut headers, "Content-Type", "application/json");
     if spec.stream {
-        plain(&mut headers, "Accept", "text/event-stream");
+        plain(&mut headers, "Accept", spec.format.framing().accept());
     }
     if provider.key_style == KeyStyle::HeliconeBearer
         && let Some((name, prefix)) = provider.key_style.fixed_header()
@@ -293,14 +293,21 @@ impl PreparedRequest {
     /// variable it was found in, else the one `vars` names for its role
     /// (a key from the keyring, the config file or a profile).
     pub fn to_curl(&self, creds: &Credentials, vars: &[(&str, &str)]) -> String {
-        // -N: print a streamed answer as it arrives instead of buffering it.
-        let streamed = self.headers.iter().any(|h| {
-            h.name.eq_ignore_ascii_case("accept")
-                && matches!(&h.value, HeaderValue::Plain(v) if v == "text/event-stream")
+        // -N: print a streamed answer as it arrives instead of buffering it;
+        // `--output -`: a binary stream too, which curl otherwise refuses to
+        // write to a terminal.
+        let framing = self.headers.iter().find_map(|h| match &h.value {
+            HeaderValue::Plain(v) if h.name.eq_ignore_ascii_case("accept") => Framing::of_accept(v),
+            _ => None,
         });
         let mut out = format!(
-            "curl -sS{} -X {} {}",
-            if streamed { "N" } else { "" },
+            "curl -sS{}{} -X {} {}",
+            if framing.is_some() { "N" } else { "" },
+            if framing.is_some_and(Framing::is_binary) {
+                " --output -"
+            } else {
+                ""
+            },
             self.method,
             shell_quote(&self.url)
         );

@@ -101,6 +101,13 @@ impl WireFormat {
         }
     }
 
+    /// How a streamed answer in this format is framed.
+    pub fn framing(self) -> Framing {
+        match self {
+            WireFormat::OpenAi | WireFormat::Anthropic | WireFormat::Gemini => Framing::Sse,
+        }
+    }
+
     /// A model for a row that has none of its own (the generic gateway).
     pub fn default_model(self) -> &'static str {
         match self {
@@ -129,6 +136,55 @@ impl WireFormat {
             (WireFormat::Anthropic, "refusal") => FinishReason::Refusal,
             _ => FinishReason::Other,
         }
+    }
+}
+
+/// How a format's streamed answer is framed on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// Server-sent events (`text/event-stream`): each event's `data` is
+    /// one of the format's stream events.
+    Sse,
+    /// AWS event stream (`application/vnd.amazon.eventstream`): binary
+    /// messages with headers and a payload, each checked by two CRCs.
+    AwsEventStream,
+}
+
+impl Framing {
+    pub const ALL: [Framing; 2] = [Framing::Sse, Framing::AwsEventStream];
+
+    /// The media type a request for a stream accepts.
+    pub fn accept(self) -> &'static str {
+        match self {
+            Framing::Sse => "text/event-stream",
+            Framing::AwsEventStream => "application/vnd.amazon.eventstream",
+        }
+    }
+
+    /// Whether an answer's content type (lower case) is this framing.
+    pub fn matches(self, content_type: &str) -> bool {
+        match self {
+            Framing::Sse => content_type.contains("event-stream"),
+            Framing::AwsEventStream => content_type.contains("vnd.amazon.eventstream"),
+        }
+    }
+
+    /// What it is called in messages.
+    pub fn about(self) -> &'static str {
+        match self {
+            Framing::Sse => "an event stream",
+            Framing::AwsEventStream => "an AWS event stream",
+        }
+    }
+
+    /// Binary: a terminal should not be sent it raw (`curl --output -`).
+    pub fn is_binary(self) -> bool {
+        self == Framing::AwsEventStream
+    }
+
+    /// The framing whose `Accept` value this is.
+    pub fn of_accept(value: &str) -> Option<Framing> {
+        Self::ALL.into_iter().find(|f| f.accept() == value)
     }
 }
 
@@ -173,6 +229,20 @@ mod tests {
             assert_eq!(WireFormat::from_name(&f.name().to_uppercase()), Some(f));
         }
         assert_eq!(WireFormat::from_name("soap"), None);
+    }
+
+    #[test]
+    fn framings() {
+        for f in Framing::ALL {
+            assert!(f.matches(f.accept()));
+            assert_eq!(Framing::of_accept(f.accept()), Some(f));
+            for other in Framing::ALL.into_iter().filter(|o| *o != f) {
+                assert!(!f.matches(other.accept()), "{f:?} takes {other:?}");
+            }
+        }
+        assert!(Framing::Sse.matches("text/event-stream; charset=utf-8"));
+        assert!(Framing::AwsEventStream.is_binary() && !Framing::Sse.is_binary());
+        assert_eq!(WireFormat::OpenAi.framing(), Framing::Sse);
     }
 
     #[test]

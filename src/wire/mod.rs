@@ -10,7 +10,7 @@ pub mod stream;
 
 use serde::{Deserialize, Serialize};
 
-pub use format::{FinishReason, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
+pub use format::{FinishReason, Framing, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -36,6 +36,20 @@ impl Parser {
         }
     }
 
+    /// Interpret one message of an AWS event stream (a format whose
+    /// [`Framing`](super::Framing) is `AwsEventStream`).
+    pub fn message(
+        &mut self,
+        _message: &crate::eventstream::Message,
+        _out: &mut Vec<StreamEvent>,
+    ) -> Result<(), String> {
+        match self {
+            Parser::OpenAi(_) | Parser::Anthropic(_) | Parser::Gemini(_) => {
+                Err("this format streams server-sent events, not an AWS event stream".to_string())
+            }
+        }
+    }
+
     /// The end marker a complete stream of this format has, if it has one.
     pub fn end_marker(&self) -> Option<&'static str> {
         match self {
@@ -53,7 +67,9 @@ pub struct Assembler {
     /// Tool calls in order of first appearance, with their stream index.
     tools: Vec<(usize, ToolCall)>,
     refusal: Option<String>,
-    error: Option<String>,
+    /// The provider's error event, with the HTTP status it stands for when
+    /// it says one.
+    error: Option<(String, Option<u16>)>,
     done: bool,
 }
 
@@ -93,7 +109,10 @@ impl Assembler {
             StreamEvent::Finish(r) => c.finish_reason = Some(r),
             StreamEvent::Blocked(r) => c.blocked = Some(r),
             StreamEvent::Error(m) => {
-                self.error.get_or_insert(m);
+                self.error.get_or_insert((m, None));
+            }
+            StreamEvent::Fault { status, message } => {
+                self.error.get_or_insert((message, Some(status)));
             }
             StreamEvent::Done => self.done = true,
         }
@@ -106,7 +125,17 @@ impl Assembler {
 
     /// The provider's error event, if one arrived.
     pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+        self.error.as_ref().map(|(m, _)| m.as_str())
+    }
+
+    /// The HTTP status the provider's error event stands for, if it says.
+    pub fn error_status(&self) -> Option<u16> {
+        self.error.as_ref().and_then(|(_, s)| *s)
+    }
+
+    /// The characters of answer text so far.
+    pub fn text_len(&self) -> usize {
+        self.completion.text.chars().count()
     }
 
     /// Whether anything at all was assembled (text, tool calls, a refusal,
@@ -255,6 +284,25 @@ mod tests {
                 arguments: r#"{"city":"Paris"}"#.into()
             }]
         );
+    }
+
+    #[test]
+    fn a_fault_keeps_its_status_and_the_text_before_it() {
+        let a = assemble(&[
+            text("Hel"),
+            text("lo"),
+            StreamEvent::Fault {
+                status: 429,
+                message: "Too many requests".into(),
+            },
+            StreamEvent::Error("later".into()),
+        ]);
+        assert_eq!(a.error(), Some("Too many requests"));
+        assert_eq!(a.error_status(), Some(429));
+        assert_eq!(a.text_len(), 5);
+        assert_eq!(a.completion(WireFormat::OpenAi).text, "Hello");
+        let a = assemble(&[StreamEvent::Error("boom".into())]);
+        assert_eq!((a.error(), a.error_status()), (Some("boom"), None));
     }
 
     #[test]
