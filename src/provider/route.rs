@@ -156,7 +156,7 @@ impl Provider {
         if let Some(f) = self.format {
             return Some(f);
         }
-        WireFormat::ALL
+        WireFormat::GENERIC
             .into_iter()
             .filter_map(|f| self.api_path_start(f, url).map(|i| (i, f)))
             .min_by_key(|(i, _)| *i)
@@ -197,7 +197,7 @@ impl Param {
                 }
                 Ok(raw.to_string())
             }
-            ParamKind::Format => WireFormat::from_name(raw)
+            ParamKind::Format => WireFormat::generic_from_name(raw)
                 .map(|f| f.name().to_string())
                 .ok_or_else(|| {
                     Error::usage(format!(

@@ -65,7 +65,7 @@ pub fn target(
                 .ok_or_else(|| missing_params(provider, &[param]))?;
             let what = source_text(param, &source);
             let checked = param.check(provider, &what, &raw, &mut Vec::new())?;
-            WireFormat::from_name(&checked)
+            WireFormat::generic_from_name(&checked)
                 .ok_or_else(|| Error::usage(format!("{what} '{raw}' is not a wire format")))?
         }
     };
@@ -148,6 +148,12 @@ pub fn model(
     if model.trim().is_empty() {
         return Err(Error::usage("--model is empty"));
     }
+    format.check_model(&model).map_err(|why| {
+        Error::usage(format!(
+            "-P {} cannot send to this model: {why}",
+            provider.name
+        ))
+    })?;
     Ok(model)
 }
 

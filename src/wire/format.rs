@@ -37,6 +37,15 @@ impl WireFormat {
         }
     }
 
+    /// The formats an upstream behind the generic gateway may speak
+    /// (`-P gateway --format`): those whose requests a plain HTTP upstream
+    /// takes as they are.
+    pub const GENERIC: [WireFormat; 3] = [
+        WireFormat::OpenAi,
+        WireFormat::Anthropic,
+        WireFormat::Gemini,
+    ];
+
     /// The format of that name, in any case.
     pub fn from_name(name: &str) -> Option<WireFormat> {
         Self::ALL
@@ -44,9 +53,31 @@ impl WireFormat {
             .find(|f| f.name().eq_ignore_ascii_case(name.trim()))
     }
 
-    /// The names, for messages: `openai|anthropic|gemini`.
+    /// The generic format of that name (see [`WireFormat::GENERIC`]).
+    pub fn generic_from_name(name: &str) -> Option<WireFormat> {
+        Self::from_name(name).filter(|f| Self::GENERIC.contains(f))
+    }
+
+    /// The generic formats' names, for messages: `openai|anthropic|gemini`.
     pub fn names(sep: &str) -> String {
-        Self::ALL.map(WireFormat::name).join(sep)
+        Self::GENERIC.map(WireFormat::name).join(sep)
+    }
+
+    /// Why this format cannot build a request to `model`, when its body
+    /// depends on the model and hcl knows no body for that one.
+    pub fn check_model(self, model: &str) -> Result<(), String> {
+        let _ = model;
+        match self {
+            WireFormat::OpenAi | WireFormat::Anthropic | WireFormat::Gemini => Ok(()),
+        }
+    }
+
+    /// What Helicone's cache does differently for this format, when it
+    /// does: said when a replay asks for the cache.
+    pub fn cache_caveat(self) -> Option<&'static str> {
+        match self {
+            WireFormat::OpenAi | WireFormat::Anthropic | WireFormat::Gemini => None,
+        }
     }
 
     /// The API path of a request, for a row that does not name its own.
@@ -84,12 +115,13 @@ impl WireFormat {
     }
 
     /// The header the provider key travels in, and its value prefix, for a
-    /// row that does not say otherwise.
-    pub fn key_header(self) -> (&'static str, &'static str) {
+    /// row that does not say otherwise; `None` for a format whose rows name
+    /// their own key headers.
+    pub fn key_header(self) -> Option<(&'static str, &'static str)> {
         match self {
-            WireFormat::OpenAi => ("Authorization", "Bearer "),
-            WireFormat::Anthropic => ("x-api-key", ""),
-            WireFormat::Gemini => ("x-goog-api-key", ""),
+            WireFormat::OpenAi => Some(("Authorization", "Bearer ")),
+            WireFormat::Anthropic => Some(("x-api-key", "")),
+            WireFormat::Gemini => Some(("x-goog-api-key", "")),
         }
     }
 
@@ -229,6 +261,22 @@ mod tests {
             assert_eq!(WireFormat::from_name(&f.name().to_uppercase()), Some(f));
         }
         assert_eq!(WireFormat::from_name("soap"), None);
+    }
+
+    #[test]
+    fn generic_formats_carry_one_key_and_take_any_model() {
+        assert_eq!(WireFormat::names("|"), "openai|anthropic|gemini");
+        for f in WireFormat::GENERIC {
+            assert_eq!(WireFormat::generic_from_name(f.name()), Some(f));
+            assert!(f.key_header().is_some(), "{f:?}");
+            assert!(f.check_model("any/model:v1").is_ok(), "{f:?}");
+            assert_eq!(f.framing(), Framing::Sse, "{f:?}");
+        }
+        for f in WireFormat::ALL {
+            if !WireFormat::GENERIC.contains(&f) {
+                assert_eq!(WireFormat::generic_from_name(f.name()), None, "{f:?}");
+            }
+        }
     }
 
     #[test]

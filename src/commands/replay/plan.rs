@@ -167,6 +167,9 @@ impl Planner<'_> {
                 base.as_deref().unwrap_or_default()
             ));
         }
+        if caching && let Some(caveat) = rebuilt.format.cache_caveat() {
+            self.notes.warn(caveat.to_string());
+        }
         let id_index = self.mark_replay(r, &mut rebuilt);
         let helicone_key_ok = rebuilt
             .creds
