@@ -68,7 +68,7 @@ fn environment() -> Vec<(String, String)> {
             env.push((
                 file.profile_env.to_string(),
                 format!(
-                    "For -P {}: the profile of {} to read keys from when none are set (default {}).",
+                    "For -P {}: the profile of {} that holds the keys when no other place does (unset: [{}]).",
                     p.name, file.about, file.default_profile
                 ),
             ));
