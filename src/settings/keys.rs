@@ -366,7 +366,13 @@ fn missing_key_message_with(p: &Provider, notes: &[String]) -> String {
     let optional: Vec<String> = slots
         .iter()
         .filter(|s| !s.required)
-        .map(|s| format!("{} ({})", s.env.join(" or "), p.slot_about(s.role)))
+        .map(|s| {
+            format!(
+                "{} too, if you have {}",
+                s.env.join(" or "),
+                p.slot_about(s.role)
+            )
+        })
         .collect();
     let and = |items: Vec<String>| items.join(" and ");
     let mut set_env = format!(
@@ -374,13 +380,13 @@ fn missing_key_message_with(p: &Provider, notes: &[String]) -> String {
         and(required.iter().map(|s| s.env.join(" or ")).collect())
     );
     if !optional.is_empty() {
-        set_env.push_str(&format!(" (and {} if there is one)", and(optional)));
+        set_env.push_str(&format!(" ({})", optional.join("; ")));
     }
     let mut ways = vec![set_env];
     if let Some(file) = p.profile_file() {
         ways.push(format!(
-            "name a profile of {} with {} (default {}; the file is ~/{} or {})",
-            file.about, file.profile_env, file.default_profile, file.home_path, file.file_env
+            "name a profile of {} (~/{}, or the file {} names) with {} ([{}] when unset)",
+            file.about, file.home_path, file.file_env, file.profile_env, file.default_profile
         ));
     }
     ways.push(format!(
@@ -605,7 +611,7 @@ sso_session = corp
             &[],
         ));
         assert!(
-            m.starts_with("no test credentials for slots-test: set TEST_KEY_ID and TEST_SECRET or TEST_SECRET_OLD (and TEST_TOKEN (the test session token) if there is one), name a profile of the test credentials file with TEST_PROFILE"),
+            m.starts_with("no test credentials for slots-test: set TEST_KEY_ID and TEST_SECRET or TEST_SECRET_OLD (TEST_TOKEN too, if you have the test session token), name a profile of the test credentials file (~/.test/credentials, or the file TEST_CREDENTIALS_FILE names) with TEST_PROFILE ([default] when unset)"),
             "{m}"
         );
         assert!(
