@@ -246,7 +246,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__auth__subcmd__delete)
-            opts="-h -V --help --version helicone openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway"
+            opts="-h -V --help --version helicone openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway bedrock-access-key bedrock-secret-key bedrock-session-token"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,7 +344,7 @@ _hcl() {
             return 0
             ;;
         hcl__subcmd__auth__subcmd__set)
-            opts="-h -V --help --version helicone openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway"
+            opts="-h -V --help --version helicone openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway bedrock-access-key bedrock-secret-key bedrock-session-token"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -379,11 +379,11 @@ _hcl() {
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway bedrock" -- "${cur}"))
                     return 0
                     ;;
                 -P)
-                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway bedrock" -- "${cur}"))
                     return 0
                     ;;
                 --model)
@@ -1047,7 +1047,7 @@ _hcl() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway bedrock" -- "${cur}"))
                     return 0
                     ;;
                 --model)
@@ -1187,7 +1187,7 @@ _hcl() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway bedrock" -- "${cur}"))
                     return 0
                     ;;
                 --model)
@@ -1275,7 +1275,7 @@ _hcl() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway bedrock" -- "${cur}"))
                     return 0
                     ;;
                 --model)
@@ -1341,11 +1341,11 @@ _hcl() {
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway bedrock" -- "${cur}"))
                     return 0
                     ;;
                 -P)
-                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai azure anthropic gemini vertex groq together openrouter mistral fireworks perplexity deepseek xai deepinfra cerebras gateway ai-gateway bedrock" -- "${cur}"))
                     return 0
                     ;;
                 --model)

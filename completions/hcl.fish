@@ -52,7 +52,8 @@ xai\t''
 deepinfra\t''
 cerebras\t''
 gateway\t''
-ai-gateway\t''"
+ai-gateway\t''
+bedrock\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -s s -l system -d 'System prompt' -r
 complete -c hcl -n "__fish_hcl_using_subcommand chat" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
@@ -122,7 +123,8 @@ xai\t''
 deepinfra\t''
 cerebras\t''
 gateway\t''
-ai-gateway\t''"
+ai-gateway\t''
+bedrock\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s m -l model -d 'Model (for Azure, the deployment); default per provider' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -s s -l system -d 'System prompt' -r
 complete -c hcl -n "__fish_hcl_using_subcommand stream" -l max-tokens -d 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)' -r
@@ -197,7 +199,8 @@ xai\t''
 deepinfra\t''
 cerebras\t''
 gateway\t''
-ai-gateway\t''"
+ai-gateway\t''
+bedrock\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l model -d 'Only records of this model' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from list" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
@@ -231,7 +234,8 @@ xai\t''
 deepinfra\t''
 cerebras\t''
 gateway\t''
-ai-gateway\t''"
+ai-gateway\t''
+bedrock\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l model -d 'Only records of this model' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand log; and __fish_seen_subcommand_from export" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''
@@ -268,7 +272,8 @@ xai\t''
 deepinfra\t''
 cerebras\t''
 gateway\t''
-ai-gateway\t''"
+ai-gateway\t''
+bedrock\t''"
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l model -d 'Only records of this model' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l property -d 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)' -r
 complete -c hcl -n "__fish_hcl_using_subcommand replay" -l status -d 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)' -r -f -a "ok\t''

@@ -24,10 +24,6 @@ pub enum KeyStyle {
     HeliconeBearer,
     /// Several secrets, each in a header of its own, found together in one
     /// place (AWS Bedrock's access key, secret key and session token).
-    #[cfg_attr(
-        not(test),
-        allow(dead_code, reason = "the first row with several keys comes next")
-    )]
     Slots {
         /// What the set is called in messages: "AWS credentials".
         what: &'static str,
@@ -692,6 +688,83 @@ pub static PROVIDERS: &[Provider] = &[
         stream_usage: true,
         max_completion_tokens: false,
         about: "Helicone AI Gateway (model/provider strings, Helicone key only)",
+    },
+    Provider {
+        name: "bedrock",
+        format: Some(WireFormat::Bedrock),
+        helicone_base: "https://bedrock.helicone.ai",
+        direct: Direct::Unsupported(
+            "AWS wants every request signed (SigV4), which hcl does not do; Helicone signs Bedrock requests itself from the aws-* headers, so -P bedrock goes through Helicone",
+        ),
+        // The region is in the path, not the base, so that a base given
+        // with HCL_BASE_URL_BEDROCK or --base-url (a self-hosted worker)
+        // keeps it.
+        path: Some("/v1/{region}/model/{model}/invoke"),
+        key_style: KeyStyle::Slots {
+            what: "AWS credentials",
+            slots: &[
+                KeySlot {
+                    name: "bedrock-access-key",
+                    header: "aws-access-key",
+                    prefix: "",
+                    env: &["AWS_ACCESS_KEY_ID"],
+                    config: "aws_access_key_id",
+                    profile: Some("aws_access_key_id"),
+                    required: true,
+                    about: "the AWS access key id",
+                },
+                KeySlot {
+                    name: "bedrock-secret-key",
+                    header: "aws-secret-key",
+                    prefix: "",
+                    env: &["AWS_SECRET_ACCESS_KEY"],
+                    config: "aws_secret_access_key",
+                    profile: Some("aws_secret_access_key"),
+                    required: true,
+                    about: "the AWS secret access key",
+                },
+                KeySlot {
+                    name: "bedrock-session-token",
+                    header: "aws-session-token",
+                    prefix: "",
+                    env: &["AWS_SESSION_TOKEN"],
+                    config: "aws_session_token",
+                    profile: Some("aws_session_token"),
+                    required: false,
+                    about: "the AWS session token of temporary keys",
+                },
+            ],
+            profile: Some(&ProfileFile {
+                about: "the AWS shared credentials file",
+                file_env: "AWS_SHARED_CREDENTIALS_FILE",
+                home_path: ".aws/credentials",
+                profile_env: "AWS_PROFILE",
+                default_profile: "default",
+                indirect: &[
+                    "role_arn",
+                    "source_profile",
+                    "credential_process",
+                    "sso_session",
+                    "sso_start_url",
+                    "web_identity_token_file",
+                ],
+                indirect_hint: "export its temporary keys into the environment first, e.g. eval \"$(aws configure export-credentials --profile NAME --format env)\"",
+            }),
+        },
+        key_env: &[],
+        routing: Routing::Host,
+        params: &[Param {
+            name: "region",
+            flag: None,
+            env: &["AWS_REGION", "AWS_DEFAULT_REGION"],
+            default: None,
+            kind: ParamKind::Region,
+            about: "an AWS region such as us-east-1",
+        }],
+        default_model: Some("anthropic.claude-3-5-haiku-20241022-v1:0"),
+        stream_usage: false,
+        max_completion_tokens: false,
+        about: "AWS Bedrock InvokeModel: Anthropic Claude and Amazon Nova (AWS keys, signed by Helicone)",
     },
 ];
 

@@ -108,6 +108,16 @@ impl Provider {
 
     /// The key header as `hcl providers` shows it.
     pub fn key_header_shown(&self) -> String {
+        if let super::KeyStyle::Slots { slots, .. } = self.key_style {
+            return slots
+                .iter()
+                .map(|s| {
+                    let optional = if s.required { "" } else { " (optional)" };
+                    format!("{}: {}…{optional}", s.header, s.prefix)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
         match (self.key_style, self.key_style.fixed_header()) {
             (super::KeyStyle::HeliconeBearer, Some((h, prefix))) => {
                 format!("{h}: {prefix}${}", crate::secrets::HELICONE_KEY_VAR)

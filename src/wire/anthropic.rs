@@ -11,14 +11,22 @@ pub const DEFAULT_MAX_TOKENS: u32 = 1024;
 #[derive(Debug, Serialize)]
 pub struct Request<'a> {
     pub model: &'a str,
+    #[serde(flatten)]
+    pub body: Messages<'a>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stream: bool,
+}
+
+/// The Messages body without `model` and `stream`: what Bedrock's Claude
+/// models take, with their own `anthropic_version`.
+#[derive(Debug, Serialize)]
+pub struct Messages<'a> {
     pub max_tokens: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<&'a str>,
     pub messages: Vec<ReqMessage<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub stream: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -30,6 +38,13 @@ pub struct ReqMessage<'a> {
 pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool) -> Request<'a> {
     Request {
         model,
+        body: messages(input),
+        stream,
+    }
+}
+
+pub fn messages(input: &ChatInput) -> Messages<'_> {
+    Messages {
         max_tokens: input.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
         system: input.system.as_deref(),
         messages: input
@@ -44,7 +59,6 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool) -> Reques
             })
             .collect(),
         temperature: input.temperature,
-        stream,
     }
 }
 
@@ -375,15 +389,7 @@ pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
     }
     for (i, m) in parsed.messages.into_iter().enumerate() {
         let what = format!("message {}", i + 1);
-        let role = match m.role.as_str() {
-            "user" => Role::User,
-            "assistant" => Role::Assistant,
-            other => {
-                return Err(HistoryError::Unsupported(format!(
-                    "{what} has the role '{other}'"
-                )));
-            }
-        };
+        let role = super::history_role(&what, &m.role)?;
         let text = m.content.text(&what)?;
         super::push_turn(&mut input, role, text);
     }

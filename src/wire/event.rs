@@ -32,10 +32,6 @@ pub enum StreamEvent {
     /// with the HTTP status it stands for (an AWS event-stream exception:
     /// `throttlingException` is 429), so it maps to the exit code that
     /// status would.
-    #[cfg_attr(
-        not(test),
-        allow(dead_code, reason = "the first format to stream exceptions comes next")
-    )]
     Fault { status: u16, message: String },
     /// The stream's own end marker (`[DONE]`, `message_stop`).
     Done,

@@ -20,13 +20,17 @@ pub enum WireFormat {
     Anthropic,
     /// Google generateContent (Gemini API and Vertex AI).
     Gemini,
+    /// AWS Bedrock InvokeModel: the model's own body (Anthropic Claude,
+    /// Amazon Nova), streamed in AWS event-stream framing.
+    Bedrock,
 }
 
 impl WireFormat {
-    pub const ALL: [WireFormat; 3] = [
+    pub const ALL: [WireFormat; 4] = [
         WireFormat::OpenAi,
         WireFormat::Anthropic,
         WireFormat::Gemini,
+        WireFormat::Bedrock,
     ];
 
     pub fn name(self) -> &'static str {
@@ -34,6 +38,7 @@ impl WireFormat {
             WireFormat::OpenAi => "openai",
             WireFormat::Anthropic => "anthropic",
             WireFormat::Gemini => "gemini",
+            WireFormat::Bedrock => "bedrock",
         }
     }
 
@@ -66,9 +71,9 @@ impl WireFormat {
     /// Why this format cannot build a request to `model`, when its body
     /// depends on the model and hcl knows no body for that one.
     pub fn check_model(self, model: &str) -> Result<(), String> {
-        let _ = model;
         match self {
             WireFormat::OpenAi | WireFormat::Anthropic | WireFormat::Gemini => Ok(()),
+            WireFormat::Bedrock => super::bedrock::check_model(model),
         }
     }
 
@@ -77,6 +82,9 @@ impl WireFormat {
     pub fn cache_caveat(self) -> Option<&'static str> {
         match self {
             WireFormat::OpenAi | WireFormat::Anthropic | WireFormat::Gemini => None,
+            WireFormat::Bedrock => Some(
+                "Helicone signs a Bedrock request (AWS SigV4, a new signature every second) before it computes its cache key, and the key includes that signature, so the hosted Helicone's cache is unlikely ever to answer HIT for Bedrock; a cached stream would also come back damaged (docs/helicone.md §1.5)",
+            ),
         }
     }
 
@@ -87,6 +95,7 @@ impl WireFormat {
             WireFormat::OpenAi => "/v1/chat/completions",
             WireFormat::Anthropic => "/v1/messages",
             WireFormat::Gemini => "/v1beta/models/{model}:generateContent",
+            WireFormat::Bedrock => "/model/{model}/invoke",
         }
     }
 
@@ -95,13 +104,15 @@ impl WireFormat {
     pub fn model_segment(self, model: &str) -> &str {
         match self {
             WireFormat::Gemini => model.strip_prefix("models/").unwrap_or(model),
-            WireFormat::OpenAi | WireFormat::Anthropic => model,
+            WireFormat::OpenAi | WireFormat::Anthropic | WireFormat::Bedrock => model,
         }
     }
 
     /// The path of a streamed request, from the path of a plain one. OpenAI
     /// and Anthropic ask for a stream in the body; Google has its own method
-    /// and wants server-sent events asked for in the query.
+    /// and wants server-sent events asked for in the query; Bedrock has its
+    /// own operation, `invoke-with-response-stream` in place of `invoke`
+    /// (the body stays the same).
     pub fn stream_path(self, path: String) -> String {
         match self {
             WireFormat::Gemini => {
@@ -110,6 +121,10 @@ impl WireFormat {
                 path.push_str("alt=sse");
                 path
             }
+            WireFormat::Bedrock => match path.strip_suffix("/invoke") {
+                Some(head) => format!("{head}/invoke-with-response-stream"),
+                None => path,
+            },
             WireFormat::OpenAi | WireFormat::Anthropic => path,
         }
     }
@@ -122,6 +137,7 @@ impl WireFormat {
             WireFormat::OpenAi => Some(("Authorization", "Bearer ")),
             WireFormat::Anthropic => Some(("x-api-key", "")),
             WireFormat::Gemini => Some(("x-goog-api-key", "")),
+            WireFormat::Bedrock => None,
         }
     }
 
@@ -129,7 +145,7 @@ impl WireFormat {
     pub fn fixed_headers(self) -> &'static [(&'static str, &'static str)] {
         match self {
             WireFormat::Anthropic => &[("anthropic-version", "2023-06-01")],
-            WireFormat::OpenAi | WireFormat::Gemini => &[],
+            WireFormat::OpenAi | WireFormat::Gemini | WireFormat::Bedrock => &[],
         }
     }
 
@@ -137,6 +153,7 @@ impl WireFormat {
     pub fn framing(self) -> Framing {
         match self {
             WireFormat::OpenAi | WireFormat::Anthropic | WireFormat::Gemini => Framing::Sse,
+            WireFormat::Bedrock => Framing::AwsEventStream,
         }
     }
 
@@ -146,6 +163,7 @@ impl WireFormat {
             WireFormat::OpenAi => "gpt-4o-mini",
             WireFormat::Anthropic => "claude-3-5-haiku-latest",
             WireFormat::Gemini => "gemini-2.0-flash",
+            WireFormat::Bedrock => "anthropic.claude-3-5-haiku-20241022-v1:0",
         }
     }
 
@@ -153,19 +171,22 @@ impl WireFormat {
     pub fn finish_reason(self, raw: &str) -> FinishReason {
         match (self, raw) {
             (WireFormat::OpenAi, "stop")
-            | (WireFormat::Anthropic, "end_turn" | "stop_sequence")
+            | (WireFormat::Anthropic | WireFormat::Bedrock, "end_turn" | "stop_sequence")
             | (WireFormat::Gemini, "STOP") => FinishReason::Stop,
             (WireFormat::OpenAi, "length")
-            | (WireFormat::Anthropic, "max_tokens")
+            | (WireFormat::Anthropic | WireFormat::Bedrock, "max_tokens")
             | (WireFormat::Gemini, "MAX_TOKENS") => FinishReason::Length,
             (WireFormat::OpenAi, "tool_calls" | "function_call")
-            | (WireFormat::Anthropic, "tool_use") => FinishReason::ToolUse,
+            | (WireFormat::Anthropic | WireFormat::Bedrock, "tool_use") => FinishReason::ToolUse,
             (WireFormat::OpenAi, "content_filter")
             | (
                 WireFormat::Gemini,
                 "SAFETY" | "RECITATION" | "BLOCKLIST" | "PROHIBITED_CONTENT" | "SPII",
-            ) => FinishReason::Filtered,
-            (WireFormat::Anthropic, "refusal") => FinishReason::Refusal,
+            )
+            | (WireFormat::Bedrock, "content_filtered" | "guardrail_intervened") => {
+                FinishReason::Filtered
+            }
+            (WireFormat::Anthropic | WireFormat::Bedrock, "refusal") => FinishReason::Refusal,
             _ => FinishReason::Other,
         }
     }
@@ -249,10 +270,19 @@ mod tests {
             (WireFormat::Gemini, "MAX_TOKENS"),
         ] {
             assert_eq!(format.finish_reason(raw), FinishReason::Length, "{raw}");
-            for other in WireFormat::ALL.into_iter().filter(|f| *f != format) {
+            for other in WireFormat::GENERIC.into_iter().filter(|f| *f != format) {
                 assert_ne!(other.finish_reason(raw), FinishReason::Length, "{raw}");
             }
         }
+        // Bedrock's models say it in Anthropic's words, Nova's too.
+        assert_eq!(
+            WireFormat::Bedrock.finish_reason("max_tokens"),
+            FinishReason::Length
+        );
+        assert_eq!(
+            WireFormat::Bedrock.finish_reason("content_filtered"),
+            FinishReason::Filtered
+        );
     }
 
     #[test]
@@ -302,6 +332,10 @@ mod tests {
         assert_eq!(
             WireFormat::OpenAi.stream_path("/v1/chat/completions?x=1".into()),
             "/v1/chat/completions?x=1"
+        );
+        assert_eq!(
+            WireFormat::Bedrock.stream_path("/v1/us-east-1/model/a.b-v1%3A0/invoke".into()),
+            "/v1/us-east-1/model/a.b-v1%3A0/invoke-with-response-stream"
         );
     }
 }

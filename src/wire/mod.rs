@@ -2,6 +2,7 @@
 //! to one internal vocabulary (text, usage, finish reason, tool calls, error).
 
 pub mod anthropic;
+pub mod bedrock;
 mod event;
 mod format;
 pub mod gemini;
@@ -103,6 +104,7 @@ pub fn build_body(
         }
         WireFormat::Anthropic => serde_json::to_string(&anthropic::request(model, input, stream)),
         WireFormat::Gemini => serde_json::to_string(&gemini::request(input)),
+        WireFormat::Bedrock => bedrock::request_body(model, input),
     };
     // Serializing plain structs of strings and numbers cannot fail; an
     // infinite temperature is rejected during settings resolution.
@@ -115,6 +117,7 @@ pub fn parse_response(format: WireFormat, body: &[u8]) -> Result<Completion, Str
         WireFormat::OpenAi => openai::parse(body),
         WireFormat::Anthropic => anthropic::parse(body),
         WireFormat::Gemini => gemini::parse(body),
+        WireFormat::Bedrock => bedrock::parse(body),
     }
 }
 
@@ -214,6 +217,13 @@ pub fn prompt_preview(body: &str) -> String {
         .find(|m| m.role == "user")
         .map(|m| match &m.content {
             serde_json::Value::String(s) => s.clone(),
+            // Content as parts (`[{"text": …}]`: OpenAI's and Anthropic's
+            // blocks, Bedrock Nova's), or Gemini's `parts`.
+            serde_json::Value::Array(parts) => parts
+                .iter()
+                .filter_map(|p| p.get("text").and_then(serde_json::Value::as_str))
+                .collect::<Vec<_>>()
+                .join(" "),
             _ => m
                 .parts
                 .iter()
@@ -257,6 +267,19 @@ pub fn parse_history(format: WireFormat, body: &str) -> Result<ChatInput, Histor
         WireFormat::OpenAi => openai::parse_history(body),
         WireFormat::Anthropic => anthropic::parse_history(body),
         WireFormat::Gemini => gemini::parse_history(body),
+        WireFormat::Bedrock => bedrock::parse_history(body),
+    }
+}
+
+/// The role of a logged message with the Messages API's names (`user`,
+/// `assistant`); `what` names the message for the error.
+fn history_role(what: &str, role: &str) -> Result<Role, HistoryError> {
+    match role {
+        "user" => Ok(Role::User),
+        "assistant" => Ok(Role::Assistant),
+        other => Err(HistoryError::Unsupported(format!(
+            "{what} has the role '{other}'"
+        ))),
     }
 }
 
@@ -289,6 +312,18 @@ fn push_turn(input: &mut ChatInput, role: Role, text: String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn previews_of_every_body_shape() {
+        for body in [
+            r#"{"model":"m","messages":[{"role":"user","content":"hello there"}]}"#,
+            r#"{"messages":[{"role":"user","content":[{"type":"text","text":"hello there"}]}]}"#,
+            r#"{"schemaVersion":"messages-v1","messages":[{"role":"user","content":[{"text":"hello there"}]}]}"#,
+            r#"{"contents":[{"role":"user","parts":[{"text":"hello there"}]}]}"#,
+        ] {
+            assert_eq!(prompt_preview(body), "hello there", "{body}");
+        }
+    }
 
     #[test]
     fn error_shapes() {

@@ -6,7 +6,7 @@
 //! folds the events into the same [`Completion`] a non-streamed answer gives.
 
 pub use super::event::{Delta, StreamEvent};
-use super::{Completion, ToolCall, WireFormat, anthropic, gemini, openai};
+use super::{Completion, ToolCall, WireFormat, anthropic, bedrock, gemini, openai};
 
 /// The per-format state machine for one stream.
 #[derive(Debug)]
@@ -14,6 +14,7 @@ pub enum Parser {
     OpenAi(openai::StreamState),
     Anthropic(anthropic::StreamState),
     Gemini(gemini::StreamState),
+    Bedrock(bedrock::StreamState),
 }
 
 impl Parser {
@@ -22,6 +23,7 @@ impl Parser {
             WireFormat::OpenAi => Parser::OpenAi(openai::StreamState),
             WireFormat::Anthropic => Parser::Anthropic(anthropic::StreamState::default()),
             WireFormat::Gemini => Parser::Gemini(gemini::StreamState::default()),
+            WireFormat::Bedrock => Parser::Bedrock(bedrock::StreamState::default()),
         }
     }
 
@@ -33,6 +35,9 @@ impl Parser {
             Parser::OpenAi(s) => s.event(data, out),
             Parser::Anthropic(s) => s.event(data, out),
             Parser::Gemini(s) => s.event(data, out),
+            Parser::Bedrock(_) => Err(
+                "Bedrock streams in AWS event-stream framing, not server-sent events".to_string(),
+            ),
         }
     }
 
@@ -40,10 +45,11 @@ impl Parser {
     /// [`Framing`](super::Framing) is `AwsEventStream`).
     pub fn message(
         &mut self,
-        _message: &crate::eventstream::Message,
-        _out: &mut Vec<StreamEvent>,
+        message: &crate::eventstream::Message,
+        out: &mut Vec<StreamEvent>,
     ) -> Result<(), String> {
         match self {
+            Parser::Bedrock(s) => s.message(message, out),
             Parser::OpenAi(_) | Parser::Anthropic(_) | Parser::Gemini(_) => {
                 Err("this format streams server-sent events, not an AWS event stream".to_string())
             }
@@ -56,6 +62,7 @@ impl Parser {
             Parser::OpenAi(_) => Some("data: [DONE]"),
             Parser::Anthropic(_) => Some("message_stop"),
             Parser::Gemini(_) => None,
+            Parser::Bedrock(s) => Some(s.end_marker()),
         }
     }
 }
@@ -154,7 +161,7 @@ impl Assembler {
         c.refusal = self.refusal.clone();
         match format {
             WireFormat::OpenAi => openai::finalize(&mut c),
-            WireFormat::Anthropic => anthropic::finalize(&mut c),
+            WireFormat::Anthropic | WireFormat::Bedrock => anthropic::finalize(&mut c),
             WireFormat::Gemini => gemini::finalize(&mut c),
         }
         c

@@ -5,6 +5,7 @@ mod support;
 
 mod auth;
 mod batch;
+mod bedrock;
 mod bench_replay;
 mod chat;
 mod conversation;

@@ -13,11 +13,16 @@ pub enum Format {
     OpenAi,
     Anthropic,
     Gemini,
+    /// Helicone's Bedrock route, `/v1/<region>/model/<id>/invoke` (or
+    /// `invoke-with-response-stream`).
+    Bedrock,
 }
 
 /// Recognise the wire format from a (prefix-stripped) path.
 pub fn detect(path: &str) -> Option<Format> {
-    if path.ends_with("/chat/completions") {
+    if super::bedrock::route(path).is_some() {
+        Some(Format::Bedrock)
+    } else if path.ends_with("/chat/completions") {
         Some(Format::OpenAi)
     } else if path.ends_with("/v1/messages") {
         Some(Format::Anthropic)
@@ -39,7 +44,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    fn json(status: u16, body: &Value) -> Answer {
+    pub fn json(status: u16, body: &Value) -> Answer {
         Answer {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
@@ -87,6 +92,9 @@ pub struct Options<'a> {
     /// Model name to echo instead of the body's `model` (AI gateway: the model
     /// part of `model/provider`).
     pub model_override: Option<String>,
+    /// The request headers (lower-case names), for a provider that reads
+    /// more than the body (Bedrock's `aws-*` keys).
+    pub headers: &'a [(String, String)],
 }
 
 /// Answer a request in `format` the way the default provider does.
@@ -99,6 +107,7 @@ pub fn answer(format: Format, path: &str, body: &[u8], opts: &Options<'_>) -> An
         Format::OpenAi => openai(&parsed, opts),
         Format::Anthropic => anthropic(&parsed, opts),
         Format::Gemini => gemini(&parsed, path, opts),
+        Format::Bedrock => super::bedrock::answer(path, &parsed, opts.headers),
     }
 }
 
@@ -119,6 +128,7 @@ fn invalid_json(format: Format, detail: &str) -> Answer {
             "message": format!("Invalid JSON payload received. {detail}"),
             "status": "INVALID_ARGUMENT"
         }}),
+        Format::Bedrock => json!({"message": format!("Malformed input request: {detail}")}),
     };
     Answer::json(400, &body)
 }
@@ -155,7 +165,7 @@ pub fn pieces(text: &str) -> Vec<String> {
 
 /// Text of an OpenAI/Anthropic `content`: a string, or the `text` of its parts
 /// joined with "\n".
-fn content_text(v: Option<&Value>) -> String {
+pub fn content_text(v: Option<&Value>) -> String {
     match v {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Array(parts)) => parts
@@ -178,7 +188,7 @@ fn parts_text(v: Option<&Value>) -> String {
     }
 }
 
-fn last_user<'a>(list: Option<&'a Value>, role: &str) -> Option<&'a Value> {
+pub fn last_user<'a>(list: Option<&'a Value>, role: &str) -> Option<&'a Value> {
     list.and_then(Value::as_array)?
         .iter()
         .rev()
@@ -192,7 +202,7 @@ fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-fn simple_id() -> String {
+pub fn simple_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
