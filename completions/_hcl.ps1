@@ -31,7 +31,10 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Read the local request log')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send logged requests and report, for each, whether Helicone''s cache answered')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Keys in the OS keyring, where each key was found, and a Helicone key check')
+            [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)')
+            [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Attach scores (integers or booleans) to logged requests in Helicone')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The config file: its path and the effective settings')
+            [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the man pages and completion scripts from the CLI definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -42,10 +45,21 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider row (see `hcl providers`); default from the config file, else `openai`')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)')
-            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature')
+            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1)')
+            [CompletionResult]::new('--top-p', '--top-p', [CompletionResultType]::ParameterName, 'Nucleus sampling: draw only from the most likely tokens that make up probability P (0-1)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for repeatable sampling, best effort (OpenAI, Gemini; Anthropic has none)')
+            [CompletionResult]::new('--stop', '--stop', [CompletionResultType]::ParameterName, 'Stop generating at this text (repeatable; OpenAI takes 4, Gemini 5)')
+            [CompletionResult]::new('--reasoning', '--reasoning', [CompletionResultType]::ParameterName, 'How hard the model thinks first: OpenAI reasoning_effort, Anthropic thinking, Gemini thinkingConfig')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Structured output: the answer must be JSON valid against this JSON Schema (a file, or the JSON itself)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)')
+            [CompletionResult]::new('--option', '--option', [CompletionResultType]::ParameterName, 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Apply a saved template (see `hcl templates`): its settings under the flags given')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Apply a saved template (see `hcl templates`): its settings under the flags given')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User id: `Helicone-User-Id`')
@@ -71,6 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds [default: 600]')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Longest silence allowed mid-stream, in seconds [default: 60]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Save the request flags as template NAME (see `hcl templates`) instead of sending')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Requests in flight at once [default: 8]')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once [default: 8]')
@@ -79,6 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Skip input lines whose `id` already succeeded in an earlier results file')
             [CompletionResult]::new('--conversation', '--conversation', [CompletionResultType]::ParameterName, 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)')
             [CompletionResult]::new('--max-history-tokens', '--max-history-tokens', [CompletionResultType]::ParameterName, 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many')
+            [CompletionResult]::new('--json-object', '--json-object', [CompletionResultType]::ParameterName, 'Ask for the answer as one JSON object (OpenAI needs the word JSON in the prompt)')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`')
             [CompletionResult]::new('--omit-request', '--omit-request', [CompletionResultType]::ParameterName, 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`')
@@ -92,7 +108,10 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Helicone response metadata on stderr')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Nothing but the answer')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Nothing but the answer')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin')
+            [CompletionResult]::new('--edit', '--edit', [CompletionResultType]::ParameterName, 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin')
             [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Stream the answer, printing each token as it arrives (the same as `hcl stream`)')
+            [CompletionResult]::new('--no-stream', '--no-stream', [CompletionResultType]::ParameterName, 'Print the answer when complete, even where the config file says `stream = true`')
             [CompletionResult]::new('--show-thinking', '--show-thinking', [CompletionResultType]::ParameterName, 'When streaming, show the model''s reasoning (thinking) on stderr as it arrives')
             [CompletionResult]::new('--unordered', '--unordered', [CompletionResultType]::ParameterName, 'Write each result as it completes instead of in input order')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop launching requests at the first failure')
@@ -109,10 +128,21 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider row (see `hcl providers`); default from the config file, else `openai`')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model (for Azure, the deployment); default per provider')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt')
             [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Maximum output tokens (Anthropic requires one; hcl sends 1024 when none is given)')
-            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature')
+            [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1)')
+            [CompletionResult]::new('--top-p', '--top-p', [CompletionResultType]::ParameterName, 'Nucleus sampling: draw only from the most likely tokens that make up probability P (0-1)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for repeatable sampling, best effort (OpenAI, Gemini; Anthropic has none)')
+            [CompletionResult]::new('--stop', '--stop', [CompletionResultType]::ParameterName, 'Stop generating at this text (repeatable; OpenAI takes 4, Gemini 5)')
+            [CompletionResult]::new('--reasoning', '--reasoning', [CompletionResultType]::ParameterName, 'How hard the model thinks first: OpenAI reasoning_effort, Anthropic thinking, Gemini thinkingConfig')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Structured output: the answer must be JSON valid against this JSON Schema (a file, or the JSON itself)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)')
+            [CompletionResult]::new('--option', '--option', [CompletionResultType]::ParameterName, 'Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Apply a saved template (see `hcl templates`): its settings under the flags given')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Apply a saved template (see `hcl templates`): its settings under the flags given')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Custom property: `Helicone-Property-KEY: VALUE` (repeatable)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User id: `Helicone-User-Id`')
@@ -138,8 +168,10 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds [default: 600]')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Longest silence allowed mid-stream, in seconds [default: 60]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust an extra CA certificate (PEM); HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Save the request flags as template NAME (see `hcl templates`) instead of sending')
             [CompletionResult]::new('--conversation', '--conversation', [CompletionResultType]::ParameterName, 'Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`)')
             [CompletionResult]::new('--max-history-tokens', '--max-history-tokens', [CompletionResultType]::ParameterName, 'Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many')
+            [CompletionResult]::new('--json-object', '--json-object', [CompletionResultType]::ParameterName, 'Ask for the answer as one JSON object (OpenAI needs the word JSON in the prompt)')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Enable Helicone''s cache: `Helicone-Cache-Enabled: true`')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Let Helicone retry 429 and 5xx upstream answers: `Helicone-Retry-Enabled: true`')
             [CompletionResult]::new('--omit-request', '--omit-request', [CompletionResultType]::ParameterName, 'Don''t store the request body in Helicone: `Helicone-Omit-Request: true`')
@@ -153,6 +185,8 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Helicone response metadata on stderr')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Nothing but the answer')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Nothing but the answer')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin')
+            [CompletionResult]::new('--edit', '--edit', [CompletionResultType]::ParameterName, 'Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin')
             [CompletionResult]::new('--show-thinking', '--show-thinking', [CompletionResultType]::ParameterName, 'Show the model''s reasoning (thinking) on stderr as it arrives')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session')
             [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue the most recent conversation in the log: its history is sent again, in the same Helicone session')
@@ -180,6 +214,9 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List conversations: id, turns, first prompt, providers, model and last activity')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Ask Helicone whether it logged each selected request: logged, missing, pending, direct, mismatch')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Send the requests Helicone lacks through its custom-logging API, once each')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, errors, cache hit rate, tokens, cost and latency percentiles, grouped with --by')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -191,6 +228,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON Lines instead of a table')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -224,6 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -242,12 +281,83 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hcl;log;verify' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only records of this provider')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
+            [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)')
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'A request not in Helicone is pending, not missing, until it is this old (`30s`, `10m`, `2h`)')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Exit 6 when a request is missing or mismatched (pending and direct ones do not count)')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report to FILE, one testcase per request')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The output''s shape: a table, tab-separated values with a header line, or JSON [default: table]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each call to Helicone''s REST API, in seconds [default: 30]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'The same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No notes or warnings; only the report and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No notes or warnings; only the report and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;log;push' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only records of this provider')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
+            [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)')
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'When verifying: a request not in Helicone is pending (and not pushed) until it is this old')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The output''s shape: a table, tab-separated values with a header line, or JSON [default: table]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each call to Helicone''s REST API, in seconds [default: 30]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
+            [CompletionResult]::new('--include-direct', '--include-direct', [CompletionResultType]::ParameterName, 'Also push requests sent with --direct, which Helicone never saw')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Push without asking Helicone first (requests already pushed are still skipped)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be sent (URL, headers with the key masked, payload); send nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'The same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No notes or warnings; only the report and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No notes or warnings; only the report and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;log;stats' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The newest N matching records [log list: 20]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Records since WHEN: a duration ago (`2h`, `30m`, `7days`) or an RFC 3339 time')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only records of this provider')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
+            [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by `provider`, `model`, `batch` or `property:NAME` [default: one row for everything]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The output''s shape: a table, tab-separated values with a header line, or JSON [default: table]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching record')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'The same as --format json')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hcl;log;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List logged exchanges, newest last')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record as pretty JSON (an id or a unique prefix of one)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List conversations: id, turns, first prompt, providers, model and last activity')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Ask Helicone whether it logged each selected request: logged, missing, pending, direct, mismatch')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Send the requests Helicone lacks through its custom-logging API, once each')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, errors, cache hit rate, tokens, cost and latency percentiles, grouped with --by')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -266,6 +376,15 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;log;help;conversations' {
             break
         }
+        'hcl;log;help;verify' {
+            break
+        }
+        'hcl;log;help;push' {
+            break
+        }
+        'hcl;log;help;stats' {
+            break
+        }
         'hcl;log;help;help' {
             break
         }
@@ -277,6 +396,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only records of this model')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Only the requests of this `hcl chat --batch` run (its Hcl-Batch property)')
             [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Send each request N times, one after another (a bucket of size N needs N sends to hit)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Requests in flight at once')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
@@ -307,7 +427,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a key from the OS keyring')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show where each key was found (env, keyring, config or none), as a fingerprint')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the Helicone key with one cheap call to Helicone''s REST API')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Say what the Helicone key can do: proxy logging, read and write, each on its own')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -346,7 +466,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a key from the OS keyring')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show where each key was found (env, keyring, config or none), as a fingerprint')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the Helicone key with one cheap call to Helicone''s REST API')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Say what the Helicone key can do: proxy logging, read and write, each on its own')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -363,6 +483,28 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;auth;help;help' {
+            break
+        }
+        'hcl;feedback' {
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Every successful request of this `hcl chat --batch` run (its Hcl-Batch property)')
+            [CompletionResult]::new('--results', '--results', [CompletionResultType]::ParameterName, 'Every request named (by log_id) in this `hcl chat --batch` results file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each call to Helicone''s REST API, in seconds [default: 30]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;score' {
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Every successful request of this `hcl chat --batch` run (its Hcl-Batch property)')
+            [CompletionResult]::new('--results', '--results', [CompletionResultType]::ParameterName, 'Every request named (by log_id) in this `hcl chat --batch` results file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each call to Helicone''s REST API, in seconds [default: 30]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'hcl;config' {
@@ -405,6 +547,71 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;config;help;help' {
             break
         }
+        'hcl;templates' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the saved templates with their descriptions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a template''s file')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the templates directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;templates;list' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON Lines instead of a table')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Print only the names, one a line (for scripts and shell completion)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;templates;show' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;templates;edit' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;templates;path' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hcl;templates;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the saved templates with their descriptions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a template''s file')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the templates directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hcl;templates;help;list' {
+            break
+        }
+        'hcl;templates;help;show' {
+            break
+        }
+        'hcl;templates;help;edit' {
+            break
+        }
+        'hcl;templates;help;path' {
+            break
+        }
+        'hcl;templates;help;help' {
+            break
+        }
         'hcl;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -428,7 +635,10 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Read the local request log')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send logged requests and report, for each, whether Helicone''s cache answered')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Keys in the OS keyring, where each key was found, and a Helicone key check')
+            [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch)')
+            [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Attach scores (integers or booleans) to logged requests in Helicone')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'The config file: its path and the effective settings')
+            [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the man pages and completion scripts from the CLI definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -449,6 +659,9 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the log file''s path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write logged exchanges to a file other tools open (every record unless narrowed)')
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List conversations: id, turns, first prompt, providers, model and last activity')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Ask Helicone whether it logged each selected request: logged, missing, pending, direct, mismatch')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Send the requests Helicone lacks through its custom-logging API, once each')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, errors, cache hit rate, tokens, cost and latency percentiles, grouped with --by')
             break
         }
         'hcl;help;log;list' {
@@ -466,6 +679,15 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;help;log;conversations' {
             break
         }
+        'hcl;help;log;verify' {
+            break
+        }
+        'hcl;help;log;push' {
+            break
+        }
+        'hcl;help;log;stats' {
+            break
+        }
         'hcl;help;replay' {
             break
         }
@@ -473,7 +695,7 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a key in the OS keyring, read from stdin when piped, else from a hidden prompt')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a key from the OS keyring')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show where each key was found (env, keyring, config or none), as a fingerprint')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the Helicone key with one cheap call to Helicone''s REST API')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Say what the Helicone key can do: proxy logging, read and write, each on its own')
             break
         }
         'hcl;help;auth;set' {
@@ -488,6 +710,12 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
         'hcl;help;auth;check' {
             break
         }
+        'hcl;help;feedback' {
+            break
+        }
+        'hcl;help;score' {
+            break
+        }
         'hcl;help;config' {
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path (HCL_CONFIG, else the platform''s config directory)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective settings and where each came from; keys as fingerprints')
@@ -497,6 +725,25 @@ Register-ArgumentCompleter -Native -CommandName 'hcl' -ScriptBlock {
             break
         }
         'hcl;help;config;show' {
+            break
+        }
+        'hcl;help;templates' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the saved templates with their descriptions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a template''s file')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the templates directory')
+            break
+        }
+        'hcl;help;templates;list' {
+            break
+        }
+        'hcl;help;templates;show' {
+            break
+        }
+        'hcl;help;templates;edit' {
+            break
+        }
+        'hcl;help;templates;path' {
             break
         }
         'hcl;help;completions' {

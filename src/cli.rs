@@ -68,9 +68,43 @@ Exit status: 0 all replayed; 6 --expect not met; 1-5 as for chat when a replay f
     /// Keys in the OS keyring, where each key was found, and a Helicone key check.
     #[command(subcommand, after_help = examples_help("auth"))]
     Auth(AuthCommand),
+    /// Rate logged requests good or bad in Helicone (by log id prefix, or a whole batch).
+    #[command(
+        long_about = "Rate a logged request good or bad in Helicone (POST /v1/request/{id}/feedback on \
+Helicone's REST API). ID is a log record id or a unique prefix of one (see `hcl log list`); hcl sends \
+the Helicone request id that record was logged under. --batch rates every successful request of a \
+`hcl chat --batch` run, and --results every request named in a batch results file. Helicone must \
+have logged the request first (see `hcl log verify`). Exit status: 0 all rated; 5 the Helicone key \
+was refused; 1 Helicone refused a request; 2 bad input.",
+        after_help = examples_help("feedback")
+    )]
+    Feedback(FeedbackArgs),
+    /// Attach scores (integers or booleans) to logged requests in Helicone.
+    #[command(
+        long_about = "Attach scores to a logged request in Helicone (POST /v1/request/{id}/score on \
+Helicone's REST API): NAME=VALUE pairs where VALUE is an integer or true/false. Helicone accepts \
+nothing else, so a fractional value such as 0.5 is refused before anything is sent; scale it \
+(e.g. accuracy=92). ID, --batch and --results select requests as for `hcl feedback`. Scores \
+appear in Helicone after its aggregation delay (about 10 minutes).",
+        after_help = examples_help("score")
+    )]
+    Score(ScoreArgs),
     /// The config file: its path and the effective settings.
     #[command(subcommand, after_help = examples_help("config"))]
     Config(ConfigCommand),
+    /// Saved request templates (`-t NAME`, `--save NAME`): list, show, edit, path.
+    #[command(
+        subcommand,
+        long_about = "Saved request templates. A template is a TOML file NAME.toml in the \
+templates directory (`hcl templates path`) holding any of: description, system, prompt (with \
+{input} where the arguments and stdin go), provider, model, max_tokens, temperature, top_p, \
+seed, stop, reasoning, json_object, schema (a file beside the template, or JSON), cache, \
+cache_ttl, cache_bucket, cache_seed, and the tables options (body fields, as -o sets them) and \
+properties. `hcl chat -t NAME` lays it under the flags given; `hcl chat --save NAME` writes the \
+flags as one.",
+        after_help = examples_help("templates")
+    )]
+    Templates(TemplatesCommand),
     /// Print a shell completion script.
     #[command(after_help = examples_help("completions"))]
     Completions(CompletionsArgs),
@@ -81,16 +115,29 @@ Exit status: 0 all replayed; 6 --expect not met; 1-5 as for chat when a replay f
 
 #[derive(Debug, Args)]
 pub struct ChatArgs {
-    /// The prompt. With none, or with `-`, the prompt is read from stdin (with none on a terminal: an interactive conversation).
+    /// The prompt. Piped stdin is added after it in a `<stdin>` block; `-` puts stdin in its place; with no prompt, stdin is the prompt (on a terminal: an interactive conversation).
+    ///
+    /// With a prompt and piped stdin, both are sent as one message: the prompt, a blank line,
+    /// then `<stdin>`, the piped text and `</stdin>` on lines of their own (the layout of `codex
+    /// exec`). The instruction leads and the data is fenced, so the model sees where it ends.
+    /// Blank stdin adds nothing; binary stdin is refused (attach it with --file -). In a shell
+    /// loop that reads its own stdin, give hcl `</dev/null`.
     #[arg(value_name = "PROMPT")]
     pub prompt: Vec<String>,
 
     #[command(flatten)]
     pub request: RequestArgs,
 
+    #[command(flatten)]
+    pub compose: ComposeArgs,
+
     /// Stream the answer, printing each token as it arrives (the same as `hcl stream`).
     #[arg(long, help_heading = "Output")]
     pub stream: bool,
+
+    /// Print the answer when complete, even where the config file says `stream = true`.
+    #[arg(long, help_heading = "Output", conflicts_with = "stream")]
+    pub no_stream: bool,
 
     /// When streaming, show the model's reasoning (thinking) on stderr as it arrives.
     #[arg(long, help_heading = "Output")]
@@ -107,12 +154,21 @@ pub struct ChatArgs {
 /// request (no `--stream`, no batch flags).
 #[derive(Debug, Args)]
 pub struct StreamArgs {
-    /// The prompt. With none, or with `-`, the prompt is read from stdin (with none on a terminal: an interactive conversation).
+    /// The prompt. Piped stdin is added after it in a `<stdin>` block; `-` puts stdin in its place; with no prompt, stdin is the prompt.
+    ///
+    /// With a prompt and piped stdin, both are sent as one message: the prompt, a blank line,
+    /// then `<stdin>`, the piped text and `</stdin>` on lines of their own (the layout of `codex
+    /// exec`). The instruction leads and the data is fenced, so the model sees where it ends.
+    /// Blank stdin adds nothing; binary stdin is refused (attach it with --file -). In a shell
+    /// loop that reads its own stdin, give hcl `</dev/null`.
     #[arg(value_name = "PROMPT")]
     pub prompt: Vec<String>,
 
     #[command(flatten)]
     pub request: RequestArgs,
+
+    #[command(flatten)]
+    pub compose: ComposeArgs,
 
     /// Show the model's reasoning (thinking) on stderr as it arrives.
     #[arg(long, help_heading = "Output")]
@@ -128,12 +184,33 @@ impl StreamArgs {
         ChatArgs {
             prompt: self.prompt.clone(),
             request: self.request.clone(),
+            compose: self.compose.clone(),
             stream: true,
+            no_stream: false,
             show_thinking: self.show_thinking,
             batch: BatchArgs::default(),
             conversation: self.conversation.clone(),
         }
     }
+}
+
+/// How the prompt is written, and saving the flags: `-e`, `--save`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ComposeArgs {
+    /// Write the prompt in $VISUAL or $EDITOR (else vi), opened on the arguments and stdin.
+    ///
+    /// The editor command is split like a shell would (EDITOR="code -w" works). Saving an empty
+    /// file cancels: nothing is sent or logged. With -t, the text fills the template's {input}.
+    #[arg(short = 'e', long, help_heading = "Request")]
+    pub edit: bool,
+
+    /// Save the request flags as template NAME (see `hcl templates`) instead of sending.
+    ///
+    /// The prompt given is saved as the template's prompt; write {input} where later input
+    /// goes. The system prompt, provider, model, generation settings, -o options, the schema
+    /// (inline), properties and cache flags are saved; the file is written 0600.
+    #[arg(long, value_name = "NAME", help_heading = "Request")]
+    pub save: Option<String>,
 }
 
 /// Conversations: `-c`, `--conversation ID`, `--max-history-tokens`.
@@ -166,8 +243,9 @@ pub struct BatchArgs {
     /// Run every line of a JSON Lines file (`-` = stdin) as one request; print one JSON result line per input line.
     ///
     /// Each line is an object with any of: prompt, messages, system, provider, model, properties,
-    /// user, session, max_tokens, temperature, cache, id. A line that is not a JSON object is a plain
-    /// prompt. The request flags give the defaults; each line's fields override them.
+    /// user, session, max_tokens, temperature, cache, files, template, id. A line that is not a
+    /// JSON object is a plain prompt. The request flags give the defaults; each line's fields override them
+    /// (`"files": ["a.png"]` replaces the --file list for that line).
     #[arg(
         long,
         value_name = "FILE",
@@ -212,6 +290,24 @@ pub struct RequestArgs {
     #[arg(short, long, value_name = "MODEL", help_heading = "Request")]
     pub model: Option<String>,
 
+    /// Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts.
+    ///
+    /// The type comes from the file's content, not its name. A text file goes after the
+    /// prompt, marked `<file name="PATH">` ... `</file>`. PNG, JPEG, WebP and GIF images and PDF
+    /// documents go before the prompt as the format's own parts: OpenAI `image_url` and
+    /// `file`, Anthropic `image` and `document`, Gemini `inlineData`, base64-encoded. A
+    /// type or size the provider does not take is refused before anything is sent. The log
+    /// keeps the body as sent and lists each file's name, size and SHA-256. Helicone stores
+    /// request bodies, attachments included, unless --omit-request. In an interactive
+    /// conversation the files go with the first message; /file PATH attaches more to the next.
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "PATH",
+        help_heading = "Request"
+    )]
+    pub files: Vec<PathBuf>,
+
     /// System prompt.
     #[arg(short, long, value_name = "TEXT", help_heading = "Request")]
     pub system: Option<String>,
@@ -220,7 +316,7 @@ pub struct RequestArgs {
     #[arg(long, value_name = "N", help_heading = "Request")]
     pub max_tokens: Option<u32>,
 
-    /// Sampling temperature.
+    /// Sampling temperature (OpenAI and Gemini 0-2, Anthropic 0-1).
     #[arg(
         long,
         value_name = "T",
@@ -228,6 +324,66 @@ pub struct RequestArgs {
         help_heading = "Request"
     )]
     pub temperature: Option<f64>,
+
+    /// Nucleus sampling: draw only from the most likely tokens that make up probability P (0-1).
+    #[arg(long, value_name = "P", help_heading = "Request")]
+    pub top_p: Option<f64>,
+
+    /// Seed for repeatable sampling, best effort (OpenAI, Gemini; Anthropic has none).
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        help_heading = "Request"
+    )]
+    pub seed: Option<i64>,
+
+    /// Stop generating at this text (repeatable; OpenAI takes 4, Gemini 5).
+    #[arg(long = "stop", value_name = "TEXT", help_heading = "Request")]
+    pub stop: Vec<String>,
+
+    /// How hard the model thinks first: OpenAI reasoning_effort, Anthropic thinking, Gemini thinkingConfig.
+    ///
+    /// OpenAI: reasoning_effort. Anthropic: adaptive thinking with output_config.effort for
+    /// Claude 4.6 and later, a thinking budget of 1024, 4096 or 16384 tokens before (max_tokens
+    /// then defaults to the budget + 1024). Gemini: thinkingLevel for Gemini 3 and later,
+    /// thinkingBudget 1024, 8192 or 24576 before. Only reasoning models take it.
+    #[arg(long, value_enum, value_name = "EFFORT", help_heading = "Request")]
+    pub reasoning: Option<ReasoningArg>,
+
+    /// Ask for the answer as one JSON object (OpenAI needs the word JSON in the prompt).
+    #[arg(long, help_heading = "Request", conflicts_with = "schema")]
+    pub json_object: bool,
+
+    /// Structured output: the answer must be JSON valid against this JSON Schema (a file, or the JSON itself).
+    ///
+    /// Sent as OpenAI response_format json_schema (strict when the schema allows it), Gemini
+    /// responseMimeType + responseJsonSchema, and for Anthropic a forced tool whose input is the
+    /// answer (printed as JSON). The answer is validated: one that does not match exits 1 naming
+    /// the first failing path, such as /age.
+    #[arg(long, value_name = "FILE|JSON", help_heading = "Request")]
+    pub schema: Option<String>,
+
+    /// Set any body field: KEY is a dotted path, VALUE JSON when it parses, else text (repeatable).
+    ///
+    /// For example -o top_k=40, -o generationConfig.thinkingConfig.thinkingBudget=0 or
+    /// -o 'metadata={"team":"x"}'. A field hcl sets itself (model, messages, a field a flag set)
+    /// is refused with the flag to use; `\.` is a dot inside a key.
+    #[arg(
+        short = 'o',
+        long = "option",
+        value_name = "KEY=VALUE",
+        help_heading = "Request"
+    )]
+    pub options: Vec<String>,
+
+    /// Apply a saved template (see `hcl templates`): its settings under the flags given.
+    #[arg(short = 't', long, value_name = "NAME", help_heading = "Request")]
+    pub template: Option<String>,
+
+    /// The settings a template gave, by config key (filled when it is applied; for messages).
+    #[arg(skip)]
+    pub from_template: Vec<&'static str>,
 
     /// Custom property: `Helicone-Property-KEY: VALUE` (repeatable).
     #[arg(
@@ -373,6 +529,13 @@ pub struct RequestArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReasoningArg {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Openai,
     Anthropic,
@@ -403,6 +566,193 @@ pub enum LogCommand {
     /// List conversations: id, turns, first prompt, providers, model and last activity.
     #[command(after_help = examples_help("log conversations"))]
     Conversations(LogConversationsArgs),
+    /// Ask Helicone whether it logged each selected request: logged, missing, pending, direct, mismatch.
+    #[command(
+        long_about = "Ask Helicone's REST API whether it logged each selected request, by the \
+Helicone request id the log holds, and report each as: logged; missing (not in Helicone and older \
+than --grace); pending (not in Helicone yet, but younger than --grace: ingestion is asynchronous \
+and can lag); direct (sent with --direct, so Helicone never saw it); or mismatch (Helicone's status, \
+model or token counts differ from the local record, which the report names). For logged requests \
+it shows Helicone's cost and latency, and remembers them beside the log so that `hcl log list` and \
+`hcl log show` show the cost without asking again. The lookups are batched in one query per 100 \
+requests (POST /v1/request/query-clickhouse, which Helicone allows only to keys with write \
+permission); with a read-only key hcl asks for each request on its own instead (GET \
+/v1/request/{id}). With no id and no selector, the last 20 requests are verified. Exit status: 0 \
+done; 6 --expect logged and a request is missing or mismatched; 5 the Helicone key was refused; \
+3 network error.",
+        after_help = examples_help("log verify")
+    )]
+    Verify(Box<LogVerifyArgs>),
+    /// Send the requests Helicone lacks through its custom-logging API, once each.
+    #[command(
+        long_about = "Send the selected requests that Helicone lacks through Helicone's \
+custom-logging API (POST https://api.worker.helicone.ai/{oai,anthropic,googleapis}/v1/log), each \
+with its original request and response bodies, start and end times, time to first token, \
+properties, user and session, under its original Helicone request id. hcl verifies first and sends \
+only the requests found missing (not pending); --include-direct adds those sent with --direct; \
+--no-verify skips the check. Every push is remembered beside the log, and a request is never pushed \
+twice. --dry-run shows what would be sent, secrets masked. A request over Helicone's 10 MB \
+payload limit fails on its own and the others still go. Exit status: 0 done; 1 a push failed; 5 \
+the Helicone key was refused; 3 network error.",
+        after_help = examples_help("log push")
+    )]
+    Push(Box<LogPushArgs>),
+    /// Counts, errors, cache hit rate, tokens, cost and latency percentiles, grouped with --by.
+    #[command(
+        long_about = "Summarise the selected requests (every logged request unless narrowed): \
+requests, errors, Helicone cache hits and hit rate (HIT / (HIT + MISS)), input and output tokens, \
+cost where Helicone's figure is known (from `hcl log verify`), and latency p50 and p95 \
+(nearest-rank). --by groups the rows by provider, model, batch or a property (property:NAME).",
+        after_help = examples_help("log stats")
+    )]
+    Stats(LogStatsArgs),
+}
+
+/// The shape of a table: `--format table|tsv|json`, or `--json`. Any
+/// command that prints a table flattens this.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FormatArgs {
+    /// The output's shape: a table, tab-separated values with a header line, or JSON [default: table].
+    #[arg(
+        long = "format",
+        value_enum,
+        value_name = "FORMAT",
+        help_heading = "Output",
+        conflicts_with = "json"
+    )]
+    pub format: Option<TableFormat>,
+    /// The same as --format json.
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
+}
+
+impl FormatArgs {
+    pub fn resolve(&self) -> TableFormat {
+        if self.json {
+            TableFormat::Json
+        } else {
+            self.format.unwrap_or(TableFormat::Table)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Tsv,
+    Json,
+}
+
+/// `--timeout` for the commands that call Helicone's REST API.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RestArgs {
+    /// Timeout of each call to Helicone's REST API, in seconds [default: 30].
+    #[arg(long, value_name = "SECS", help_heading = "Network")]
+    pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyExpect {
+    Logged,
+}
+
+#[derive(Debug, Args)]
+pub struct LogVerifyArgs {
+    /// Record ids or unique prefixes of them (see `hcl log list`).
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// A request not in Helicone is pending, not missing, until it is this old (`30s`, `10m`, `2h`).
+    #[arg(long, value_name = "DURATION", default_value = "10m")]
+    pub grace: String,
+    /// Exit 6 when a request is missing or mismatched (pending and direct ones do not count).
+    #[arg(long, value_enum, value_name = "logged")]
+    pub expect: Option<VerifyExpect>,
+    /// Write a JUnit XML report to FILE, one testcase per request.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub junit: Option<PathBuf>,
+    #[command(flatten)]
+    pub format: FormatArgs,
+    #[command(flatten)]
+    pub rest: RestArgs,
+    /// No notes or warnings; only the report and errors.
+    #[arg(short, long, help_heading = "Output")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogPushArgs {
+    /// Record ids or unique prefixes of them (see `hcl log list`).
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Also push requests sent with --direct, which Helicone never saw.
+    #[arg(long)]
+    pub include_direct: bool,
+    /// Push without asking Helicone first (requests already pushed are still skipped).
+    #[arg(long)]
+    pub no_verify: bool,
+    /// When verifying: a request not in Helicone is pending (and not pushed) until it is this old.
+    #[arg(long, value_name = "DURATION", default_value = "10m")]
+    pub grace: String,
+    /// Print what would be sent (URL, headers with the key masked, payload); send nothing.
+    #[arg(long, help_heading = "Output")]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
+    #[command(flatten)]
+    pub rest: RestArgs,
+    /// No notes or warnings; only the report and errors.
+    #[arg(short, long, help_heading = "Output")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogStatsArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Group by `provider`, `model`, `batch` or `property:NAME` [default: one row for everything].
+    #[arg(long, value_name = "KEY")]
+    pub by: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedbackArgs {
+    /// `ID good|bad`, or only `good|bad` with --batch or --results.
+    #[arg(value_name = "ID] [good|bad", num_args = 1..=2, required = true)]
+    pub args: Vec<String>,
+    #[command(flatten)]
+    pub rate: RateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// `ID NAME=VALUE...`, or only `NAME=VALUE...` with --batch or --results; VALUE is an integer or true/false.
+    #[arg(value_name = "ID] [NAME=VALUE", num_args = 1.., required = true)]
+    pub args: Vec<String>,
+    #[command(flatten)]
+    pub rate: RateArgs,
+}
+
+/// What `feedback` and `score` share: which requests besides one id, and
+/// the output.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RateArgs {
+    /// Every successful request of this `hcl chat --batch` run (its Hcl-Batch property).
+    #[arg(long, value_name = "BATCH_ID", conflicts_with = "results")]
+    pub batch: Option<String>,
+    /// Every request named (by log_id) in this `hcl chat --batch` results file.
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
+    #[command(flatten)]
+    pub rest: RestArgs,
 }
 
 #[derive(Debug, Args)]
@@ -466,6 +816,9 @@ pub struct SelectArgs {
     /// Only exchanges that succeeded (`ok`: a 2xx answer) or failed (`error`).
     #[arg(long, value_enum, value_name = "STATUS", help_heading = "Selection")]
     pub status: Option<StatusArg>,
+    /// Only the requests of this `hcl chat --batch` run (its Hcl-Batch property).
+    #[arg(long = "batch", value_name = "BATCH_ID", help_heading = "Selection")]
+    pub batch: Option<String>,
     /// Every matching record.
     #[arg(long, conflicts_with = "last", help_heading = "Selection")]
     pub all: bool,
@@ -573,13 +926,18 @@ pub enum AuthCommand {
     /// HCL_NO_KEYRING=1 skips the keyring.
     #[command(after_help = examples_help("auth status"))]
     Status(AuthStatusArgs),
-    /// Verify the Helicone key with one cheap call to Helicone's REST API.
+    /// Say what the Helicone key can do: proxy logging, read and write, each on its own.
     ///
     /// Helicone's proxies accept a wrong Helicone key silently: requests are answered but never
-    /// logged or cached. This check asks the REST API instead: https://api.helicone.ai, or
-    /// https://eu.api.helicone.ai for sk-helicone-eu- keys; HCL_HELICONE_API_BASE (or api_base
-    /// under [helicone] in the config file) overrides it. Exit status: 0 ok, 5 invalid key or no
-    /// permission, 3 network error, 2 no key.
+    /// logged or cached. The proxies do not check a key's permissions, so any key Helicone knows
+    /// logs and caches. Helicone's REST API does: reading (GET, e.g. `hcl log verify` one request
+    /// at a time) needs read permission, and every POST (the bulk query of `hcl log verify`,
+    /// feedback, scores) needs write permission. The check makes two read-only calls: GET
+    /// /v1/request/{id} for a request id that does not exist, and POST /v1/request/query-clickhouse
+    /// for at most one row. It asks https://api.helicone.ai, or https://eu.api.helicone.ai for
+    /// sk-helicone-eu- keys; HCL_HELICONE_API_BASE (or api_base under [helicone] in the config
+    /// file) overrides it. Exit status: 0 Helicone knows the key (whatever it may do); 5 Helicone
+    /// does not know the key; 3 network error; 2 no key.
     #[command(after_help = examples_help("auth check"))]
     Check(AuthCheckArgs),
 }
@@ -617,6 +975,39 @@ pub struct AuthCheckArgs {
     /// Whole-request timeout in seconds [default: 30].
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the saved templates with their descriptions.
+    #[command(after_help = examples_help("templates list"))]
+    List(TemplatesListArgs),
+    /// Print a template's file.
+    #[command(after_help = examples_help("templates show"))]
+    Show(TemplateNameArgs),
+    /// Open a template in $VISUAL/$EDITOR (a new one starts from a commented example), then check it.
+    #[command(after_help = examples_help("templates edit"))]
+    Edit(TemplateNameArgs),
+    /// Print the templates directory.
+    #[command(after_help = examples_help("templates path"))]
+    Path,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesListArgs {
+    /// Print JSON Lines instead of a table.
+    #[arg(long, conflicts_with = "names")]
+    pub json: bool,
+    /// Print only the names, one a line (for scripts and shell completion).
+    #[arg(long)]
+    pub names: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateNameArgs {
+    /// The template's name (its file is NAME.toml in `hcl templates path`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]

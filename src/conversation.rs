@@ -170,10 +170,9 @@ fn history_of(r: &Record) -> std::result::Result<ChatInput, HistoryError> {
             "its answer holds tool calls".to_string(),
         ));
     }
-    input.messages.push(Message {
-        role: Role::Assistant,
-        content: r.response.text.clone(),
-    });
+    input
+        .messages
+        .push(Message::text(Role::Assistant, r.response.text.clone()));
     Ok(input)
 }
 
@@ -526,10 +525,7 @@ mod tests {
     use super::*;
 
     fn msg(role: Role, content: &str) -> Message {
-        Message {
-            role,
-            content: content.to_string(),
-        }
+        Message::text(role, content)
     }
 
     #[test]
@@ -597,6 +593,7 @@ mod tests {
             ],
             max_tokens: Some(50),
             temperature: Some(0.5),
+            ..Default::default()
         };
         for format in [
             WireFormat::OpenAi,
@@ -624,19 +621,84 @@ mod tests {
                 .to_string()
                 .contains("tool calls")
         );
-        let image = r#"{"messages":[{"role":"user","content":[{"type":"image","source":{}}]}]}"#;
+        let image = r#"{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://x"}}]}]}"#;
         assert!(
             wire::parse_history(WireFormat::Anthropic, image)
                 .unwrap_err()
                 .to_string()
                 .contains("image")
         );
-        let inline = r#"{"contents":[{"role":"user","parts":[{"inlineData":{}}]}]}"#;
+        let inline = r#"{"contents":[{"role":"user","parts":[{"fileData":{}}]}]}"#;
         assert!(
             wire::parse_history(WireFormat::Gemini, inline)
                 .unwrap_err()
                 .to_string()
-                .contains("inlineData")
+                .contains("fileData")
+        );
+        let url = r#"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x/a.png"}}]}]}"#;
+        assert!(
+            wire::parse_history(WireFormat::OpenAi, url)
+                .unwrap_err()
+                .to_string()
+                .contains("by URL")
+        );
+    }
+
+    /// Images and PDFs read back from every format's body and convert to
+    /// every other: a conversation moves between providers with them.
+    #[test]
+    fn attachments_read_back_and_convert() {
+        use crate::wire::{Attachment, MediaType};
+        let image = Attachment::from_bytes(MediaType::Png, b"png bytes", Some("a.png".into()));
+        let pdf = Attachment::from_bytes(MediaType::Pdf, b"%PDF-1.4", Some("d/b.pdf".into()));
+        let mut first = msg(Role::User, "what are these?");
+        first.attachments = vec![image, pdf];
+        let mut only_image = msg(Role::User, "");
+        only_image.attachments = vec![first.attachments[0].clone()];
+        let input = ChatInput {
+            messages: vec![
+                first,
+                msg(Role::Assistant, "a picture and a paper"),
+                only_image,
+            ],
+            ..Default::default()
+        };
+        let dialect = wire::Dialect::default();
+        let strip = |mut m: Message| {
+            for a in &mut m.attachments {
+                a.name = None;
+            }
+            m
+        };
+        for from in WireFormat::ALL {
+            let body = wire::build_body(from, "m", &input, false, dialect);
+            let back = wire::parse_history(from, &body).unwrap();
+            assert_eq!(
+                back.messages
+                    .clone()
+                    .into_iter()
+                    .map(strip)
+                    .collect::<Vec<_>>(),
+                input
+                    .messages
+                    .clone()
+                    .into_iter()
+                    .map(strip)
+                    .collect::<Vec<_>>(),
+                "{from:?}: {body}"
+            );
+            for to in WireFormat::ALL {
+                let again = wire::build_body(to, "m", &back, false, dialect);
+                let twice = wire::parse_history(to, &again).unwrap();
+                assert_eq!(twice.messages.len(), 3, "{from:?} -> {to:?}");
+                assert_eq!(twice.messages[0].attachments.len(), 2, "{from:?} -> {to:?}");
+            }
+        }
+        let openai = wire::build_body(WireFormat::OpenAi, "m", &input, false, dialect);
+        let back = wire::parse_history(WireFormat::OpenAi, &openai).unwrap();
+        assert_eq!(
+            back.messages[0].attachments[1].name.as_deref(),
+            Some("b.pdf")
         );
     }
 }

@@ -106,11 +106,19 @@ fn environment() -> Vec<(String, String)> {
         ("HCL_NO_KEYRING", "1: never touch the OS keyring."),
         (
             "HCL_HELICONE_API_BASE",
-            "The Helicone REST API base for hcl auth check (self-hosted installs).",
+            "Helicone's REST API base for auth check, log verify, feedback and score (default https://api.helicone.ai; EU keys use https://eu.api.helicone.ai).",
+        ),
+        (
+            "HCL_HELICONE_LOG_BASE",
+            "Helicone's custom-logging base for log push (default https://api.worker.helicone.ai; required when HCL_HELICONE_API_BASE points at a self-hosted Helicone).",
         ),
         (
             "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
             "Proxy settings, honoured in either case.",
+        ),
+        (
+            "VISUAL, EDITOR",
+            "The editor of -e/--edit, /edit and hcl templates edit: VISUAL unless TERM is dumb, then EDITOR, then vi.",
         ),
         ("NO_COLOR", "No colour."),
     ] {
@@ -125,8 +133,16 @@ const FILES: &[(&str, &str)] = &[
         "The request log: JSON Lines, one record per exchange, mode 0600.",
     ),
     (
+        "requests.helicone.jsonl beside the log",
+        "What Helicone said about logged requests (log verify's verdict, cost and latency; log push's pushes), one event per line, mode 0600.",
+    ),
+    (
         "$HCL_CONFIG, else ~/.config/hcl/config.toml (Linux), ~/Library/Application Support/hcl/config.toml (macOS)",
-        "The config file (TOML): default provider, model, properties, per-provider base URLs.",
+        "The config file (TOML): default provider, model, properties, generation defaults, per-provider base URLs and defaults.",
+    ),
+    (
+        "~/.config/hcl/templates/NAME.toml (Linux), ~/Library/Application Support/hcl/templates/NAME.toml (macOS)",
+        "Request templates (-t NAME, --save NAME, hcl templates), mode 0600.",
     ),
 ];
 
@@ -244,7 +260,68 @@ pub fn completion_script(shell: Shell) -> Result<String> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "hcl", &mut buf);
-    String::from_utf8(buf).map_err(|_| Error::Protocol("a completion script is not UTF-8".into()))
+    let script = String::from_utf8(buf)
+        .map_err(|_| Error::Protocol("a completion script is not UTF-8".into()))?;
+    Ok(complete_template_names(shell, &script))
+}
+
+/// The saved template names, as the completion scripts list them.
+const TEMPLATE_NAMES: &str = "hcl templates list --names 2>/dev/null";
+
+/// Template names are files, known only when completing: bash, zsh and
+/// fish ask `hcl templates list --names` for `-t`/`--template` (and fish
+/// for `hcl templates show|edit` too). Other shells complete files.
+fn complete_template_names(shell: Shell, script: &str) -> String {
+    match shell {
+        Shell::Bash => {
+            let mut out = script.to_string();
+            for flag in ["--template", "-t"] {
+                out = out.replace(
+                    &format!(
+                        "                {flag})\n                    COMPREPLY=($(compgen -f \"${{cur}}\"))"
+                    ),
+                    &format!(
+                        "                {flag})\n                    COMPREPLY=($(compgen -W \"$({TEMPLATE_NAMES})\" -- \"${{cur}}\"))"
+                    ),
+                );
+            }
+            out
+        }
+        Shell::Zsh => {
+            script
+                .lines()
+                .map(|l| {
+                    if l.contains("saved template") && l.ends_with(":NAME:_default' \\") {
+                        l.replace(
+                            ":NAME:_default'",
+                            &format!(":NAME:{{compadd -- $({TEMPLATE_NAMES})}}'"),
+                        )
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        }
+        Shell::Fish => {
+            let mut out: Vec<String> = script
+                .lines()
+                .map(|l| {
+                    if l.contains("-s t -l template") && l.ends_with(" -r") {
+                        format!("{l} -f -a \"({TEMPLATE_NAMES})\"")
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect();
+            out.push(format!(
+                "complete -c hcl -n \"__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from show edit\" -f -a \"({TEMPLATE_NAMES})\""
+            ));
+            out.join("\n") + "\n"
+        }
+        _ => script.to_string(),
+    }
 }
 
 /// Every generated file, relative to the repository root, with its contents.
@@ -309,6 +386,18 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+
+    #[test]
+    fn completions_list_template_names() {
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+            let script = completion_script(shell).unwrap();
+            let n = script.matches(TEMPLATE_NAMES).count();
+            // -t and --template of chat and stream (fish: one line each,
+            // and templates show|edit).
+            let want = if shell == Shell::Fish { 3 } else { 4 };
+            assert_eq!(n, want, "{shell:?}");
+        }
     }
 
     #[test]

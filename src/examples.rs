@@ -13,8 +13,8 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "One request through Helicone with the default provider.",
             ),
             (
-                "hcl chat -P anthropic --cache -p env=ci \"Summarise: $(cat notes.txt)\"",
-                "Cached, with a custom property.",
+                "cat notes.txt | hcl chat -P anthropic --cache -p env=ci \"Summarise\"",
+                "Piped text after the prompt; cached, with a custom property.",
             ),
             ("hcl providers", "The provider table and the keys found."),
         ],
@@ -31,6 +31,18 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "Prompt from stdin; one JSON object out.",
             ),
             (
+                "git diff | hcl chat \"Review this change\"",
+                "Prompt and piped text together: the text follows in a <stdin> block.",
+            ),
+            (
+                "hcl chat -f diagram.png -P gemini \"What is this?\"",
+                "Attach an image or a PDF; it goes as the provider's own part.",
+            ),
+            (
+                "hcl chat -f spec.md -f report.pdf \"Does the report meet the spec?\"",
+                "Text files go inline, each marked with its name.",
+            ),
+            (
                 "hcl chat --dry-run -P gemini -p team=search \"hi\"",
                 "Show the exact request, secrets masked; send nothing.",
             ),
@@ -45,6 +57,18 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             (
                 "hcl chat --batch evals.jsonl -j 32 --cache > results.jsonl",
                 "Run a JSON Lines file concurrently; one result line per input line.",
+            ),
+            (
+                "hcl chat --schema person.json \"Invent a person\" | jq .name",
+                "Structured output, validated against a JSON Schema (exit 1 if it does not match).",
+            ),
+            (
+                "hcl chat -P gemini --reasoning low -o generationConfig.topK=40 \"hi\"",
+                "Reasoning effort, and any other body field by dotted path.",
+            ),
+            (
+                "git diff | hcl chat -e -t review",
+                "Edit the piped text in $EDITOR, then send it through the template review.",
             ),
         ],
     ),
@@ -90,6 +114,14 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "hcl log show 3f2a | jq .response.usage",
                 "One record, by id prefix.",
             ),
+            (
+                "hcl log verify --batch \"$BATCH\" --expect logged",
+                "Prove Helicone logged a batch; `hcl log push` repairs the gaps.",
+            ),
+            (
+                "hcl log stats --by provider",
+                "Counts, cache hit rate, tokens, cost and latency.",
+            ),
         ],
     ),
     (
@@ -108,6 +140,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("hcl log show 3f2a", "One record as pretty JSON."),
             ("hcl log show 3f2a | jq .response.usage", "Its token usage."),
+            (
+                "hcl log show 3f2a | jq .attachments",
+                "The files it attached: name, size, SHA-256, type.",
+            ),
             (
                 "hcl log show --conversation 9c1e > chat.md",
                 "A conversation's transcript as Markdown.",
@@ -128,6 +164,57 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             (
                 "hcl chat --conversation \"$(hcl log conversations -n 1 --json | jq -r .id)\" \"Go on\"",
                 "Continue a listed conversation.",
+            ),
+        ],
+    ),
+    (
+        "log verify",
+        &[
+            (
+                "hcl log verify",
+                "Did Helicone log the last 20 requests? logged, missing, pending, direct or mismatch.",
+            ),
+            (
+                "hcl log verify --batch \"$BATCH\" --expect logged --junit verify.xml",
+                "A CI gate: exit 6 and a JUnit failure for each request Helicone lacks.",
+            ),
+            (
+                "hcl log verify --since 1h --grace 2m --format tsv",
+                "The last hour, counting anything older than 2 minutes as missing; tab-separated.",
+            ),
+        ],
+    ),
+    (
+        "log push",
+        &[
+            (
+                "hcl log push --batch \"$BATCH\"",
+                "Send the requests of a batch that Helicone lacks, once each.",
+            ),
+            (
+                "hcl log push --since 1d --include-direct --dry-run",
+                "Show what would be sent, --direct requests included, the key masked.",
+            ),
+            (
+                "hcl log push 3f2a --no-verify",
+                "Push one request without asking Helicone first.",
+            ),
+        ],
+    ),
+    (
+        "log stats",
+        &[
+            (
+                "hcl log stats --batch \"$BATCH\"",
+                "The cache hit rate, tokens, cost and latency of one batch.",
+            ),
+            (
+                "hcl log stats --since 7d --by model",
+                "A week, one row per model.",
+            ),
+            (
+                "hcl log stats --by property:team --format tsv",
+                "By the `team` property, as tab-separated values.",
             ),
         ],
     ),
@@ -179,7 +266,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "Store the Helicone key in the OS keyring (hidden prompt).",
             ),
             ("hcl auth status", "Where each key was found."),
-            ("hcl auth check", "Ask Helicone whether the key is valid."),
+            (
+                "hcl auth check",
+                "What the Helicone key can do: proxy logging, read, write.",
+            ),
         ],
     ),
     (
@@ -221,12 +311,42 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             (
                 "hcl auth check",
-                "Verify the Helicone key (exit 5 when Helicone refuses it).",
+                "Proxy logging, read and write, each yes or no (exit 5 only for an unknown key).",
             ),
-            ("hcl auth check --json", "The verdict as JSON."),
+            (
+                "hcl auth check --json | jq .write",
+                "Whether the key may POST (the bulk query of log verify, feedback, scores).",
+            ),
             (
                 "HCL_HELICONE_API_BASE=https://helicone.internal.example hcl auth check",
                 "A self-hosted Helicone.",
+            ),
+        ],
+    ),
+    (
+        "feedback",
+        &[
+            ("hcl feedback 3f2a good", "Rate one logged request."),
+            (
+                "hcl feedback --batch \"$BATCH\" bad",
+                "Rate every successful request of a batch.",
+            ),
+            (
+                "hcl feedback --results results.jsonl good --json",
+                "Rate the requests a batch results file names.",
+            ),
+        ],
+    ),
+    (
+        "score",
+        &[
+            (
+                "hcl score 3f2a accuracy=92 is_safe=true",
+                "Integer and boolean scores for one request.",
+            ),
+            (
+                "hcl score --batch \"$BATCH\" reviewed=true",
+                "One score on every successful request of a batch.",
             ),
         ],
     ),
@@ -257,6 +377,57 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             (
                 "hcl config show --json | jq '.[] | select(.source == \"config\")'",
                 "Only what the file sets.",
+            ),
+        ],
+    ),
+    (
+        "templates",
+        &[
+            (
+                "hcl chat -s \"Answer in one line\" -P anthropic --save brief \"Explain: {input}\"",
+                "Save the flags and a prompt as the template brief.",
+            ),
+            ("hcl chat -t brief \"what a cache key is\"", "Use it."),
+            ("hcl templates list", "The saved templates."),
+        ],
+    ),
+    (
+        "templates list",
+        &[
+            ("hcl templates list", "Each template and what it is for."),
+            ("hcl templates list --names", "Only the names, one a line."),
+        ],
+    ),
+    (
+        "templates show",
+        &[
+            ("hcl templates show brief", "Print the template brief."),
+            (
+                "hcl templates show brief > brief.toml",
+                "Copy it, to share or to keep in a repository.",
+            ),
+        ],
+    ),
+    (
+        "templates edit",
+        &[
+            (
+                "hcl templates edit review",
+                "Edit (or start) the template review; it is checked when the editor closes.",
+            ),
+            (
+                "EDITOR=\"code -w\" hcl templates edit review",
+                "With an editor that must be told to wait.",
+            ),
+        ],
+    ),
+    (
+        "templates path",
+        &[
+            ("hcl templates path", "The directory templates live in."),
+            (
+                "cp team/*.toml \"$(hcl templates path)\"",
+                "Install templates someone shared.",
             ),
         ],
     ),

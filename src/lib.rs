@@ -4,6 +4,7 @@
 //! fuzz targets and benchmarks can reach the decoders and parsers directly.
 //! Every module stays private: the program's entry point is [`main`].
 
+mod annotations;
 mod cachekey;
 mod cli;
 mod commands;
@@ -15,12 +16,14 @@ mod examples;
 mod exchange;
 mod headers;
 mod helicone;
+mod helicone_api;
 mod keystore;
 mod log;
 mod output;
 mod profiles;
 mod provider;
 mod request;
+mod schema;
 mod secrets;
 mod select;
 mod settings;
@@ -63,7 +66,10 @@ pub fn main() -> ExitCode {
         Command::GenerateDocs(args) => commands::completions::generate_docs(args, &printer),
         Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
         Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
+        Command::Templates(cmd) => commands::templates::run(cmd, &env, &printer),
         Command::Replay(args) => commands::replay::run(args, &env, &printer),
+        Command::Feedback(args) => commands::feedback::feedback(args, &env, &printer),
+        Command::Score(args) => commands::feedback::score(args, &env, &printer),
     };
     let status = match result {
         Ok(status) => status,

@@ -93,6 +93,25 @@ pub struct Record {
     /// Which attempt this was (1-based), for requests sent by a batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<u32>,
+    /// The files this request attached (`--file`, `/file`, a batch line's
+    /// `files`), so they can be listed without decoding the body; files of
+    /// earlier turns are listed in their own turns' records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachedFile>,
+}
+
+/// A file attached to a request, as its record lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachedFile {
+    /// The path as given (`-` for stdin).
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// `text/plain` for a file sent inline as text, else the type it was
+    /// sent as (`image/png`, `application/pdf`).
+    pub media_type: String,
 }
 
 impl Record {
@@ -124,8 +143,9 @@ impl Record {
     }
 }
 
-/// Open the log for appending, creating it (and its directory) with mode 0600.
-fn open_for_append(path: &Path) -> std::io::Result<File> {
+/// Open the log (or a file beside it) for appending, creating it (and its
+/// directory) with mode 0600.
+pub fn open_for_append(path: &Path) -> std::io::Result<File> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -475,6 +495,7 @@ mod tests {
             replay_of: None,
             batch: None,
             attempt: None,
+            attachments: Vec::new(),
             conversation: None,
             turn: None,
         }

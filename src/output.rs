@@ -107,6 +107,32 @@ impl Printer {
         self.answer(&table.to_string())
     }
 
+    /// Rows as tab-separated values: a header line, then one line per row.
+    /// Tabs and line breaks inside a cell become spaces.
+    pub fn tsv(&self, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+        let clean = |c: &str| c.replace(['\t', '\n', '\r'], " ");
+        let mut text = header.join("\t");
+        text.push('\n');
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|c| clean(c)).collect();
+            text.push_str(&cells.join("\t"));
+            text.push('\n');
+        }
+        self.out(text.as_bytes(), true)
+    }
+
+    /// Rows as a table in the house style, or as TSV.
+    pub fn rows(&self, tsv: bool, header: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
+        if tsv {
+            return self.tsv(header, &rows);
+        }
+        let mut table = new_table(header);
+        for row in rows {
+            table.add_row(row);
+        }
+        self.table(&table)
+    }
+
     fn err_line(&self, label: &str, color: &str, msg: &str) {
         let line = if self.color_err {
             format!("hcl: \x1b[{color}m{label}\x1b[0m {msg}\n")
@@ -267,6 +293,21 @@ impl Progress {
             bar.inc(1);
         }
     }
+}
+
+/// A cost in US dollars: small amounts keep their significant digits.
+pub fn usd(cost: f64) -> String {
+    if cost == 0.0 {
+        return "$0".to_string();
+    }
+    let digits = if cost.abs() >= 1.0 { 2 } else { 6 };
+    let text = format!("{cost:.digits$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    format!("${text}")
 }
 
 /// A table in the house style.

@@ -32,6 +32,8 @@ pub struct Selection {
     pub model: Option<String>,
     pub properties: Vec<(String, String)>,
     pub status: Option<StatusArg>,
+    /// Only the records of this `hcl chat --batch` run.
+    pub batch: Option<String>,
     /// Leave out records that are themselves replays.
     pub originals_only: bool,
 }
@@ -94,6 +96,7 @@ impl Selection {
             model: args.model.clone(),
             properties,
             status: args.status,
+            batch: args.batch.clone(),
             originals_only: false,
         })
     }
@@ -105,6 +108,7 @@ impl Selection {
             || self.model.is_some()
             || !self.properties.is_empty()
             || self.status.is_some()
+            || self.batch.is_some()
             || self.originals_only
     }
 
@@ -115,6 +119,7 @@ impl Selection {
             ts: &r.ts,
             ok: is_ok(r),
             replay: r.replay_of.is_some(),
+            batch: r.batch.as_deref(),
             headers: Headers::Parsed(&r.request.headers),
         })
     }
@@ -131,6 +136,9 @@ impl Selection {
             return false;
         }
         if self.model.as_deref().is_some_and(|m| r.model != m) {
+            return false;
+        }
+        if self.batch.as_deref().is_some_and(|b| r.batch != Some(b)) {
             return false;
         }
         if self
@@ -179,6 +187,7 @@ impl Selection {
                 ts: &p.ts,
                 ok: p.error.is_none() && p.response.status.is_some_and(|s| (200..300).contains(&s)),
                 replay: p.replay_of.is_some(),
+                batch: p.batch.as_deref(),
                 headers: Headers::Raw(p.request.headers),
             };
             if !self.matches_view(&view) {
@@ -199,6 +208,7 @@ struct View<'a> {
     ts: &'a str,
     ok: bool,
     replay: bool,
+    batch: Option<&'a str>,
     headers: Headers<'a>,
 }
 
@@ -226,6 +236,8 @@ struct Probe<'a> {
     error: Option<IgnoredAny>,
     #[serde(default)]
     replay_of: Option<IgnoredAny>,
+    #[serde(default, borrow)]
+    batch: Option<Cow<'a, str>>,
 }
 
 #[derive(Default, Deserialize)]

@@ -5,25 +5,19 @@
 use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::cli::{AuthCheckArgs, AuthCommand, AuthStatusArgs};
 use crate::error::{Error, ExitStatus, Result};
-use crate::exchange;
-use crate::helicone;
+use crate::helicone_api::{self, Api, ApiError, Permission, Target};
 use crate::keystore::{self, KeyStore};
 use crate::output::{self, Printer};
 use crate::provider::{PROVIDERS, Provider, Slot};
-use crate::request::{Credentials, Header, HeaderValue, PreparedRequest, SecretRole};
 use crate::secrets::{self, FoundKey, Secret};
 use crate::settings::{self, Config, Env, HELICONE_KEY_NAME, HELICONE_KEY_VAR};
-use crate::transport::{Client, NetOptions, ProxyConfig};
 
 /// The largest secret `auth set` accepts on stdin.
 const MAX_SECRET_BYTES: u64 = 16 * 1024;
-
-/// The default timeout of `auth check`.
-const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn run(cmd: &AuthCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     match cmd {
@@ -318,13 +312,14 @@ fn status_row(k: &KeyName, env: Env<'_>, keyring: &dyn KeyStore, config: &Config
     }
 }
 
-/// The verdict of `auth check`.
+/// What `auth check` found the key can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 enum Verdict {
+    /// Helicone knows the key (whatever it may do).
     Ok,
+    /// Helicone does not know the key.
     Invalid,
-    NoPermission,
 }
 
 #[derive(Serialize)]
@@ -334,149 +329,132 @@ struct CheckReport {
     key_source: &'static str,
     key_variable: Option<String>,
     key_fingerprint: String,
-    http_status: u16,
+    /// Helicone's proxies log and cache with the key (they check no permission).
+    proxy_logging: bool,
+    /// GET calls of the REST API (one request by id).
+    read: bool,
+    /// POST calls of the REST API (the bulk query, feedback, scores).
+    write: bool,
     message: String,
 }
 
-/// Jawn's error body: `{"error":"…","trace":"…"}`.
-#[derive(Deserialize)]
-struct RestError {
-    error: Option<String>,
+/// A request id no request has, for the read-only probes.
+const PROBE_ID: &str = "00000000-0000-4000-8000-000000000000";
+
+/// Whether a probe passed, was refused for want of a permission, or found
+/// the key unknown (the error says so).
+enum Probe {
+    Allowed,
+    Refused,
+}
+
+fn probe(answer: std::result::Result<(), ApiError>) -> Result<Probe> {
+    match answer {
+        Ok(()) => Ok(Probe::Allowed),
+        Err(ApiError::NoPermission { .. }) => Ok(Probe::Refused),
+        Err(ApiError::Failed(e)) => Err(e),
+    }
 }
 
 fn check(args: &AuthCheckArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     let config = super::load_config(env, printer)?;
-    let keyring = keystore::for_env(env);
-    let key = settings::helicone_key(env, &config, keyring).ok_or_else(|| {
+    let key = settings::helicone_key(env, &config, keystore::for_env(env)).ok_or_else(|| {
         Error::usage(
             "no Helicone key to check: set HELICONE_API_KEY, run `hcl auth set helicone`, or set api_key under [helicone] in the config file",
         )
     })?;
-    if !secrets::looks_like_helicone_key(key.secret.expose()) {
-        printer.warn(&format!(
-            "the Helicone key ({}) does not look like a Helicone key (sk-helicone-…)",
-            key.source.label()
-        ));
-    }
-    let api_base = rest_api_base(env, &config, &key)?;
-    let timeout = match args.timeout {
-        None => CHECK_TIMEOUT,
-        Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Duration::from_secs_f64(s),
-        Some(s) => {
-            return Err(Error::usage(format!(
-                "--timeout {s} is not a positive number of seconds"
-            )));
-        }
-    };
-    let request = check_request(&api_base);
-    let creds = Credentials {
-        helicone: Some(key.clone()),
-        keys: Vec::new(),
-    };
-    let client = Client::new(
-        NetOptions {
-            timeout,
-            ..NetOptions::default()
-        },
-        ProxyConfig::from_env(env),
-    )?;
+    let target = Target::resolve(env, &config, key)?;
+    helicone_api::warn_if_unlike(&target, printer);
+    let timeout = helicone_api::timeout(args.timeout)?;
+    let api = Api::new(target, timeout, env)?;
     let runtime = super::runtime()?;
-    let answer = runtime.block_on(async {
+    // Two calls that change nothing: a GET of a request that does not exist
+    // (read permission) and a query for it (write permission: a POST).
+    let outcome = runtime.block_on(async {
         tokio::select! {
-            r = client.send_full(&request, &creds) => r,
+            r = async {
+                let read = probe(api.get_request(PROBE_ID).await.map(|_| ()))?;
+                let write = probe(api.query_ids(&[PROBE_ID.to_string()], None).await.map(|_| ()))?;
+                Ok::<_, Error>((read, write))
+            } => r,
             () = super::ctrl_c() => Err(Error::Interrupted),
         }
-    })?;
-    let detail = serde_json::from_slice::<RestError>(&answer.body)
-        .ok()
-        .and_then(|e| e.error)
-        .unwrap_or_else(|| exchange::excerpt(&answer.body));
-    let who = format!(
-        "the Helicone key {} ({})",
-        key.secret.fingerprint(),
-        key.source.label()
-    );
-    let (verdict, message) = match answer.status {
-        200..=299 => (
-            Verdict::Ok,
-            format!("{who} is valid: {api_base} accepted it"),
-        ),
-        401 => (
-            Verdict::Invalid,
-            format!(
-                "{who} is invalid: {api_base} answered 401 ({detail}). Helicone's proxies accept it silently but never log or cache with it; create a key at https://us.helicone.ai/settings/api-keys (EU: https://eu.helicone.ai)"
-            ),
-        ),
-        403 => (
-            Verdict::NoPermission,
-            format!(
-                "{who} has no permission for this call: {api_base} answered 403 ({detail}). The key exists but lacks read/write access; create a key with both"
-            ),
-        ),
-        status => {
-            return Err(Error::Api {
-                provider: format!("Helicone's REST API ({api_base})"),
-                status,
-                message: detail,
-            });
-        }
-    };
-    let report = CheckReport {
-        status: verdict,
-        api_base,
-        key_source: key.source.kind(),
-        key_variable: key.source.env_var().map(str::to_string),
-        key_fingerprint: key.secret.fingerprint(),
-        http_status: answer.status,
+    });
+    let target = &api.target;
+    let report = |status, read, write, message: String| CheckReport {
+        status,
+        api_base: target.api_base.clone(),
+        key_source: target.key.source.kind(),
+        key_variable: target.key.source.env_var().map(str::to_string),
+        key_fingerprint: target.key.secret.fingerprint(),
+        proxy_logging: status == Verdict::Ok,
+        read,
+        write,
         message,
     };
+    let (read, write) = match outcome {
+        Ok((read, write)) => (
+            matches!(read, Probe::Allowed),
+            matches!(write, Probe::Allowed),
+        ),
+        Err(e) if e.exit_status() == ExitStatus::Auth => {
+            let r = report(Verdict::Invalid, false, false, e.to_string());
+            if args.json {
+                printer.json(&r)?;
+            } else {
+                printer.error(&r.message);
+            }
+            return Ok(ExitStatus::Auth);
+        }
+        Err(e) => return Err(e),
+    };
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let mut message = format!(
+        "{} is known to {}: proxy logging {}, read {}, write {}",
+        target.who(),
+        target.api_base,
+        yes(true),
+        yes(read),
+        yes(write)
+    );
+    if !read && !write {
+        message.push_str(
+            "; the REST API refused both a read and a write, so only the proxies will take this key",
+        );
+    }
+    let r = report(Verdict::Ok, read, write, message);
     if args.json {
-        printer.json(&report)?;
-    } else if verdict == Verdict::Ok {
-        printer.line(&format!("ok: {}", report.message))?;
-    } else {
-        printer.error(&report.message);
+        printer.json(&r)?;
+        return Ok(ExitStatus::Success);
     }
-    Ok(match verdict {
-        Verdict::Ok => ExitStatus::Success,
-        Verdict::Invalid | Verdict::NoPermission => ExitStatus::Auth,
-    })
-}
-
-/// `HCL_HELICONE_API_BASE`, then `api_base` under `[helicone]`, then the
-/// region of the key.
-fn rest_api_base(env: Env<'_>, config: &Config, key: &FoundKey) -> Result<String> {
-    if let Some(v) = env("HCL_HELICONE_API_BASE").filter(|v| !v.trim().is_empty()) {
-        return settings::check_base_url("HCL_HELICONE_API_BASE", &v);
+    printer.line(&format!("ok: {}", r.message))?;
+    let mut table = output::new_table(&["ability", "", "what it allows"]);
+    table.add_row(vec![
+        "proxy logging".to_string(),
+        yes(true).to_string(),
+        "Helicone's proxies log and cache requests sent with the key (they check no permission)"
+            .to_string(),
+    ]);
+    table.add_row(vec![
+        "read".to_string(),
+        yes(read).to_string(),
+        "GET calls: `hcl log verify` one request at a time".to_string(),
+    ]);
+    table.add_row(vec![
+        "write".to_string(),
+        yes(write).to_string(),
+        "POST calls: the bulk query of `hcl log verify`, `hcl feedback`, `hcl score`".to_string(),
+    ]);
+    printer.table(&table)?;
+    if !write {
+        printer.note(
+            &target.no_permission_message(Permission::Write, "POST /v1/request/query-clickhouse"),
+        );
     }
-    if let Some(v) = &config.helicone.api_base {
-        return settings::check_base_url("api_base under [helicone]", v);
+    if !read {
+        printer.note(&target.no_permission_message(Permission::Read, "GET /v1/request/{id}"));
     }
-    Ok(helicone::rest_api_for_key(key.secret.expose()).to_string())
-}
-
-/// The cheapest authenticated call (docs/helicone.md §5.1): one row of a query. Jawn
-/// wants write permission for every POST, so it also proves the key can be
-/// used for everything hcl does.
-fn check_request(api_base: &str) -> PreparedRequest {
-    PreparedRequest {
-        method: "POST",
-        url: format!("{api_base}/v1/request/query-clickhouse"),
-        headers: vec![
-            Header {
-                name: "Authorization".to_string(),
-                value: HeaderValue::Key {
-                    role: SecretRole::Helicone,
-                    prefix: "Bearer ",
-                },
-            },
-            Header {
-                name: "Content-Type".to_string(),
-                value: HeaderValue::Plain("application/json".to_string()),
-            },
-        ],
-        body: r#"{"filter":"all","limit":1}"#.to_string(),
-    }
+    Ok(ExitStatus::Success)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `hcl chat`: one request, answer printed when complete.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 
 use crate::cli::ChatArgs;
 use crate::error::{Error, ExitStatus, Result};
@@ -11,63 +11,18 @@ use crate::output::Printer;
 use crate::request::PreparedRequest;
 use crate::settings::{self, Env, RequestSettings, ResolveContext};
 use crate::transport::Client;
-use crate::wire::{ChatInput, Completion, FinishReason, Message, Role, WireFormat};
-
-/// The prompt from the arguments, with stdin standing in for a `-` argument
-/// or for no arguments at all.
-pub fn read_prompt(words: &[String], printer: &Printer) -> Result<String> {
-    let wants_stdin = words.is_empty() || words.iter().any(|w| w == "-");
-    let stdin_text = if wants_stdin {
-        let stdin = std::io::stdin();
-        if stdin.is_terminal() {
-            if words.is_empty() {
-                return Err(Error::usage(
-                    "no prompt: give one as an argument (hcl chat \"…\") or pipe it on stdin",
-                ));
-            }
-            printer.note("reading the prompt for '-' from the terminal; end it with Ctrl-D");
-        }
-        let mut buf = Vec::new();
-        stdin
-            .lock()
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::usage(format!("cannot read the prompt from stdin: {e}")))?;
-        let text = String::from_utf8(buf).map_err(|e| {
-            Error::usage(format!(
-                "the prompt on stdin is not UTF-8 (byte {})",
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
-        Some(text.trim_end_matches(['\n', '\r']).to_string())
-    } else {
-        None
-    };
-    let prompt = if words.is_empty() {
-        stdin_text.unwrap_or_default()
-    } else {
-        words
-            .iter()
-            .map(|w| {
-                if w == "-" {
-                    stdin_text.as_deref().unwrap_or("")
-                } else {
-                    w.as_str()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    if prompt.trim().is_empty() {
-        return Err(Error::usage("the prompt is empty; give some text to send"));
-    }
-    Ok(prompt)
-}
+use crate::wire::{ChatInput, Completion, FinishReason, WireFormat};
 
 pub fn run(args: &ChatArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     if let Some(input) = &args.batch.batch {
         if args.stream {
             return Err(Error::usage(
                 "--batch writes one JSON result per line and does not stream; drop --stream",
+            ));
+        }
+        if args.compose.edit || args.compose.save.is_some() || args.no_stream {
+            return Err(Error::usage(
+                "--batch reads its prompts from the file; -e, --save and --no-stream belong to a single chat",
             ));
         }
         let c = &args.conversation;
@@ -102,6 +57,18 @@ pub fn run_with(
         );
     }
     let config = super::load_config(env, printer)?;
+    let mut request_args = r.clone();
+    let template = match &r.template {
+        Some(name) => {
+            let (t, path) = settings::load_template(name)?;
+            t.apply(name, &path, &mut request_args)?;
+            Some(t)
+        }
+        None => None,
+    };
+    if let Some(name) = &args.compose.save {
+        return save_template(args, &request_args, name, printer);
+    }
     let c = &args.conversation;
     let continuing = c.continue_last || c.conversation.is_some();
     if continuing && r.session.is_some() {
@@ -110,7 +77,12 @@ pub fn run_with(
         ));
     }
     let offline = r.dry_run || r.curl;
-    let interactive = args.prompt.is_empty() && std::io::stdin().is_terminal() && !offline;
+    let template_prompt = template.as_ref().is_some_and(|t| t.prompt.is_some());
+    let interactive = args.prompt.is_empty()
+        && std::io::stdin().is_terminal()
+        && !offline
+        && !args.compose.edit
+        && !template_prompt;
     let earlier = if continuing {
         Some(turn::load_conversation(c, env, printer)?)
     } else {
@@ -122,19 +94,18 @@ pub fn run_with(
                 "--json needs a prompt: give one as an argument or on stdin (an interactive conversation prints text)",
             ));
         }
-        return super::interactive::run(args, earlier, &config, env, printer);
+        return super::interactive::run(args, request_args, earlier, &config, env, printer);
     }
-    let prompt = read_prompt(&args.prompt, printer)?;
-    let mut request_args = r.clone();
+    let Some(prompt) = compose_prompt(args, template.as_ref(), env, printer)? else {
+        printer.note("the prompt is empty: cancelled, nothing was sent");
+        return Ok(ExitStatus::Success);
+    };
     let mut input = ChatInput::default();
     if let Some(conv) = &earlier {
         turn::adopt_provider(&mut request_args, conv, printer);
         input = conv.history.clone();
     }
-    input.messages.push(Message {
-        role: Role::User,
-        content: prompt.clone(),
-    });
+    input.messages.push(prompt.message());
     let mut settings = settings::resolve(
         &request_args,
         ResolveContext {
@@ -145,8 +116,15 @@ pub fn run_with(
             offline,
         },
     )?;
+    settings.stream = stream || (!args.no_stream && config.streams(settings.target.provider.name));
     printer.warn_all(&settings.warnings);
-    let turn = turn::TurnPlan::new(r, earlier.as_ref(), &prompt, &settings.helicone.request_id);
+    settings.files = prompt.files;
+    let turn = turn::TurnPlan::new(
+        r,
+        earlier.as_ref(),
+        &prompt.text,
+        &settings.helicone.request_id,
+    );
     turn::apply_turn(
         &mut settings,
         &turn,
@@ -154,16 +132,67 @@ pub fn run_with(
         c.max_history_tokens,
         printer,
     );
-    output(args, &settings, stream, printer)
+    output(args, &settings, printer)
+}
+
+/// The prompt to send: the arguments, stdin and `--file`s, written in the
+/// editor with `-e` (which opens on that text), laid into the template's
+/// prompt with `-t`. `None` when the editor saved an empty text.
+fn compose_prompt(
+    args: &ChatArgs,
+    template: Option<&settings::Template>,
+    env: Env<'_>,
+    printer: &Printer,
+) -> Result<Option<super::prompt::Prompt>> {
+    let r = &args.request;
+    let flexible = args.compose.edit || template.is_some();
+    // With only the editor or a template to go on, a terminal is not read.
+    let given = !args.prompt.is_empty() || !r.files.is_empty() || !std::io::stdin().is_terminal();
+    let mut prompt = if given || !flexible {
+        super::prompt::read(&args.prompt, &r.files, flexible, printer)?
+    } else {
+        super::prompt::Prompt::default()
+    };
+    if args.compose.edit {
+        match super::editor::edit_text(&prompt.text, env)? {
+            Some(text) => prompt.text = text,
+            None => return Ok(None),
+        }
+    }
+    if let Some(t) = template {
+        prompt.text = t.fill(Some(&prompt.text))?.unwrap_or_default();
+    }
+    if prompt.is_empty() {
+        return Err(Error::usage(
+            "no prompt: give one as an argument or on stdin (the template has none)",
+        ));
+    }
+    Ok(Some(prompt))
+}
+
+/// `--save NAME`: the flags (and the prompt words) as a template.
+fn save_template(
+    args: &ChatArgs,
+    request: &crate::cli::RequestArgs,
+    name: &str,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let prompt = (!args.prompt.is_empty()).then(|| args.prompt.join(" "));
+    let t = settings::Template::from_flags(request, prompt)?;
+    let path = settings::template_path(name)?;
+    let existed = path.exists();
+    settings::write_private(&path, &t.to_toml()?)?;
+    printer.note(&format!(
+        "{} template {name}: {}",
+        if existed { "replaced" } else { "saved" },
+        path.display()
+    ));
+    Ok(ExitStatus::Success)
 }
 
 /// Show the request (`--dry-run`, `--curl`) or send it, streamed or not.
-fn output(
-    args: &ChatArgs,
-    settings: &RequestSettings,
-    stream: bool,
-    printer: &Printer,
-) -> Result<ExitStatus> {
+fn output(args: &ChatArgs, settings: &RequestSettings, printer: &Printer) -> Result<ExitStatus> {
+    let stream = settings.stream;
     let r = &args.request;
     let prepared = settings.prepare();
     if r.dry_run {
@@ -222,6 +251,7 @@ pub fn finish(
     json: bool,
     printer: &Printer,
 ) -> Result<ExitStatus> {
+    turn::check_answer(s, &mut outcome);
     let ctx = RecordContext {
         id: &s.record_id,
         provider: s.target.provider.name,

@@ -12,6 +12,7 @@ use crate::output::{self, Printer};
 use crate::provider::route::Values;
 use crate::provider::{PROVIDERS, Provider};
 use crate::settings::{self, Config, Env, RowKeys};
+use crate::wire;
 
 pub fn run(cmd: &ConfigCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
     match cmd {
@@ -158,7 +159,41 @@ fn request_rows(config: &Config, rows: &mut Vec<Row>) -> String {
     for (k, v) in &config.properties {
         rows.push(row(format!("properties.{k}"), Some(v.clone()), "config"));
     }
+    rows.push(row(
+        "stream",
+        Some(config.stream.unwrap_or(false).to_string()),
+        given(config.stream.is_some()),
+    ));
+    generation_rows("", &config.generation(), rows);
     default_provider
+}
+
+/// The generation defaults of the file's top level or of one provider
+/// (`prefix` "providers.NAME."): each set one, as the file has it.
+fn generation_rows(prefix: &str, g: &settings::Generation<'_>, rows: &mut Vec<Row>) {
+    let mut put = |key: &str, v: Option<String>| {
+        if prefix.is_empty() || v.is_some() {
+            let (v, s) = from_config(v);
+            rows.push(row(format!("{prefix}{key}"), v, s));
+        }
+    };
+    put("system", g.system.map(str::to_string));
+    put("max_tokens", g.max_tokens.map(|v| v.to_string()));
+    put("temperature", g.temperature.map(|v| v.to_string()));
+    put("top_p", g.top_p.map(|v| v.to_string()));
+    put("seed", g.seed.map(|v| v.to_string()));
+    put(
+        "stop",
+        (!g.stop.is_empty()).then(|| serde_json::to_string(g.stop).unwrap_or_default()),
+    );
+    put("reasoning", g.reasoning.map(|e| e.name().to_string()));
+    for (path, v) in g.options.map(wire::option_leaves).unwrap_or_default() {
+        rows.push(row(
+            format!("{prefix}options.{}", wire::dotted_path(&path)),
+            Some(v.to_string()),
+            "config",
+        ));
+    }
 }
 
 /// The Helicone key and REST API base.
@@ -238,4 +273,14 @@ fn provider_rows(
         rows.push(key_row(&format!("{prefix}.{}", slot.config), found));
     }
     rows.extend(params);
+    if let Some(c) = pconf {
+        if let Some(stream) = c.stream {
+            rows.push(row(
+                format!("{prefix}.stream"),
+                Some(stream.to_string()),
+                "config",
+            ));
+        }
+        generation_rows(&format!("{prefix}."), &c.generation(), rows);
+    }
 }

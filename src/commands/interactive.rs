@@ -21,6 +21,7 @@ use crate::provider;
 use crate::settings::{Config, Env, Resolver};
 use crate::wire::{ChatInput, Message, Role};
 
+use super::prompt::{FileInput, Prompt};
 use super::turn::{self, TurnPlan};
 
 const HELP: &str = "\
@@ -31,6 +32,8 @@ Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
   /system TEXT       the system prompt (/system alone removes it)
   /property K=V      send Helicone-Property-K: V with the next turns
   /cache on|off      Helicone's cache for the next turns
+  /file PATH         attach a file to the next message (text inline, images and PDFs as parts)
+  /edit [TEXT]       write the next message in $VISUAL/$EDITOR (an empty file cancels)
   /retry             send the last prompt again (its answer is replaced)
   /clear             start a new conversation (a new Helicone session)
   /save FILE         write the transcript as Markdown
@@ -38,8 +41,7 @@ Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
   /help              this list
   /exit              leave";
 
-const COMMANDS: &str =
-    "/model, /provider, /system, /property, /cache, /retry, /clear, /save, /id, /help, /exit";
+const COMMANDS: &str = "/model, /provider, /system, /property, /cache, /file, /edit, /retry, /clear, /save, /id, /help, /exit";
 
 /// The conversation as it goes.
 struct Session<'a> {
@@ -49,6 +51,7 @@ struct Session<'a> {
     /// Every turn's request goes through it: keys are read once, and each
     /// warning is said once.
     resolver: Resolver<'a>,
+    env: Env<'a>,
     printer: &'a Printer,
     runtime: tokio::runtime::Runtime,
     id: String,
@@ -57,15 +60,20 @@ struct Session<'a> {
     name: Option<String>,
     /// System prompt and every answered turn.
     history: ChatInput,
+    /// Files `/file` (or `-f`) attached to the next message.
+    pending: Vec<FileInput>,
     /// The last prompt sent, for /retry; `answered` when its answer is the
     /// last message of `history`.
-    last_prompt: Option<String>,
+    last_prompt: Option<Prompt>,
     answered: bool,
     transcript: Vec<TranscriptTurn>,
 }
 
+/// The conversation, with `request` (the flags, a template laid under them)
+/// as the settings of its first turn.
 pub fn run(
     args: &ChatArgs,
+    mut request: RequestArgs,
     earlier: Option<Conversation>,
     config: &Config,
     env: Env<'_>,
@@ -75,21 +83,31 @@ pub fn run(
     // From here on Ctrl-C never ends the session: between replies it does
     // nothing, during one it cancels it.
     keep_sigint(&runtime);
-    let mut request = args.request.clone();
     let mut session = Session {
         args,
         request: RequestArgs::default(),
         resolver: Resolver::new(env, config, false),
+        env,
         printer,
         runtime,
         id: String::new(),
         turn: 0,
         name: args.request.session_name.clone(),
         history: ChatInput::default(),
+        pending: Vec::new(),
         last_prompt: None,
         answered: false,
         transcript: Vec::new(),
     };
+    for path in &args.request.files {
+        if path.as_os_str() == "-" {
+            return Err(Error::usage(
+                "--file - reads stdin, which is the terminal here; pipe the file in with a prompt, or attach it with /file PATH",
+            ));
+        }
+        let file = super::prompt::read_file(path).map_err(Error::usage)?;
+        session.attach(file);
+    }
     match earlier {
         Some(conv) => {
             turn::adopt_provider(&mut request, &conv, printer);
@@ -159,7 +177,7 @@ pub fn run(
                 Step::Send(p) => p,
             }
         } else {
-            input
+            session.compose(input)
         };
         session.send(prompt);
     }
@@ -170,10 +188,34 @@ pub fn run(
 enum Step {
     Continue,
     Exit,
-    Send(String),
+    Send(Prompt),
 }
 
 impl Session<'_> {
+    /// A file for the next message, with a note saying so.
+    fn attach(&mut self, file: FileInput) {
+        let r = &file.record;
+        self.printer.note(&format!(
+            "{} ({}, {}) goes with your next message",
+            r.name,
+            r.media_type,
+            crate::wire::attach::human_size(r.size)
+        ));
+        self.pending.push(file);
+    }
+
+    /// The next message: what was typed, and the files waiting for it.
+    fn compose(&mut self, text: String) -> Prompt {
+        let mut prompt = Prompt {
+            text,
+            ..Prompt::default()
+        };
+        for file in self.pending.drain(..) {
+            prompt.attach(file);
+        }
+        prompt
+    }
+
     fn command(&mut self, line: &str) -> Step {
         let p = self.printer;
         let (name, arg) = match line.split_once(char::is_whitespace) {
@@ -237,6 +279,19 @@ impl Session<'_> {
                 self.request.cache = arg == "on";
                 p.note(&format!("Helicone cache {arg}"));
             }
+            "edit" => {
+                return match super::editor::edit_text(arg, self.env) {
+                    Ok(Some(text)) => Step::Send(self.compose(text)),
+                    Ok(None) => {
+                        p.note("the message is empty: cancelled, nothing was sent");
+                        Step::Continue
+                    }
+                    Err(e) => {
+                        p.error(&e.to_string());
+                        Step::Continue
+                    }
+                };
+            }
             "retry" => {
                 let Some(prompt) = self.last_prompt.clone() else {
                     p.error("nothing to retry yet: no prompt was sent in this conversation");
@@ -268,7 +323,11 @@ impl Session<'_> {
                 p.note(&format!("new conversation {}", self.id));
             }
             "save" if !arg.is_empty() => self.save(Path::new(arg)),
-            "model" | "provider" | "property" | "save" => p.error(&format!(
+            "file" if !arg.is_empty() => match super::prompt::read_file(Path::new(arg)) {
+                Ok(file) => self.attach(file),
+                Err(e) => p.error(&e.replacen("--file", "/file", 1)),
+            },
+            "model" | "provider" | "property" | "save" | "file" => p.error(&format!(
                 "/{name} needs an argument; /help shows how to use it"
             )),
             "cache" => p.error("/cache takes on or off"),
@@ -280,22 +339,27 @@ impl Session<'_> {
     }
 
     /// Send one turn, streamed; keep its answer in the history when it came.
-    fn send(&mut self, prompt: String) {
+    fn send(&mut self, prompt: Prompt) {
         let p = self.printer;
         let mut input = self.history.clone();
-        input.messages.push(Message {
-            role: Role::User,
-            content: prompt.clone(),
-        });
+        input.messages.push(prompt.message());
         let resolved = self.resolver.resolve(&self.request, input, true);
         let mut s = match resolved {
             Ok(s) => s,
             Err(e) => {
                 p.error(&e.to_string());
+                if !prompt.files.is_empty() {
+                    p.note(
+                        "the message was not sent; /retry sends it again (after /provider, say)",
+                    );
+                    self.last_prompt = Some(prompt);
+                    self.answered = false;
+                }
                 return;
             }
         };
         p.warn_all(&s.warnings);
+        s.files.clone_from(&prompt.files);
         self.turn += 1;
         let name = self
             .name
@@ -304,7 +368,7 @@ impl Session<'_> {
                     self.history
                         .messages
                         .first()
-                        .map_or(prompt.as_str(), |m| m.content.as_str()),
+                        .map_or(prompt.text.as_str(), |m| m.content.as_str()),
                 )
             })
             .clone();
@@ -346,17 +410,16 @@ impl Session<'_> {
             provider: s.target.provider.name.to_string(),
             model: s.target.model.clone(),
             ts: record.as_ref().map(|r| r.ts.clone()).unwrap_or_default(),
-            user: prompt,
+            user: prompt.text,
             assistant: answer.clone().filter(|a| error.is_none() || !a.is_empty()),
             error: error.clone(),
         });
         if error.is_none() {
             // The history sent (within --max-history-tokens) and its answer.
             self.history = s.input;
-            self.history.messages.push(Message {
-                role: Role::Assistant,
-                content: answer.unwrap_or_default(),
-            });
+            self.history
+                .messages
+                .push(Message::text(Role::Assistant, answer.unwrap_or_default()));
             self.answered = true;
         } else {
             self.answered = false;

@@ -1,10 +1,12 @@
 //! `hcl log`: read the request log.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::SystemTime;
 
 use serde::Serialize;
 
+use crate::annotations::{self, Known};
 use crate::cli::{LogCommand, LogConversationsArgs, LogExportArgs, LogListArgs, LogShowArgs};
 use crate::conversation;
 use crate::error::{Error, ExitStatus, Result};
@@ -25,6 +27,9 @@ pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStat
         LogCommand::Show(args) => show(args, &path, printer),
         LogCommand::Export(args) => export(args, &path, printer),
         LogCommand::Conversations(args) => conversations(args, &path, printer),
+        LogCommand::Verify(args) => super::verify::run(args, env, printer),
+        LogCommand::Push(args) => super::push::run(args, env, printer),
+        LogCommand::Stats(args) => super::stats::run(args, env, printer),
     }
 }
 
@@ -44,9 +49,10 @@ fn selected(
 fn list(args: &LogListArgs, path: &Path, printer: &Printer) -> Result<ExitStatus> {
     let records = selected(&args.select, Some(20), path, printer)?;
     let shown = &records[..];
+    let known = remembered(shown, path, printer)?;
     if args.json {
         for r in shown {
-            printer.json_line(r)?;
+            printer.json_line(&WithKnown::of(r, &known))?;
         }
         return Ok(ExitStatus::Success);
     }
@@ -54,11 +60,18 @@ fn list(args: &LogListArgs, path: &Path, printer: &Printer) -> Result<ExitStatus
         printer.note(&format!("no logged request matches in {}", path.display()));
         return Ok(ExitStatus::Success);
     }
-    let mut table = output::new_table(&[
-        "id", "time", "provider", "model", "status", "cache", "latency", "prompt",
-    ]);
+    let cost = |r: &Record| known.get(&r.id).and_then(|k| k.cost_usd);
+    let with_cost = shown.iter().any(|r| cost(r).is_some());
+    let mut header = vec![
+        "id", "time", "provider", "model", "status", "cache", "latency",
+    ];
+    if with_cost {
+        header.push("cost");
+    }
+    header.push("prompt");
+    let mut table = output::new_table(&header);
     for r in shown {
-        table.add_row(vec![
+        let mut row = vec![
             r.id.chars().take(8).collect::<String>(),
             r.ts.chars().take(19).collect::<String>().replace('T', " "),
             r.provider.clone(),
@@ -66,8 +79,12 @@ fn list(args: &LogListArgs, path: &Path, printer: &Printer) -> Result<ExitStatus
             status_cell(r),
             r.helicone.cache.clone().unwrap_or_else(|| "-".into()),
             r.latency_ms.map_or("-".into(), |ms| format!("{ms} ms")),
-            wire::prompt_preview(r.request.body.get()),
-        ]);
+        ];
+        if with_cost {
+            row.push(cost(r).map_or_else(|| "-".to_string(), output::usd));
+        }
+        row.push(wire::prompt_preview(r.request.body.get()));
+        table.add_row(row);
     }
     printer.table(&table)?;
     Ok(ExitStatus::Success)
@@ -100,10 +117,42 @@ fn show(args: &LogShowArgs, path: &Path, printer: &Printer) -> Result<ExitStatus
     )?;
     let (records, skipped) = select::select(path, &sel)?;
     select::warn_skipped(path, &skipped, printer);
+    let known = remembered(&records, path, printer)?;
     for r in &records {
-        printer.json_pretty(r)?;
+        printer.json_pretty(&WithKnown::of(r, &known))?;
     }
     Ok(ExitStatus::Success)
+}
+
+/// What `hcl log verify` and `hcl log push` remembered about these records.
+fn remembered(
+    records: &[Record],
+    path: &Path,
+    printer: &Printer,
+) -> Result<HashMap<String, Known>> {
+    let ids: HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    let (known, warnings) = annotations::load(path, Some(&ids))?;
+    printer.warn_all(&warnings);
+    Ok(known)
+}
+
+/// A record as JSON, with what Helicone said about it (cost, latency,
+/// verdict, push) under `helicone_remembered` when anything is known.
+#[derive(Serialize)]
+struct WithKnown<'a> {
+    #[serde(flatten)]
+    record: &'a Record,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    helicone_remembered: Option<&'a Known>,
+}
+
+impl<'a> WithKnown<'a> {
+    fn of(record: &'a Record, known: &'a HashMap<String, Known>) -> Self {
+        WithKnown {
+            record,
+            helicone_remembered: known.get(&record.id),
+        }
+    }
 }
 
 /// `log show --conversation ID`: the transcript, Markdown or JSON.

@@ -6,12 +6,19 @@ pub mod batch;
 pub mod chat;
 pub mod completions;
 pub mod config;
+pub mod editor;
+pub mod feedback;
 pub mod interactive;
 pub mod log;
+pub mod prompt;
 pub mod providers;
+pub mod push;
 pub mod replay;
+pub mod stats;
 pub mod stream;
+pub mod templates;
 pub mod turn;
+pub mod verify;
 
 /// Reads the real process environment.
 pub fn process_env(name: &str) -> Option<String> {

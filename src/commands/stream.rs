@@ -153,6 +153,10 @@ impl View<'_> {
                 p.answer(refusal)?;
             }
         }
+        // An answer that came as a tool's input (Anthropic JSON output).
+        if !self.text_written && c.refusal.is_none() && !c.text.is_empty() {
+            p.answer(&c.text)?;
+        }
         for t in &c.tool_calls {
             p.answer(&format!("tool call: {}({})", t.name, t.arguments))?;
         }
@@ -172,6 +176,7 @@ fn finish(
     keep: &mut Option<Record>,
 ) -> Result<ExitStatus> {
     let printer = view.printer;
+    super::turn::check_answer(s, &mut outcome);
     let ctx = RecordContext {
         id: &s.record_id,
         provider: s.target.provider.name,

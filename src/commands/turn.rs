@@ -5,7 +5,8 @@
 
 use crate::cli::{ConversationArgs, RequestArgs};
 use crate::conversation::{self, Conversation, TurnId, Which};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::exchange::Outcome;
 use crate::log::{self, Record};
 use crate::output::Printer;
 use crate::settings::{Env, RequestSettings};
@@ -132,12 +133,14 @@ pub fn apply_turn(
     });
 }
 
-/// Stamp a log record with the conversation turn it is.
+/// Stamp a log record with the conversation turn it is and the files it
+/// attached.
 pub fn mark_turn(record: &mut Record, s: &RequestSettings) {
     if let Some(t) = &s.conversation {
         record.conversation = Some(t.id.clone());
         record.turn = Some(t.turn);
     }
+    record.attachments.clone_from(&s.files);
 }
 
 /// Append the exchange to the log, unless `--no-log`; a failure to log is
@@ -207,5 +210,18 @@ pub fn print_verbose(r: &Record, s: &RequestSettings, printer: &Printer) {
     match &s.target.log_path {
         Some(p) => printer.verbose(&format!("logged: {} in {}", r.id, p.display())),
         None => printer.verbose("logged: no (--no-log)"),
+    }
+}
+
+/// A JSON answer (`--json-object`, `--schema`) taken out and checked; one
+/// that fails is an error of the exchange (exit 1), logged as such.
+pub fn check_answer(s: &RequestSettings, outcome: &mut Outcome) {
+    let Some(c) = outcome.completion.as_mut() else {
+        return;
+    };
+    if let Err(e) = s.check_answer(c)
+        && outcome.error.is_none()
+    {
+        outcome.error = Some(Error::Protocol(e));
     }
 }

@@ -345,6 +345,15 @@ impl Provider {
         }
     }
 
+    /// What this row takes as attachments in `format`: the format's limits,
+    /// or the row's own where it is stricter.
+    pub fn attachment_limits(&self, format: WireFormat) -> crate::wire::Limits {
+        STRICTER_ATTACHMENT_LIMITS
+            .iter()
+            .find(|(name, _)| *name == self.name)
+            .map_or_else(|| crate::wire::limits(format), |(_, limits)| *limits)
+    }
+
     pub fn uses_provider_key(&self) -> bool {
         self.key_style != KeyStyle::HeliconeBearer
     }
@@ -360,6 +369,10 @@ impl Provider {
 }
 
 const OPENAI_COMPAT: Option<WireFormat> = Some(WireFormat::OpenAi);
+
+/// Rows that take smaller attachments than their wire format allows.
+const STRICTER_ATTACHMENT_LIMITS: &[(&str, crate::wire::Limits)] =
+    &[("vertex", crate::wire::gemini::VERTEX_LIMITS)];
 
 pub static PROVIDERS: &[Provider] = &[
     Provider {

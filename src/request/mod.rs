@@ -369,10 +369,7 @@ mod tests {
 
     fn input() -> ChatInput {
         ChatInput {
-            messages: vec![Message {
-                role: Role::User,
-                content: "hi".into(),
-            }],
+            messages: vec![Message::text(Role::User, "hi")],
             ..Default::default()
         }
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::provider;
+use crate::wire::Effort;
 
 use super::Env;
 
@@ -31,6 +32,21 @@ pub struct Config {
     /// Properties sent with every request (flags override them).
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
+    /// Whether `hcl chat` streams its answer (`--no-stream` overrides).
+    pub stream: Option<bool>,
+    /// Generation defaults for every provider; `[providers.NAME]` and the
+    /// flags override them.
+    pub system: Option<String>,
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub seed: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop: Vec<String>,
+    pub reasoning: Option<Effort>,
+    /// Body fields, as `-o` sets them: a table, nested along dotted paths.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub options: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     pub helicone: HeliconeConfig,
     #[serde(default)]
@@ -45,24 +61,113 @@ pub struct HeliconeConfig {
     /// The REST API base for `hcl auth check` (self-hosted Helicone);
     /// `HCL_HELICONE_API_BASE` overrides it.
     pub api_base: Option<String>,
+    /// The custom-logging base of `hcl log push` (Helicone's worker);
+    /// `HCL_HELICONE_LOG_BASE` overrides it.
+    pub log_base: Option<String>,
 }
 
-/// `[providers.NAME]`: a row's base URL, model, key and route parameters.
+/// Generation defaults, at the top of the config file and under
+/// `[providers.NAME]`: what the request flags of the same names set.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Generation<'a> {
+    pub system: Option<&'a str>,
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub seed: Option<i64>,
+    pub stop: &'a [String],
+    pub reasoning: Option<Effort>,
+    /// Body fields, as `-o` sets them: a table, nested along dotted paths.
+    pub options: Option<&'a serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Generation<'_> {
+    /// The keys it takes, for messages.
+    pub const KEYS: [&'static str; 8] = [
+        "system",
+        "max_tokens",
+        "temperature",
+        "top_p",
+        "seed",
+        "stop",
+        "reasoning",
+        "options",
+    ];
+}
+
+/// `[providers.NAME]`: a row's base URL, model, key, route parameters,
+/// generation defaults and whether `hcl chat` streams.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ProviderConfig {
     pub base_url: Option<String>,
     pub model: Option<String>,
     pub api_key: Option<String>,
+    pub stream: Option<bool>,
+    pub system: Option<String>,
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub seed: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop: Vec<String>,
+    pub reasoning: Option<Effort>,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub options: serde_json::Map<String, serde_json::Value>,
     /// The row's route parameters by name (Azure's `endpoint`, Vertex's
     /// `location`, …): the provider table says which a row takes, and
     /// loading the file refuses any other key.
     #[serde(flatten)]
-    pub params: BTreeMap<String, String>,
+    pub params: BTreeMap<String, toml::Value>,
+}
+
+impl ProviderConfig {
+    /// A route parameter's value, as the file gives it.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name).and_then(toml::Value::as_str)
+    }
+}
+
+impl ProviderConfig {
+    /// Its generation defaults.
+    pub fn generation(&self) -> Generation<'_> {
+        Generation {
+            system: self.system.as_deref(),
+            max_tokens: self.max_tokens,
+            temperature: self.temperature,
+            top_p: self.top_p,
+            seed: self.seed,
+            stop: &self.stop,
+            reasoning: self.reasoning,
+            options: Some(&self.options),
+        }
+    }
 }
 
 impl Config {
     pub fn provider_config(&self, name: &str) -> Option<&ProviderConfig> {
         self.providers.get(name)
+    }
+
+    /// The generation defaults at the top of the file.
+    pub fn generation(&self) -> Generation<'_> {
+        Generation {
+            system: self.system.as_deref(),
+            max_tokens: self.max_tokens,
+            temperature: self.temperature,
+            top_p: self.top_p,
+            seed: self.seed,
+            stop: &self.stop,
+            reasoning: self.reasoning,
+            options: Some(&self.options),
+        }
+    }
+
+    /// Whether `hcl chat` streams to `provider` by default.
+    pub fn streams(&self, provider: &str) -> bool {
+        self.provider_config(provider)
+            .and_then(|p| p.stream)
+            .or(self.stream)
+            .unwrap_or(false)
     }
 
     pub fn holds_keys(&self) -> bool {
@@ -82,7 +187,7 @@ impl ProviderConfig {
         if config_key == provider::API_KEY_CONFIG {
             self.api_key.as_deref()
         } else {
-            self.params.get(config_key).map(String::as_str)
+            self.param(config_key)
         }
     }
 }
@@ -117,22 +222,8 @@ pub fn load_config_from(path: &Path) -> Result<(Config, Vec<String>)> {
             )));
         }
     };
-    let config: Config = toml::from_str(&text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|span| {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!(" at line {line}, column {col}")
-            })
-            .unwrap_or_default();
-        Error::usage(format!(
-            "the config file {} is malformed{at}: {}",
-            path.display(),
-            e.message()
-        ))
-    })?;
+    let config: Config = toml::from_str(&text)
+        .map_err(|e| malformed(&format!("the config file {}", path.display()), &text, &e))?;
     let mut warnings = Vec::new();
     #[cfg(unix)]
     if config.holds_keys() {
@@ -152,6 +243,20 @@ pub fn load_config_from(path: &Path) -> Result<(Config, Vec<String>)> {
     Ok((config, warnings))
 }
 
+/// A TOML file that does not parse, naming the line and column.
+pub(super) fn malformed(what: &str, text: &str, e: &toml::de::Error) -> Error {
+    let at = e
+        .span()
+        .map(|span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!(" at line {line}, column {col}")
+        })
+        .unwrap_or_default();
+    Error::usage(format!("{what} is malformed{at}: {}", e.message()))
+}
+
 /// Every `[providers.NAME]` names a row, and holds only the keys that row
 /// takes.
 fn check_providers(config: &Config) -> std::result::Result<(), String> {
@@ -162,6 +267,15 @@ fn check_providers(config: &Config) -> std::result::Result<(), String> {
                 provider::names().join(", ")
             ));
         };
+        if let Some((key, _)) = pc
+            .params
+            .iter()
+            .find(|(k, v)| (row.param(k).is_some() || row.is_key_config(k)) && v.as_str().is_none())
+        {
+            return Err(format!(
+                "has {key} under [providers.{name}] that is not a string; write it in quotes"
+            ));
+        }
         let stray_api_key = (pc.api_key.is_some()
             && row.uses_provider_key()
             && !row.is_key_config(provider::API_KEY_CONFIG))
@@ -176,6 +290,8 @@ fn check_providers(config: &Config) -> std::result::Result<(), String> {
             let takes: Vec<&str> = ["base_url", "model"]
                 .into_iter()
                 .chain(slots.iter().map(|s| s.config))
+                .chain(["stream"])
+                .chain(Generation::KEYS)
                 .chain(row.params.iter().map(|p| p.name))
                 .collect();
             return Err(format!(

@@ -18,9 +18,11 @@
 //! file, then its default.
 
 mod config;
+mod generation;
 mod keys;
 mod options;
 mod route;
+mod template;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -35,15 +37,20 @@ use crate::keystore::{self, KeyStore};
 use crate::log;
 use crate::provider::Provider;
 use crate::request::{self, Credentials, Route};
+use crate::schema::Schema;
 use crate::transport::{NetOptions, ProxyConfig};
-use crate::wire::{ChatInput, WireFormat};
+use crate::wire::{self, ChatInput, Completion, WireFormat};
 
-pub use config::{Config, ProviderConfig, config_path, load_config};
+pub use config::{Config, Generation, ProviderConfig, config_path, load_config};
 pub use keys::{
     HELICONE_KEY_NAME, HELICONE_KEY_VAR, Keys, MISSING_HELICONE_KEY, RowKeys, helicone_key,
     missing_key_message, profile_key, provider_key, row_keys_of,
 };
 pub use route::{Source, base_url, base_url_source_text, param_value};
+pub use template::{
+    Template, load as load_template, parse as parse_template, template_path, templates_dir,
+    write_private,
+};
 
 /// Reads one environment variable. Passed around instead of calling
 /// `std::env` directly so resolution is testable.
@@ -78,6 +85,11 @@ pub struct RequestSettings {
     pub warnings: Vec<String>,
     /// The conversation turn this request is, for its log record.
     pub conversation: Option<TurnId>,
+    /// `--schema`: what the answer must meet.
+    pub schema: Option<Arc<Schema>>,
+    /// The files this request attaches, for its log record (the caller that
+    /// read them sets it).
+    pub files: Vec<log::AttachedFile>,
 }
 
 impl RequestSettings {
@@ -98,6 +110,20 @@ impl RequestSettings {
 
     pub fn prepare(&self) -> request::PreparedRequest {
         request::prepare(&self.spec())
+    }
+
+    /// For a request that asked for JSON (`--json-object`, `--schema`):
+    /// put the answer in the text (Anthropic gives it as a tool's input)
+    /// and check it, naming the first place it fails the schema.
+    pub fn check_answer(&self, c: &mut Completion) -> Result<(), String> {
+        let Some(response) = &self.input.response else {
+            return Ok(());
+        };
+        wire::take_structured_answer(self.target.format, response, c);
+        match &self.schema {
+            Some(schema) => schema.check(&c.text),
+            None => crate::schema::check_object(&c.text),
+        }
     }
 }
 
@@ -135,6 +161,7 @@ pub struct Resolver<'a> {
     keys: Keys<'a>,
     offline: bool,
     targets: HashMap<TargetKey, Arc<Target>>,
+    schemas: generation::Schemas,
     said: HashSet<String>,
 }
 
@@ -188,6 +215,7 @@ impl<'a> Resolver<'a> {
             keys: Keys::new(env, config, keyring),
             offline,
             targets: HashMap::new(),
+            schemas: generation::Schemas::default(),
             said: HashSet::new(),
         }
     }
@@ -204,7 +232,9 @@ impl<'a> Resolver<'a> {
         let record_id = uuid::Uuid::new_v4().to_string();
         let helicone = options::helicone(args, self.config, &record_id, &mut warnings)?;
         let extra_headers = options::extra_headers(args)?;
-        let input = generation(args, input)?;
+        let (input, schema) =
+            generation::resolve(args, input, self.config, &target, stream, &mut self.schemas)?;
+        attachments(&target, &input)?;
         warnings.retain(|w| self.said.insert(w.clone()));
         Ok(RequestSettings {
             target,
@@ -215,6 +245,8 @@ impl<'a> Resolver<'a> {
             record_id,
             warnings,
             conversation: None,
+            schema,
+            files: Vec::new(),
         })
     }
 
@@ -252,24 +284,19 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Generation settings: the flags over what the input already holds.
-fn generation(args: &RequestArgs, mut input: ChatInput) -> Result<ChatInput> {
-    if let Some(t) = args.temperature
-        && (!t.is_finite() || t < 0.0)
-    {
-        return Err(Error::usage(format!(
-            "--temperature {t} must be a number of 0 or more"
-        )));
+/// Attachments: every image and PDF of the request (the history's too, when
+/// a conversation moves to another provider) of a type and size the target
+/// takes, before anything is sent.
+fn attachments(target: &Target, input: &ChatInput) -> Result<()> {
+    if input.messages.iter().all(|m| m.attachments.is_empty()) {
+        return Ok(());
     }
-    if args.max_tokens == Some(0) {
-        return Err(Error::usage("--max-tokens must be at least 1"));
-    }
-    input.max_tokens = args.max_tokens.or(input.max_tokens);
-    input.temperature = args.temperature.or(input.temperature);
-    if let Some(s) = &args.system {
-        input.system = Some(s.clone());
-    }
-    Ok(input)
+    let who = target.provider.name;
+    target
+        .provider
+        .attachment_limits(target.format)
+        .check(who, input)
+        .map_err(Error::usage)
 }
 
 /// Timeouts and an extra CA.
@@ -583,6 +610,18 @@ mod tests {
         std::fs::write(&path, "provider = \"openai\"\ncache = maybe\n").unwrap();
         let err = config::load_config_from(&path).unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
+        std::fs::write(&path, "[providers.azure]\nendpoint = 1\n").unwrap();
+        let err = config::load_config_from(&path).unwrap_err().to_string();
+        assert!(err.contains("endpoint under [providers.azure]"), "{err}");
+        std::fs::write(&path, "[providers.azure]\nlocation = \"x\"\n").unwrap();
+        let err = config::load_config_from(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("unknown key 'location'") && err.contains("api_version"),
+            "{err}"
+        );
+        std::fs::write(&path, "[providers.opneai]\n").unwrap();
+        let err = config::load_config_from(&path).unwrap_err().to_string();
+        assert!(err.contains("[providers.opneai]"), "{err}");
         std::fs::write(&path, "providr = \"openai\"\n").unwrap();
         let err = config::load_config_from(&path).unwrap_err().to_string();
         assert!(err.contains("line 1") && err.contains("providr"), "{err}");

@@ -174,10 +174,10 @@ pub fn param_value(
         }
     }
     if let Some(v) = pconf
-        .and_then(|c| c.params.get(param.name))
+        .and_then(|c| c.param(param.name))
         .filter(|v| !v.trim().is_empty())
     {
-        return Some((v.clone(), Source::Config));
+        return Some((v.to_string(), Source::Config));
     }
     param.default.map(|d| (d.to_string(), Source::Default))
 }

@@ -1,12 +1,26 @@
 //! Anthropic Messages.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
+use super::attach::{Attachment, Limits, MIB, Measure, MediaType};
 use super::event::StreamEvent;
-use super::{ChatInput, Completion, HistoryError, Role, ToolCall, Usage};
+use super::generation::at_most;
+use super::{
+    ChatInput, Completion, Effort, HistoryError, Message, Refused, ResponseFormat, Role, Setting,
+    ToolCall, Usage,
+};
 
-/// Anthropic requires `max_tokens`; this is sent when none is given.
+/// Anthropic requires `max_tokens`; this is sent when none is given (with
+/// a thinking budget, on top of the budget).
 pub const DEFAULT_MAX_TOKENS: u32 = 1024;
+
+/// The tool hcl forces for `--json-object`: any object is the answer.
+const JSON_TOOL: &str = "json_answer";
+
+/// What the forced tool tells the model.
+const TOOL_DESCRIPTION: &str =
+    "Give your answer by calling this tool: its input is the whole answer.";
 
 #[derive(Debug, Serialize)]
 pub struct Request<'a> {
@@ -27,25 +41,243 @@ pub struct Messages<'a> {
     pub messages: Vec<ReqMessage<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub stop_sequences: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking: Option<Thinking>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_config: Option<OutputConfig>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<Tool<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool_choice: Option<ToolChoice<'a>>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ReqMessage<'a> {
     pub role: &'static str,
-    pub content: &'a str,
+    pub content: ReqContent<'a>,
+}
+
+/// A message's content: plain text, or (with attachments) a list of blocks.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ReqContent<'a> {
+    Text(&'a str),
+    Blocks(Vec<ReqBlock<'a>>),
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ReqBlock<'a> {
+    Image { source: Source<'a> },
+    Document { source: Source<'a> },
+    Text { text: &'a str },
+}
+
+/// Base64 data inline (the `base64` source type).
+#[derive(Debug, Serialize)]
+pub struct Source<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub media_type: &'static str,
+    pub data: &'a str,
+}
+
+/// What the Messages API takes: PNG, JPEG, GIF and WebP images up to 5 MB of
+/// base64 each, at most 100 a request; PDFs; and 32 MB for the whole
+/// request (docs.anthropic.com "Vision" and "PDF support"; the API's own
+/// error reads "image exceeds 5 MB maximum: N bytes > 5242880 bytes").
+pub const LIMITS: Limits = Limits {
+    types: &[
+        MediaType::Png,
+        MediaType::Jpeg,
+        MediaType::Gif,
+        MediaType::Webp,
+        MediaType::Pdf,
+    ],
+    measure: Measure::Base64,
+    image: 5 * MIB,
+    document: 32 * MIB,
+    images: 32 * MIB,
+    documents: 32 * MIB,
+    total: 32 * MIB,
+    max_images: 100,
+};
+
+fn content(m: &Message) -> ReqContent<'_> {
+    if m.attachments.is_empty() {
+        return ReqContent::Text(&m.content);
+    }
+    let mut blocks: Vec<ReqBlock<'_>> = m
+        .attachments
+        .iter()
+        .map(|a| {
+            let source = Source {
+                kind: "base64",
+                media_type: a.media_type.mime(),
+                data: &a.data,
+            };
+            if a.media_type.is_image() {
+                ReqBlock::Image { source }
+            } else {
+                ReqBlock::Document { source }
+            }
+        })
+        .collect();
+    if !m.content.is_empty() {
+        blocks.push(ReqBlock::Text { text: &m.content });
+    }
+    ReqContent::Blocks(blocks)
+}
+
+/// Extended thinking: a token budget (models before 4.6), or adaptive
+/// thinking steered by `output_config.effort` (4.6 and later, which
+/// refuse or deprecate budgets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Thinking {
+    Enabled { budget_tokens: u32 },
+    Adaptive,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutputConfig {
+    pub effort: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool<'a> {
+    pub name: &'a str,
+    pub description: &'static str,
+    pub input_schema: std::borrow::Cow<'a, Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ToolChoice<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub name: &'a str,
+}
+
+/// Fields only hcl sets, with the flag to use instead.
+pub const RESERVED_FIELDS: &[(&str, &str)] = &[
+    ("model", "-m/--model"),
+    ("messages", "the prompt"),
+    ("system", "-s/--system"),
+    ("stream", "--stream or hcl stream"),
+];
+
+/// Fields hcl sets from a flag when it is given.
+pub const FIELD_FLAGS: &[(&str, &str)] = &[
+    ("max_tokens", "--max-tokens"),
+    ("temperature", "--temperature"),
+    ("top_p", "--top-p"),
+    ("stop_sequences", "--stop"),
+    ("thinking", "--reasoning"),
+    ("output_config.effort", "--reasoning"),
+    ("tools", "--schema or --json-object"),
+    ("tool_choice", "--schema or --json-object"),
+];
+
+/// The model generation of a Claude model id, `(major, minor)`:
+/// `claude-3-5-haiku-latest` → (3, 5), `claude-sonnet-4-20250514` → (4, 0),
+/// `claude-opus-4-6` → (4, 6). A date is not a minor version.
+fn version(model: &str) -> Option<(u32, u32)> {
+    let rest = &model[model.find("claude-")? + "claude-".len()..];
+    let mut nums = rest
+        .split(['-', '.', '@', ':'])
+        .skip_while(|p| !p.chars().all(|c| c.is_ascii_digit()) || p.is_empty());
+    let major = nums.next()?.parse().ok()?;
+    let minor = nums
+        .next()
+        .filter(|p| p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit()))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    Some((major, minor))
+}
+
+/// How `--reasoning` is sent to `model`: adaptive thinking from Claude 4.6
+/// on (and for ids without a version, such as new model families), a
+/// thinking budget before.
+pub fn thinking(model: &str, effort: Effort) -> Thinking {
+    match version(model) {
+        Some(v) if v < (4, 6) => Thinking::Enabled {
+            budget_tokens: budget(effort),
+        },
+        _ => Thinking::Adaptive,
+    }
+}
+
+/// The thinking budget of an effort, for models that take budgets (at
+/// least 1024, Anthropic's minimum).
+fn budget(effort: Effort) -> u32 {
+    match effort {
+        Effort::Low => 1024,
+        Effort::Medium => 4096,
+        Effort::High => 16384,
+    }
+}
+
+/// The forced tool of a JSON request, and whether the schema had to be
+/// wrapped: a tool's input is always an object, so any other schema
+/// becomes the `value` of one.
+fn answer_tool(response: &ResponseFormat) -> (&str, std::borrow::Cow<'_, Value>, bool) {
+    use std::borrow::Cow;
+    match response {
+        ResponseFormat::JsonObject => (
+            JSON_TOOL,
+            Cow::Owned(serde_json::json!({"type": "object"})),
+            false,
+        ),
+        ResponseFormat::Schema(s) => {
+            if s.schema.get("type").and_then(Value::as_str) == Some("object") {
+                (&s.name, Cow::Borrowed(&s.schema), false)
+            } else {
+                let wrapped = serde_json::json!({
+                    "type": "object",
+                    "properties": {"value": s.schema},
+                    "required": ["value"],
+                });
+                (&s.name, Cow::Owned(wrapped), true)
+            }
+        }
+    }
 }
 
 pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool) -> Request<'a> {
     Request {
         model,
-        body: messages(input),
+        body: messages(model, input),
         stream,
     }
 }
 
-pub fn messages(input: &ChatInput) -> Messages<'_> {
+/// The Messages body for `model` (whose id says how thinking is asked for).
+pub fn messages<'a>(model: &str, input: &'a ChatInput) -> Messages<'a> {
+    let thinking = input.reasoning.map(|e| thinking(model, e));
+    let default_max = match thinking {
+        Some(Thinking::Enabled { budget_tokens }) => budget_tokens + DEFAULT_MAX_TOKENS,
+        _ => DEFAULT_MAX_TOKENS,
+    };
+    let (tools, tool_choice) = match &input.response {
+        None => (Vec::new(), None),
+        Some(r) => {
+            let (name, input_schema, _) = answer_tool(r);
+            (
+                vec![Tool {
+                    name,
+                    description: TOOL_DESCRIPTION,
+                    input_schema,
+                }],
+                Some(ToolChoice { kind: "tool", name }),
+            )
+        }
+    };
     Messages {
-        max_tokens: input.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+        max_tokens: input.max_tokens.unwrap_or(default_max),
         system: input.system.as_deref(),
         messages: input
             .messages
@@ -55,11 +287,88 @@ pub fn messages(input: &ChatInput) -> Messages<'_> {
                     Role::User => "user",
                     Role::Assistant => "assistant",
                 },
-                content: &m.content,
+                content: content(m),
             })
             .collect(),
         temperature: input.temperature,
+        top_p: input.top_p,
+        stop_sequences: &input.stop,
+        thinking,
+        output_config: match (thinking, input.reasoning) {
+            (Some(Thinking::Adaptive), Some(e)) => Some(OutputConfig { effort: e.name() }),
+            _ => None,
+        },
+        tools,
+        tool_choice,
     }
+}
+
+/// Anthropic's ranges and what Messages cannot carry: temperature 0-1; no
+/// seed; thinking takes neither a forced tool (which `--schema` and
+/// `--json-object` use) nor a temperature, and a budget must fit under
+/// `max_tokens`.
+pub fn check(model: &str, input: &ChatInput) -> Result<(), Refused> {
+    if let Some(t) = input.temperature {
+        at_most(Setting::Temperature, t, 1.0, "Anthropic")?;
+    }
+    if input.seed.is_some() {
+        return Err(Refused::new(
+            Setting::Seed,
+            "Anthropic's Messages API has no seed; drop it",
+        ));
+    }
+    let Some(effort) = input.reasoning else {
+        return Ok(());
+    };
+    if let Some(r) = &input.response {
+        let setting = match r {
+            ResponseFormat::JsonObject => Setting::JsonObject,
+            ResponseFormat::Schema(_) => Setting::Schema,
+        };
+        return Err(Refused::new(
+            setting,
+            "Anthropic answers in JSON through a forced tool, and its thinking cannot be combined with a forced tool; drop --reasoning or the JSON request",
+        ));
+    }
+    if input.temperature.is_some() {
+        return Err(Refused::new(
+            Setting::Temperature,
+            "Anthropic's thinking (--reasoning) works only at the default temperature; drop the temperature",
+        ));
+    }
+    if let (Thinking::Enabled { budget_tokens }, Some(max)) =
+        (thinking(model, effort), input.max_tokens)
+        && max <= budget_tokens
+    {
+        return Err(Refused::new(
+            Setting::MaxTokens,
+            format!(
+                "{max} leaves no room for the answer: --reasoning {} gives {model} a thinking budget of {budget_tokens} tokens, which max_tokens must exceed; raise it or leave it out",
+                effort.name()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Move the forced tool's input into the answer's text (unwrapping a
+/// wrapped schema's `value`), so it is printed, logged and validated as
+/// the answer.
+pub fn take_tool_answer(response: &ResponseFormat, completion: &mut Completion) {
+    let (name, _, wrapped) = answer_tool(response);
+    let Some(i) = completion.tool_calls.iter().position(|t| t.name == name) else {
+        return;
+    };
+    let call = completion.tool_calls.remove(i);
+    let mut text = call.arguments;
+    if wrapped
+        && let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(&text)
+        && let Some(v) = map.remove("value")
+    {
+        text = v.to_string();
+    }
+    // Any text the model wrote beside the call is not part of the answer.
+    completion.text = text;
 }
 
 #[derive(Debug, Deserialize)]
@@ -354,26 +663,69 @@ struct HistoryBlock {
     kind: String,
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    source: Option<HistorySource>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HistorySource {
+    #[serde(default, rename = "type")]
+    kind: String,
+    #[serde(default)]
+    media_type: Option<String>,
+    #[serde(default)]
+    data: Option<String>,
+}
+
+impl HistoryBlock {
+    /// The attachment of an `image` or `document` block with base64 data;
+    /// an error naming anything else.
+    fn attachment(self, what: &str) -> Result<Attachment, HistoryError> {
+        let unsupported = |why: String| HistoryError::Unsupported(format!("{what} holds {why}"));
+        let source = match (self.kind.as_str(), self.source) {
+            ("image" | "document", Some(s)) => s,
+            (kind, _) => return Err(unsupported(format!("a {kind} block"))),
+        };
+        let (Some(mime), Some(data), "base64") =
+            (source.media_type, source.data, source.kind.as_str())
+        else {
+            return Err(unsupported(format!(
+                "an {} block whose source is not inline base64",
+                self.kind
+            )));
+        };
+        let media_type = MediaType::from_mime(&mime)
+            .ok_or_else(|| unsupported(format!("a {} block of type {mime}", self.kind)))?;
+        Attachment::from_base64(media_type, &data, None)
+            .ok_or_else(|| unsupported(format!("a {} block that is not base64", self.kind)))
+    }
 }
 
 impl HistoryContent {
-    fn text(self, what: &str) -> Result<String, HistoryError> {
+    /// The text (blocks joined by newlines) and the attachments.
+    fn read(self, what: &str) -> Result<(String, Vec<Attachment>), HistoryError> {
         match self {
-            HistoryContent::Text(t) => Ok(t),
+            HistoryContent::Text(t) => Ok((t, Vec::new())),
             HistoryContent::Blocks(blocks) => {
                 let mut out = Vec::new();
+                let mut attachments = Vec::new();
                 for b in blocks {
-                    match (b.kind.as_str(), b.text) {
-                        ("text", Some(t)) => out.push(t),
-                        (kind, _) => {
-                            return Err(HistoryError::Unsupported(format!(
-                                "{what} holds a {kind} block"
-                            )));
-                        }
+                    match (b.kind.as_str(), &b.text) {
+                        ("text", Some(t)) => out.push(t.clone()),
+                        _ => attachments.push(b.attachment(what)?),
                     }
                 }
-                Ok(out.join("\n"))
+                Ok((out.join("\n"), attachments))
             }
+        }
+    }
+
+    fn text(self, what: &str) -> Result<String, HistoryError> {
+        match self.read(what)? {
+            (text, a) if a.is_empty() => Ok(text),
+            _ => Err(HistoryError::Unsupported(format!(
+                "{what} holds attachments"
+            ))),
         }
     }
 }
@@ -390,8 +742,11 @@ pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
     for (i, m) in parsed.messages.into_iter().enumerate() {
         let what = format!("message {}", i + 1);
         let role = super::history_role(&what, &m.role)?;
-        let text = m.content.text(&what)?;
-        super::push_turn(&mut input, role, text);
+        let (text, attachments) = match role {
+            Role::User => m.content.read(&what)?,
+            Role::Assistant => (m.content.text(&what)?, Vec::new()),
+        };
+        super::push_turn(&mut input, role, text, attachments);
     }
     Ok(input)
 }
@@ -405,10 +760,7 @@ mod tests {
     fn body_always_has_max_tokens() {
         let input = ChatInput {
             system: Some("sys".into()),
-            messages: vec![Message {
-                role: Role::User,
-                content: "hi".into(),
-            }],
+            messages: vec![Message::text(Role::User, "hi")],
             ..Default::default()
         };
         let body = serde_json::to_string(&request("claude", &input, false)).unwrap();

@@ -16,8 +16,10 @@
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+use super::attach::{Limits, MIB, Measure, MediaType};
 use super::event::StreamEvent;
-use super::{ChatInput, Completion, HistoryError, Role, Usage, anthropic};
+use super::generation::{at_most, stop_count};
+use super::{ChatInput, Completion, HistoryError, Refused, Role, Setting, Usage, anthropic};
 use crate::eventstream::Message;
 
 /// The `anthropic_version` Bedrock's Claude models take.
@@ -61,6 +63,93 @@ pub fn check_model(model: &str) -> Result<(), String> {
     }
 }
 
+// ---------- settings and attachments ----------
+
+/// What Bedrock takes inline in an InvokeModel body, for Claude and Nova
+/// alike: PNG, JPEG, GIF and WebP images of at most 3.75 MB each, 20 of
+/// them (Bedrock's documented image limits). PDFs are not sent: Nova's
+/// InvokeModel schema has no inline document block hcl could rely on.
+pub const LIMITS: Limits = Limits {
+    types: &[
+        MediaType::Png,
+        MediaType::Jpeg,
+        MediaType::Gif,
+        MediaType::Webp,
+    ],
+    measure: Measure::File,
+    image: 3_932_160,
+    document: 0,
+    images: 20 * MIB,
+    documents: 0,
+    total: 20 * MIB,
+    max_images: 20,
+};
+
+/// Bedrock's ranges, per family: Claude's are Anthropic's (and so are the
+/// JSON request and thinking, which go into the same Messages body);
+/// Nova takes temperature and top-p from 0 to 1 and at most 4 stop
+/// sequences, and hcl sends it neither a seed, a reasoning effort nor a
+/// JSON request.
+pub fn check(model: &str, input: &ChatInput) -> Result<(), Refused> {
+    match family(model) {
+        Some(Family::Nova) => {
+            if let Some(t) = input.temperature {
+                at_most(Setting::Temperature, t, 1.0, "Amazon Nova")?;
+            }
+            stop_count(input, 4, "Amazon Nova")?;
+            if input.seed.is_some() {
+                return Err(Refused::new(
+                    Setting::Seed,
+                    "Amazon Nova's InvokeModel body has no seed; drop it",
+                ));
+            }
+            if let Some(r) = &input.response {
+                let setting = match r {
+                    super::ResponseFormat::JsonObject => Setting::JsonObject,
+                    super::ResponseFormat::Schema(_) => Setting::Schema,
+                };
+                return Err(Refused::new(
+                    setting,
+                    "hcl asks Amazon Nova for no JSON mode; use a Claude model on Bedrock, or ask for JSON in the prompt",
+                ));
+            }
+            if input.reasoning.is_some() {
+                return Err(Refused::new(
+                    Setting::MaxTokens,
+                    "--reasoning is not sent to Amazon Nova's InvokeModel; drop it",
+                ));
+            }
+            Ok(())
+        }
+        _ => anthropic::check(model, input),
+    }
+}
+
+/// Fields only hcl sets, with the flag to use instead (`-o` refuses them).
+pub const RESERVED_FIELDS: &[(&str, &str)] = &[
+    ("anthropic_version", "the model id (-m)"),
+    ("schemaVersion", "the model id (-m)"),
+    ("messages", "the prompt"),
+    ("system", "-s/--system"),
+    ("model", "-m/--model (Bedrock takes it in the path)"),
+    ("stream", "hcl stream (Bedrock streams by the path)"),
+];
+
+/// Fields hcl sets from a flag when it is given.
+pub const FIELD_FLAGS: &[(&str, &str)] = &[
+    ("max_tokens", "--max-tokens"),
+    ("temperature", "--temperature"),
+    ("top_p", "--top-p"),
+    ("stop_sequences", "--stop"),
+    ("thinking", "--reasoning"),
+    ("tools", "--schema or --json-object"),
+    ("tool_choice", "--schema or --json-object"),
+    ("inferenceConfig.maxTokens", "--max-tokens"),
+    ("inferenceConfig.temperature", "--temperature"),
+    ("inferenceConfig.topP", "--top-p"),
+    ("inferenceConfig.stopSequences", "--stop"),
+];
+
 // ---------- request bodies ----------
 
 #[derive(Debug, Serialize)]
@@ -78,13 +167,13 @@ struct NovaRequest<'a> {
     system: Vec<NovaText<'a>>,
     messages: Vec<NovaMessage<'a>>,
     #[serde(skip_serializing_if = "InferenceConfig::is_empty")]
-    inference_config: InferenceConfig,
+    inference_config: InferenceConfig<'a>,
 }
 
 #[derive(Debug, Serialize)]
 struct NovaMessage<'a> {
     role: &'static str,
-    content: Vec<NovaText<'a>>,
+    content: Vec<NovaBlockOut<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -92,19 +181,69 @@ struct NovaText<'a> {
     text: &'a str,
 }
 
+/// A content block of a Nova message: text, or an image sent before it.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum NovaBlockOut<'a> {
+    Text(NovaText<'a>),
+    Image { image: NovaImage<'a> },
+}
+
+#[derive(Debug, Serialize)]
+struct NovaImage<'a> {
+    format: &'static str,
+    source: NovaBytes<'a>,
+}
+
+#[derive(Debug, Serialize)]
+struct NovaBytes<'a> {
+    bytes: &'a str,
+}
+
 #[derive(Debug, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct InferenceConfig {
+struct InferenceConfig<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     max_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top_p: Option<f64>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    stop_sequences: &'a [String],
 }
 
-impl InferenceConfig {
+impl InferenceConfig<'_> {
     fn is_empty(&self) -> bool {
-        self.max_tokens.is_none() && self.temperature.is_none()
+        self.max_tokens.is_none()
+            && self.temperature.is_none()
+            && self.top_p.is_none()
+            && self.stop_sequences.is_empty()
     }
+}
+
+/// A Nova message's blocks: its images, then its text.
+fn nova_content(m: &super::Message) -> Vec<NovaBlockOut<'_>> {
+    let mut blocks: Vec<NovaBlockOut<'_>> = m
+        .attachments
+        .iter()
+        .filter(|a| a.media_type.is_image())
+        .map(|a| NovaBlockOut::Image {
+            image: NovaImage {
+                format: match a.media_type {
+                    MediaType::Png => "png",
+                    MediaType::Gif => "gif",
+                    MediaType::Webp => "webp",
+                    MediaType::Jpeg | MediaType::Pdf => "jpeg",
+                },
+                source: NovaBytes { bytes: &a.data },
+            },
+        })
+        .collect();
+    if !m.content.is_empty() || blocks.is_empty() {
+        blocks.push(NovaBlockOut::Text(NovaText { text: &m.content }));
+    }
+    blocks
 }
 
 /// The InvokeModel body for `model`. The same body asks for a stream or
@@ -125,17 +264,19 @@ pub fn request_body(model: &str, input: &ChatInput) -> serde_json::Result<String
                 .iter()
                 .map(|m| NovaMessage {
                     role: role_name(m.role),
-                    content: vec![NovaText { text: &m.content }],
+                    content: nova_content(m),
                 })
                 .collect(),
             inference_config: InferenceConfig {
                 max_tokens: input.max_tokens,
                 temperature: input.temperature,
+                top_p: input.top_p,
+                stop_sequences: &input.stop,
             },
         }),
         Some(Family::Claude) | None => serde_json::to_string(&ClaudeRequest {
             anthropic_version: ANTHROPIC_VERSION,
-            body: anthropic::messages(input),
+            body: anthropic::messages(model, input),
         }),
     }
 }
@@ -430,21 +571,50 @@ struct NovaHistoryMessage {
 struct NovaHistoryBlock {
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    image: Option<NovaHistoryImage>,
 }
 
-fn nova_text(blocks: Vec<NovaHistoryBlock>, what: &str) -> Result<String, HistoryError> {
-    let mut out = Vec::new();
+#[derive(Debug, Deserialize)]
+struct NovaHistoryImage {
+    format: String,
+    source: NovaHistoryBytes,
+}
+
+#[derive(Debug, Deserialize)]
+struct NovaHistoryBytes {
+    bytes: String,
+}
+
+/// The text of a Nova message's blocks, and its images as attachments.
+fn nova_text(
+    blocks: Vec<NovaHistoryBlock>,
+    what: &str,
+) -> Result<(String, Vec<super::Attachment>), HistoryError> {
+    let mut text = Vec::new();
+    let mut images = Vec::new();
     for b in blocks {
-        match b.text {
-            Some(t) => out.push(t),
-            None => {
+        match (b.text, b.image) {
+            (Some(t), _) => text.push(t),
+            (None, Some(img)) => {
+                let image = MediaType::from_mime(&format!("image/{}", img.format))
+                    .and_then(|m| super::Attachment::from_base64(m, &img.source.bytes, None))
+                    .ok_or_else(|| {
+                        HistoryError::Unsupported(format!(
+                            "{what} holds an image hcl cannot read back ({})",
+                            img.format
+                        ))
+                    })?;
+                images.push(image);
+            }
+            (None, None) => {
                 return Err(HistoryError::Unsupported(format!(
-                    "{what} holds a block that is not text"
+                    "{what} holds a block that is neither text nor an image"
                 )));
             }
         }
     }
-    Ok(out.join("\n"))
+    Ok((text.join("\n"), images))
 }
 
 /// A logged body read back as a conversation: Claude's is a Messages
@@ -465,12 +635,14 @@ pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
         serde_json::from_str(body).map_err(|e| HistoryError::Unreadable(e.to_string()))?;
     let mut input = ChatInput::default();
     if !parsed.system.is_empty() {
-        super::push_system(&mut input, nova_text(parsed.system, "the system prompt")?);
+        let (system, _) = nova_text(parsed.system, "the system prompt")?;
+        super::push_system(&mut input, system);
     }
     for (i, m) in parsed.messages.into_iter().enumerate() {
         let what = format!("message {}", i + 1);
         let role = super::history_role(&what, &m.role)?;
-        super::push_turn(&mut input, role, nova_text(m.content, &what)?);
+        let (text, images) = nova_text(m.content, &what)?;
+        super::push_turn(&mut input, role, text, images);
     }
     Ok(input)
 }
@@ -487,21 +659,12 @@ mod tests {
         ChatInput {
             system: Some("Be brief.".into()),
             messages: vec![
-                Turn {
-                    role: Role::User,
-                    content: "hi".into(),
-                },
-                Turn {
-                    role: Role::Assistant,
-                    content: "hello".into(),
-                },
-                Turn {
-                    role: Role::User,
-                    content: "again".into(),
-                },
+                Turn::text(Role::User, "hi"),
+                Turn::text(Role::Assistant, "hello"),
+                Turn::text(Role::User, "again"),
             ],
-            max_tokens: None,
             temperature: Some(0.5),
+            ..Default::default()
         }
     }
 
@@ -564,10 +727,7 @@ mod tests {
         assert_eq!(back.system.as_deref(), Some("Be brief."));
         assert_eq!(back.messages, i.messages);
         let bare = ChatInput {
-            messages: vec![Turn {
-                role: Role::User,
-                content: "x".into(),
-            }],
+            messages: vec![Turn::text(Role::User, "x")],
             ..Default::default()
         };
         assert_eq!(

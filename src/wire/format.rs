@@ -167,6 +167,19 @@ impl WireFormat {
         }
     }
 
+    /// The path of Helicone's custom-logging endpoint for this format: the
+    /// worker reads the usage and prices the request by the path it arrives
+    /// on (docs/helicone.md §5.3).
+    pub fn custom_log_path(self) -> &'static str {
+        match self {
+            WireFormat::OpenAi => "/oai/v1/log",
+            WireFormat::Anthropic => "/anthropic/v1/log",
+            WireFormat::Gemini => "/googleapis/v1/log",
+            // No Bedrock variant is documented: the generic endpoint.
+            WireFormat::Bedrock => "/custom/v1/log",
+        }
+    }
+
     /// A logged finish or stop reason in this format's words, normalised.
     pub fn finish_reason(self, raw: &str) -> FinishReason {
         match (self, raw) {

@@ -2,8 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::attach::{Attachment, Limits, MIB, Measure, MediaType};
 use super::event::StreamEvent;
-use super::{ChatInput, Completion, HistoryError, Role, ToolCall, Usage};
+use super::generation::{at_most, stop_count};
+use super::{
+    ChatInput, Completion, Effort, HistoryError, Message, Refused, ResponseFormat, Role, Setting,
+    ToolCall, Usage,
+};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -12,40 +17,223 @@ pub struct Request<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<SystemInstruction<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub generation_config: Option<GenerationConfig>,
+    pub generation_config: Option<GenerationConfig<'a>>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Content<'a> {
     pub role: &'static str,
-    pub parts: [Part<'a>; 1],
+    pub parts: Vec<Part<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Part<'a> {
+pub struct TextPart<'a> {
     pub text: &'a str,
 }
 
+/// A part: text, or a file inline (`inlineData`, the spelling of Google's
+/// reference and the one Helicone's dashboard reads).
 #[derive(Debug, Serialize)]
-pub struct SystemInstruction<'a> {
-    pub parts: [Part<'a>; 1],
+#[serde(untagged)]
+pub enum Part<'a> {
+    Text(TextPart<'a>),
+    Inline {
+        #[serde(rename = "inlineData")]
+        inline_data: Blob<'a>,
+    },
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GenerationConfig {
+pub struct Blob<'a> {
+    pub mime_type: &'static str,
+    pub data: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SystemInstruction<'a> {
+    pub parts: [TextPart<'a>; 1],
+}
+
+/// What the Gemini API takes inline: PNG, JPEG and WebP images (GIF is not
+/// among its image types) and PDFs up to 50 MB, in a request of up to 100 MB
+/// of base64 (ai.google.dev "File input methods" and "Image understanding").
+pub const LIMITS: Limits = Limits {
+    types: &[
+        MediaType::Png,
+        MediaType::Jpeg,
+        MediaType::Webp,
+        MediaType::Pdf,
+    ],
+    measure: Measure::Base64,
+    image: 100 * MIB,
+    document: 50 * MIB,
+    images: 100 * MIB,
+    documents: 100 * MIB,
+    total: 100 * MIB,
+    max_images: 3000,
+};
+
+/// Vertex AI is stricter: 7 MB a file inline, in a request of 20 MB
+/// (cloud.google.com Vertex AI "Image understanding"; Firebase's "input file
+/// requirements").
+pub const VERTEX_LIMITS: Limits = Limits {
+    measure: Measure::File,
+    image: 7 * MIB,
+    document: 7 * MIB,
+    images: 15 * MIB,
+    documents: 15 * MIB,
+    total: 15 * MIB,
+    ..LIMITS
+};
+
+fn parts(m: &Message) -> Vec<Part<'_>> {
+    let mut parts: Vec<Part<'_>> = m
+        .attachments
+        .iter()
+        .map(|a| Part::Inline {
+            inline_data: Blob {
+                mime_type: a.media_type.mime(),
+                data: &a.data,
+            },
+        })
+        .collect();
+    if parts.is_empty() || !m.content.is_empty() {
+        parts.push(Part::Text(TextPart { text: &m.content }));
+    }
+    parts
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerationConfig<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub stop_sequences: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking_config: Option<ThinkingConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_mime_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_json_schema: Option<std::borrow::Cow<'a, serde_json::Value>>,
 }
 
-pub fn request(input: &ChatInput) -> Request<'_> {
-    let generation_config =
-        (input.max_tokens.is_some() || input.temperature.is_some()).then_some(GenerationConfig {
-            max_output_tokens: input.max_tokens,
-            temperature: input.temperature,
-        });
+/// `thinkingConfig`: a level for Gemini 3 and later, a token budget for
+/// Gemini 2.5 (a request may not carry both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ThinkingConfig {
+    #[serde(rename_all = "camelCase")]
+    Level { thinking_level: &'static str },
+    #[serde(rename_all = "camelCase")]
+    Budget { thinking_budget: u32 },
+}
+
+/// Fields only hcl sets, with the flag to use instead.
+pub const RESERVED_FIELDS: &[(&str, &str)] = &[
+    ("contents", "the prompt"),
+    ("systemInstruction", "-s/--system"),
+    ("system_instruction", "-s/--system"),
+];
+
+/// Fields hcl sets from a flag when it is given.
+pub const FIELD_FLAGS: &[(&str, &str)] = &[
+    ("generationConfig.maxOutputTokens", "--max-tokens"),
+    ("generationConfig.temperature", "--temperature"),
+    ("generationConfig.topP", "--top-p"),
+    ("generationConfig.seed", "--seed"),
+    ("generationConfig.stopSequences", "--stop"),
+    ("generationConfig.thinkingConfig", "--reasoning"),
+    (
+        "generationConfig.responseMimeType",
+        "--json-object or --schema",
+    ),
+    ("generationConfig.responseJsonSchema", "--schema"),
+];
+
+/// The major version of a Gemini model id (`gemini-2.5-flash` → 2).
+fn major(model: &str) -> Option<u32> {
+    let rest = &model[model.find("gemini-")? + "gemini-".len()..];
+    rest.split(['-', '.']).next()?.parse().ok()
+}
+
+/// How `--reasoning` is sent to `model`: `thinkingLevel` for Gemini 3 and
+/// later (and ids without a version), `thinkingBudget` before.
+pub fn thinking(model: &str, effort: Effort) -> ThinkingConfig {
+    match major(model) {
+        Some(m) if m < 3 => ThinkingConfig::Budget {
+            thinking_budget: match effort {
+                Effort::Low => 1024,
+                Effort::Medium => 8192,
+                Effort::High => 24576,
+            },
+        },
+        _ => ThinkingConfig::Level {
+            thinking_level: effort.name(),
+        },
+    }
+}
+
+/// Gemini's ranges and limits: temperature 0-2, at most 5 stop sequences,
+/// a 32-bit seed.
+pub fn check(input: &ChatInput) -> Result<(), Refused> {
+    if let Some(t) = input.temperature {
+        at_most(Setting::Temperature, t, 2.0, "Gemini")?;
+    }
+    stop_count(input, 5, "Gemini")?;
+    if let Some(seed) = input.seed
+        && i32::try_from(seed).is_err()
+    {
+        return Err(Refused::new(
+            Setting::Seed,
+            format!("{seed} is out of range: Gemini's seed is a 32-bit integer"),
+        ));
+    }
+    Ok(())
+}
+
+/// The schema as `responseJsonSchema` takes it: without the `$schema`
+/// marker, which Gemini's JSON Schema subset does not list.
+fn gemini_schema(schema: &serde_json::Value) -> std::borrow::Cow<'_, serde_json::Value> {
+    use std::borrow::Cow;
+    match schema {
+        serde_json::Value::Object(map) if map.contains_key("$schema") => {
+            let mut map = map.clone();
+            map.remove("$schema");
+            Cow::Owned(serde_json::Value::Object(map))
+        }
+        _ => Cow::Borrowed(schema),
+    }
+}
+
+pub fn request<'a>(model: &str, input: &'a ChatInput) -> Request<'a> {
+    let config = GenerationConfig {
+        max_output_tokens: input.max_tokens,
+        temperature: input.temperature,
+        top_p: input.top_p,
+        seed: input.seed,
+        stop_sequences: &input.stop,
+        thinking_config: input.reasoning.map(|e| thinking(model, e)),
+        response_mime_type: input.response.as_ref().map(|_| "application/json"),
+        response_json_schema: match &input.response {
+            Some(ResponseFormat::Schema(s)) => Some(gemini_schema(&s.schema)),
+            _ => None,
+        },
+    };
+    let has_config = config.max_output_tokens.is_some()
+        || config.temperature.is_some()
+        || config.top_p.is_some()
+        || config.seed.is_some()
+        || !config.stop_sequences.is_empty()
+        || config.thinking_config.is_some()
+        || config.response_mime_type.is_some();
     Request {
         contents: input
             .messages
@@ -55,13 +243,13 @@ pub fn request(input: &ChatInput) -> Request<'_> {
                     Role::User => "user",
                     Role::Assistant => "model",
                 },
-                parts: [Part { text: &m.content }],
+                parts: parts(m),
             })
             .collect(),
         system_instruction: input.system.as_deref().map(|s| SystemInstruction {
-            parts: [Part { text: s }],
+            parts: [TextPart { text: s }],
         }),
-        generation_config,
+        generation_config: has_config.then_some(config),
     }
 }
 
@@ -274,12 +462,29 @@ struct HistoryContent {
     parts: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// `inlineData` (or `inline_data`): a file inline.
+#[derive(Debug, Deserialize)]
+struct HistoryBlob {
+    #[serde(alias = "mime_type", rename = "mimeType")]
+    mime_type: String,
+    data: String,
+}
+
 impl HistoryContent {
-    fn text(&self, what: &str) -> Result<String, HistoryError> {
+    /// The text (parts joined by newlines) and the inline files.
+    fn read(&self, what: &str) -> Result<(String, Vec<Attachment>), HistoryError> {
         let mut out = Vec::new();
+        let mut attachments = Vec::new();
         for part in &self.parts {
-            match part.get("text") {
-                Some(serde_json::Value::String(t)) if part.len() == 1 => out.push(t.as_str()),
+            if let (Some(serde_json::Value::String(t)), 1) = (part.get("text"), part.len()) {
+                out.push(t.as_str());
+                continue;
+            }
+            let inline = match (
+                part.get("inlineData").or(part.get("inline_data")),
+                part.len(),
+            ) {
+                (Some(v), 1) => v,
                 _ => {
                     let kind = part
                         .keys()
@@ -289,9 +494,28 @@ impl HistoryContent {
                         "{what} holds a {kind} part"
                     )));
                 }
-            }
+            };
+            let unsupported =
+                |why: String| HistoryError::Unsupported(format!("{what} holds {why}"));
+            let blob = HistoryBlob::deserialize(inline)
+                .map_err(|e| unsupported(format!("inline data hcl cannot read ({e})")))?;
+            let media_type = MediaType::from_mime(&blob.mime_type)
+                .ok_or_else(|| unsupported(format!("inline data of type {}", blob.mime_type)))?;
+            attachments.push(
+                Attachment::from_base64(media_type, &blob.data, None)
+                    .ok_or_else(|| unsupported("inline data that is not base64".to_string()))?,
+            );
         }
-        Ok(out.join("\n"))
+        Ok((out.join("\n"), attachments))
+    }
+
+    fn text(&self, what: &str) -> Result<String, HistoryError> {
+        match self.read(what)? {
+            (text, a) if a.is_empty() => Ok(text),
+            _ => Err(HistoryError::Unsupported(format!(
+                "{what} holds inline data"
+            ))),
+        }
     }
 }
 
@@ -315,7 +539,11 @@ pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
                 )));
             }
         };
-        super::push_turn(&mut input, role, c.text(&what)?);
+        let (text, attachments) = match role {
+            Role::User => c.read(&what)?,
+            Role::Assistant => (c.text(&what)?, Vec::new()),
+        };
+        super::push_turn(&mut input, role, text, attachments);
     }
     Ok(input)
 }
@@ -330,20 +558,14 @@ mod tests {
         let input = ChatInput {
             system: Some("sys".into()),
             messages: vec![
-                Message {
-                    role: Role::User,
-                    content: "a".into(),
-                },
-                Message {
-                    role: Role::Assistant,
-                    content: "b".into(),
-                },
+                Message::text(Role::User, "a"),
+                Message::text(Role::Assistant, "b"),
             ],
             max_tokens: Some(10),
-            temperature: None,
+            ..Default::default()
         };
         assert_eq!(
-            serde_json::to_string(&request(&input)).unwrap(),
+            serde_json::to_string(&request("gemini-2.0-flash", &input)).unwrap(),
             r#"{"contents":[{"role":"user","parts":[{"text":"a"}]},{"role":"model","parts":[{"text":"b"}]}],"systemInstruction":{"parts":[{"text":"sys"}]},"generationConfig":{"maxOutputTokens":10}}"#
         );
     }

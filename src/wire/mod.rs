@@ -2,16 +2,25 @@
 //! to one internal vocabulary (text, usage, finish reason, tool calls, error).
 
 pub mod anthropic;
+pub mod attach;
 pub mod bedrock;
 mod event;
 mod format;
 pub mod gemini;
+mod generation;
 pub mod openai;
+mod options;
+pub mod rebuild;
 pub mod stream;
 
 use serde::{Deserialize, Serialize};
 
+pub use attach::{Attachment, Limits, MediaType};
 pub use format::{FinishReason, Framing, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
+pub use generation::{Effort, JsonSchema, Refused, ResponseFormat, Setting};
+pub use options::{
+    BodyOption, dotted as dotted_path, leaves as option_leaves, parse as parse_option,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -20,10 +29,25 @@ pub enum Role {
     Assistant,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One turn: its text, and the images and PDFs it carries (sent before the
+/// text, as Anthropic and Gemini advise). A message without attachments is
+/// sent exactly as plain text always was.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub role: Role,
     pub content: String,
+    pub attachments: Vec<Attachment>,
+}
+
+impl Message {
+    /// A turn of text alone.
+    pub fn text(role: Role, content: impl Into<String>) -> Message {
+        Message {
+            role,
+            content: content.into(),
+            attachments: Vec::new(),
+        }
+    }
 }
 
 /// What the user asks, independent of any wire format.
@@ -33,6 +57,15 @@ pub struct ChatInput {
     pub messages: Vec<Message>,
     pub max_tokens: Option<u32>,
     pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub seed: Option<i64>,
+    /// Stop sequences (`--stop`, repeatable).
+    pub stop: Vec<String>,
+    pub reasoning: Option<Effort>,
+    /// JSON output: `--json-object` or `--schema`.
+    pub response: Option<ResponseFormat>,
+    /// Body fields by dotted path (`-o`), laid over the body last.
+    pub options: Vec<BodyOption>,
 }
 
 /// Token counts, named the same for every format.
@@ -98,17 +131,86 @@ pub fn build_body(
     stream: bool,
     dialect: Dialect,
 ) -> String {
+    let typed = typed_body(format, model, input, stream, dialect);
+    if input.options.is_empty() {
+        return typed;
+    }
+    // Settings resolution has checked the options with [`try_build_body`].
+    options::apply(format, &typed, &input.options).unwrap_or(typed)
+}
+
+/// [`build_body`], or why the `-o` options cannot be laid over it (one
+/// would overwrite a field hcl sets). Settings resolution calls this, so
+/// that a refused option is a usage error before anything is sent.
+pub fn try_build_body(
+    format: WireFormat,
+    model: &str,
+    input: &ChatInput,
+    stream: bool,
+    dialect: Dialect,
+) -> Result<String, String> {
+    let typed = typed_body(format, model, input, stream, dialect);
+    if input.options.is_empty() {
+        return Ok(typed);
+    }
+    options::apply(format, &typed, &input.options)
+}
+
+fn typed_body(
+    format: WireFormat,
+    model: &str,
+    input: &ChatInput,
+    stream: bool,
+    dialect: Dialect,
+) -> String {
     let result = match format {
         WireFormat::OpenAi => {
             serde_json::to_string(&openai::request(model, input, stream, dialect))
         }
         WireFormat::Anthropic => serde_json::to_string(&anthropic::request(model, input, stream)),
-        WireFormat::Gemini => serde_json::to_string(&gemini::request(input)),
+        WireFormat::Gemini => serde_json::to_string(&gemini::request(model, input)),
         WireFormat::Bedrock => bedrock::request_body(model, input),
     };
-    // Serializing plain structs of strings and numbers cannot fail; an
-    // infinite temperature is rejected during settings resolution.
+    // Serializing plain structs of strings, numbers and JSON values cannot
+    // fail; non-finite numbers are rejected during settings resolution.
     result.unwrap_or_default()
+}
+
+/// Check the generation settings of `input` against what `format` takes.
+pub fn check_generation(format: WireFormat, model: &str, input: &ChatInput) -> Result<(), Refused> {
+    generation::common(input)?;
+    match format {
+        WireFormat::OpenAi => openai::check(input),
+        WireFormat::Anthropic => anthropic::check(model, input),
+        WireFormat::Gemini => gemini::check(input),
+        WireFormat::Bedrock => bedrock::check(model, input),
+    }
+}
+
+/// The answer of a request that asked for JSON, as the text to print and
+/// validate. Anthropic has no JSON mode: hcl forces a tool whose input is
+/// the answer, and this moves that input into the text. Others answer in
+/// the text already.
+pub fn take_structured_answer(
+    format: WireFormat,
+    response: &ResponseFormat,
+    completion: &mut Completion,
+) {
+    if matches!(format, WireFormat::Anthropic | WireFormat::Bedrock) {
+        // Bedrock's Claude answers JSON through the same forced tool; its
+        // Nova refuses a JSON request before it is sent.
+        anthropic::take_tool_answer(response, completion);
+    }
+}
+
+/// What `format` takes as attachments, and how large.
+pub fn limits(format: WireFormat) -> Limits {
+    match format {
+        WireFormat::OpenAi => openai::LIMITS,
+        WireFormat::Anthropic => anthropic::LIMITS,
+        WireFormat::Gemini => gemini::LIMITS,
+        WireFormat::Bedrock => bedrock::LIMITS,
+    }
 }
 
 /// Parse a successful, non-streamed response body.
@@ -217,8 +319,8 @@ pub fn prompt_preview(body: &str) -> String {
         .find(|m| m.role == "user")
         .map(|m| match &m.content {
             serde_json::Value::String(s) => s.clone(),
-            // Content as parts (`[{"text": …}]`: OpenAI's and Anthropic's
-            // blocks, Bedrock Nova's), or Gemini's `parts`.
+            // Content parts (`[{"text": …}]`: OpenAI's and Anthropic's
+            // blocks, Bedrock Nova's): their text.
             serde_json::Value::Array(parts) => parts
                 .iter()
                 .filter_map(|p| p.get("text").and_then(serde_json::Value::as_str))
@@ -294,17 +396,24 @@ fn push_system(input: &mut ChatInput, text: String) {
     }
 }
 
-/// Add a turn; two turns in a row of the same role are joined, so that the
-/// history alternates as Anthropic and Gemini require.
-fn push_turn(input: &mut ChatInput, role: Role, text: String) {
+/// Add a turn; two turns in a row of the same role are joined (text and
+/// attachments), so that the history alternates as Anthropic and Gemini
+/// require.
+fn push_turn(input: &mut ChatInput, role: Role, text: String, attachments: Vec<Attachment>) {
     match input.messages.last_mut() {
         Some(last) if last.role == role => {
-            last.content.push_str("\n\n");
-            last.content.push_str(&text);
+            if !text.is_empty() {
+                if !last.content.is_empty() {
+                    last.content.push_str("\n\n");
+                }
+                last.content.push_str(&text);
+            }
+            last.attachments.extend(attachments);
         }
         _ => input.messages.push(Message {
             role,
             content: text,
+            attachments,
         }),
     }
 }
@@ -361,5 +470,13 @@ mod tests {
             );
         }
         assert_eq!(error_message(b"<html>"), None);
+    }
+
+    #[test]
+    fn previews_read_the_text_of_content_parts() {
+        let openai = r#"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}},{"type":"text","text":"What is this?"}]}]}"#;
+        assert_eq!(prompt_preview(openai), "What is this?");
+        let gemini = r#"{"contents":[{"role":"user","parts":[{"inlineData":{"mimeType":"image/png","data":"AAAA"}},{"text":"Describe"}]}]}"#;
+        assert_eq!(prompt_preview(gemini), "Describe");
     }
 }

@@ -3,8 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::attach::{Attachment, DataUri, Limits, MIB, Measure, MediaType};
 use super::event::StreamEvent;
-use super::{ChatInput, Completion, Dialect, HistoryError, Role, ToolCall, Usage};
+use super::generation::{at_most, stop_count};
+use super::{
+    ChatInput, Completion, Dialect, Effort, HistoryError, Message, Refused, ResponseFormat, Role,
+    Setting, ToolCall, Usage,
+};
 
 #[derive(Debug, Serialize)]
 pub struct Request<'a> {
@@ -18,16 +23,220 @@ pub struct Request<'a> {
     pub max_completion_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub stop: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<ApiResponseFormat<'a>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub stream: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_options: Option<StreamOptions>,
 }
 
+/// `response_format`: JSON mode, or structured output against a schema.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ApiResponseFormat<'a> {
+    JsonObject,
+    JsonSchema { json_schema: ApiJsonSchema<'a> },
+}
+
+#[derive(Debug, Serialize)]
+pub struct ApiJsonSchema<'a> {
+    pub name: &'a str,
+    pub schema: &'a serde_json::Value,
+    /// Only when the schema meets strict mode's rules (see [`strict_ok`]);
+    /// hcl validates the answer either way.
+    pub strict: bool,
+}
+
+/// Fields only hcl sets, with the flag to use instead.
+pub const RESERVED_FIELDS: &[(&str, &str)] = &[
+    ("model", "-m/--model"),
+    ("messages", "the prompt and -s/--system"),
+    ("stream", "--stream or hcl stream"),
+    ("stream_options", "--stream or hcl stream"),
+];
+
+/// Fields hcl sets from a flag when it is given.
+pub const FIELD_FLAGS: &[(&str, &str)] = &[
+    ("max_tokens", "--max-tokens"),
+    ("max_completion_tokens", "--max-tokens"),
+    ("temperature", "--temperature"),
+    ("top_p", "--top-p"),
+    ("seed", "--seed"),
+    ("stop", "--stop"),
+    ("reasoning_effort", "--reasoning"),
+    ("response_format", "--json-object or --schema"),
+];
+
+/// OpenAI's ranges and limits: temperature 0-2, at most 4 stop sequences;
+/// JSON mode needs the word JSON in the messages (the API refuses it
+/// otherwise).
+pub fn check(input: &ChatInput) -> Result<(), Refused> {
+    if let Some(t) = input.temperature {
+        at_most(Setting::Temperature, t, 2.0, "OpenAI")?;
+    }
+    stop_count(input, 4, "OpenAI")?;
+    if input.response == Some(ResponseFormat::JsonObject) {
+        let mentions_json = input
+            .system
+            .iter()
+            .chain(input.messages.iter().map(|m| &m.content))
+            .any(|t| t.to_ascii_lowercase().contains("json"));
+        if !mentions_json {
+            return Err(Refused::new(
+                Setting::JsonObject,
+                "OpenAI's JSON mode needs the word JSON in the prompt or the system prompt; add it (e.g. -s 'Answer in JSON'), or use --schema",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a schema meets the rules of OpenAI's strict structured outputs:
+/// an object at the root, every object closed (`additionalProperties:
+/// false`) with every property required, and none of the keywords strict
+/// mode refuses.
+pub fn strict_ok(schema: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    fn closed(v: &Value) -> bool {
+        let Value::Object(map) = v else {
+            return true;
+        };
+        const REFUSED: [&str; 7] = [
+            "allOf",
+            "not",
+            "if",
+            "then",
+            "else",
+            "dependentRequired",
+            "dependentSchemas",
+        ];
+        if REFUSED.iter().any(|k| map.contains_key(*k)) {
+            return false;
+        }
+        if let Some(Value::Object(props)) = map.get("properties") {
+            let required: Vec<&str> = map
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            if map.get("additionalProperties") != Some(&Value::Bool(false))
+                || props.keys().any(|k| !required.contains(&k.as_str()))
+                || !props.values().all(closed)
+            {
+                return false;
+            }
+        }
+        let list = |k: &str| map.get(k).and_then(Value::as_array).into_iter().flatten();
+        let defs = |k: &str| map.get(k).and_then(Value::as_object).into_iter().flatten();
+        map.get("items").is_none_or(closed)
+            && list("anyOf").chain(list("prefixItems")).all(closed)
+            && defs("$defs")
+                .chain(defs("definitions"))
+                .all(|(_, d)| closed(d))
+    }
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        && schema.get("anyOf").is_none()
+        && closed(schema)
+}
+
 #[derive(Debug, Serialize)]
 pub struct ReqMessage<'a> {
     pub role: &'static str,
-    pub content: &'a str,
+    pub content: ReqContent<'a>,
+}
+
+/// A message's content: plain text, or (with attachments) a list of parts.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ReqContent<'a> {
+    Text(&'a str),
+    Parts(Vec<ReqPart<'a>>),
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ReqPart<'a> {
+    Text { text: &'a str },
+    ImageUrl { image_url: ImageUrl<'a> },
+    File { file: FileData<'a> },
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImageUrl<'a> {
+    pub url: DataUri<'a>,
+}
+
+/// A PDF: chat completions take only PDFs as `file` parts, as a data URI.
+#[derive(Debug, Serialize)]
+pub struct FileData<'a> {
+    pub filename: &'a str,
+    pub file_data: DataUri<'a>,
+}
+
+/// What OpenAI's chat completions take: images (non-animated GIF too) up to
+/// 20 MB each and 50 MB together, at most 500 a request; PDFs up to 32 MB
+/// together ("Images and vision" and "File inputs" guides,
+/// developers.openai.com). OpenAI-compatible hosts share the format; one
+/// that takes no images answers with its own error.
+pub const LIMITS: Limits = Limits {
+    types: &[
+        MediaType::Png,
+        MediaType::Jpeg,
+        MediaType::Webp,
+        MediaType::Gif,
+        MediaType::Pdf,
+    ],
+    measure: Measure::File,
+    image: 20 * MIB,
+    document: 32 * MIB,
+    images: 50 * MIB,
+    documents: 32 * MIB,
+    total: 82 * MIB,
+    max_images: 500,
+};
+
+/// The name a PDF part carries when the file's own is not known.
+const UNNAMED_PDF: &str = "document.pdf";
+
+fn content<'a>(m: &'a Message) -> ReqContent<'a> {
+    if m.attachments.is_empty() {
+        return ReqContent::Text(&m.content);
+    }
+    let mut parts: Vec<ReqPart<'a>> = m
+        .attachments
+        .iter()
+        .map(|a| match a.media_type {
+            MediaType::Pdf => ReqPart::File {
+                file: FileData {
+                    filename: a.name.as_deref().map_or(UNNAMED_PDF, base_name),
+                    file_data: a.data_uri(),
+                },
+            },
+            _ => ReqPart::ImageUrl {
+                image_url: ImageUrl { url: a.data_uri() },
+            },
+        })
+        .collect();
+    if !m.content.is_empty() {
+        parts.push(ReqPart::Text { text: &m.content });
+    }
+    ReqContent::Parts(parts)
+}
+
+/// The last component of a path as given: `docs/a.pdf` → `a.pdf`.
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(path)
 }
 
 #[derive(Debug, Serialize)]
@@ -40,7 +249,7 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool, d: Dialec
     if let Some(system) = &input.system {
         messages.push(ReqMessage {
             role: "system",
-            content: system,
+            content: ReqContent::Text(system),
         });
     }
     for m in &input.messages {
@@ -49,7 +258,7 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool, d: Dialec
                 Role::User => "user",
                 Role::Assistant => "assistant",
             },
-            content: &m.content,
+            content: content(m),
         });
     }
     Request {
@@ -58,6 +267,20 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool, d: Dialec
         max_tokens: input.max_tokens.filter(|_| !d.max_completion_tokens),
         max_completion_tokens: input.max_tokens.filter(|_| d.max_completion_tokens),
         temperature: input.temperature,
+        top_p: input.top_p,
+        seed: input.seed,
+        stop: &input.stop,
+        reasoning_effort: input.reasoning.map(Effort::name),
+        response_format: input.response.as_ref().map(|r| match r {
+            ResponseFormat::JsonObject => ApiResponseFormat::JsonObject,
+            ResponseFormat::Schema(s) => ApiResponseFormat::JsonSchema {
+                json_schema: ApiJsonSchema {
+                    name: &s.name,
+                    schema: &s.schema,
+                    strict: strict_ok(&s.schema),
+                },
+            },
+        }),
         stream,
         stream_options: (stream && d.stream_usage).then_some(StreamOptions {
             include_usage: true,
@@ -323,6 +546,53 @@ struct HistoryPart {
     kind: String,
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    image_url: Option<HistoryImageUrl>,
+    #[serde(default)]
+    file: Option<HistoryFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryImageUrl {
+    url: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryFile {
+    #[serde(default)]
+    filename: Option<String>,
+    #[serde(default)]
+    file_data: Option<String>,
+}
+
+impl HistoryPart {
+    /// The attachment of an `image_url` or `file` part given inline as a
+    /// data URI; an error naming anything else.
+    fn attachment(self, what: &str) -> Result<Attachment, HistoryError> {
+        let (uri, name) = match (self.kind.as_str(), self.image_url, self.file) {
+            ("image_url", Some(i), _) => (i.url, None),
+            (
+                "file",
+                _,
+                Some(HistoryFile {
+                    filename,
+                    file_data: Some(d),
+                }),
+            ) => (d, filename),
+            (kind, _, _) => {
+                return Err(HistoryError::Unsupported(format!(
+                    "{what} holds a {kind} part"
+                )));
+            }
+        };
+        let unsupported = |why: &str| HistoryError::Unsupported(format!("{what} holds {why}"));
+        let (mime, data) = super::attach::parse_data_uri(&uri)
+            .ok_or_else(|| unsupported("a file given by URL, not inline"))?;
+        let media_type = MediaType::from_mime(mime)
+            .ok_or_else(|| unsupported(&format!("a part of type {mime}")))?;
+        Attachment::from_base64(media_type, data, name)
+            .ok_or_else(|| unsupported("a data URI that is not base64"))
+    }
 }
 
 /// The system prompt and the user/assistant turns of a chat-completions
@@ -339,29 +609,32 @@ pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
                 i + 1
             )));
         }
+        let what = format!("message {}", i + 1);
+        let mut attachments = Vec::new();
         let text = match m.content {
             None => String::new(),
             Some(HistoryContent::Text(t)) => t,
             Some(HistoryContent::Parts(parts)) => {
                 let mut out = Vec::new();
                 for p in parts {
-                    match (p.kind.as_str(), p.text) {
-                        ("text", Some(t)) => out.push(t),
-                        (kind, _) => {
-                            return Err(HistoryError::Unsupported(format!(
-                                "message {} holds a {kind} part",
-                                i + 1
-                            )));
-                        }
+                    match (p.kind.as_str(), &p.text) {
+                        ("text", Some(t)) => out.push(t.clone()),
+                        _ => attachments.push(p.attachment(&what)?),
                     }
                 }
                 out.join("\n")
             }
         };
+        if !attachments.is_empty() && m.role != "user" {
+            return Err(HistoryError::Unsupported(format!(
+                "{what} ({}) holds attachments",
+                m.role
+            )));
+        }
         match m.role.as_str() {
             "system" | "developer" => super::push_system(&mut input, text),
-            "user" => super::push_turn(&mut input, Role::User, text),
-            "assistant" => super::push_turn(&mut input, Role::Assistant, text),
+            "user" => super::push_turn(&mut input, Role::User, text, attachments),
+            "assistant" => super::push_turn(&mut input, Role::Assistant, text, Vec::new()),
             other => {
                 return Err(HistoryError::Unsupported(format!(
                     "message {} has the role '{other}'",
@@ -382,12 +655,9 @@ mod tests {
     fn body_shape() {
         let input = ChatInput {
             system: Some("be brief".into()),
-            messages: vec![Message {
-                role: Role::User,
-                content: "hi".into(),
-            }],
+            messages: vec![Message::text(Role::User, "hi")],
             max_tokens: Some(5),
-            temperature: None,
+            ..Default::default()
         };
         let compat = Dialect {
             stream_usage: true,

@@ -1071,6 +1071,7 @@ async fn ai_gateway_auth_and_headers() {
 
 #[tokio::test]
 async fn rest_auth_check() {
+    use crate::support::helicone_store::{EU_KEY, READ_ONLY_KEY, WRITE_ONLY_KEY};
     let gw = FakeGateway::start();
     let c = client();
     let q = format!("{}/v1/request/query-clickhouse", gw.url());
@@ -1081,7 +1082,12 @@ async fn rest_auth_check() {
         json_of(r).await,
         json!({"error": "No API key found", "trace": "isAuthenticated.error"})
     );
-    for bad in ["Bearer sk-helicone-invalid-key", "Bearer sk-openai"] {
+    // Unknown keys, and an EU key at the US API: the reason is given.
+    for bad in [
+        "Bearer sk-helicone-invalid-key".to_string(),
+        "Bearer sk-openai".to_string(),
+        format!("Bearer {EU_KEY}"),
+    ] {
         let r = c
             .post(&q)
             .header("authorization", bad)
@@ -1092,38 +1098,230 @@ async fn rest_auth_check() {
         assert_eq!(r.status(), 401);
         assert_eq!(json_of(r).await["error"], "Invalid API key");
     }
+    // A key without the permission: 401 and no reason, as Jawn answers.
     let r = c
         .post(&q)
-        .header("authorization", format!("Bearer {PK}"))
+        .header("authorization", format!("Bearer {READ_ONLY_KEY}"))
         .body(body)
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 403);
-    assert_eq!(json_of(r).await["error"], "Permission denied");
-    let r = c
-        .post(&q)
-        .header("authorization", format!("Bearer {KEY}"))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(json_of(r).await, json!({"data": [], "error": null}));
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        json_of(r).await,
+        json!({"error": null, "trace": "isAuthenticated.error"})
+    );
+    for key in [KEY, PK, WRITE_ONLY_KEY] {
+        let r = c
+            .post(&q)
+            .header("authorization", format!("Bearer {key}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{key}");
+        assert_eq!(json_of(r).await, json!({"data": [], "error": null}));
+    }
     let g = format!(
         "{}/v1/request/0b9ad8a6-4c38-4b2e-9a6d-5b2b6a5f4e11?includeBody=true",
         gw.url()
     );
+    // A write-only key cannot GET; a read-only one can.
     let r = c
         .get(&g)
         .header("authorization", format!("Bearer {PK}"))
         .send()
         .await
         .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = c
+        .get(&g)
+        .header("authorization", format!("Bearer {READ_ONLY_KEY}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(gw.requests().len(), 6);
+    assert_eq!(json_of(r).await, json!({"error": null}));
+    // The EU API knows the EU key.
+    let r = c
+        .post(format!("{}/eu/v1/request/query-clickhouse", gw.url()))
+        .header("authorization", format!("Bearer {EU_KEY}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     assert_eq!(gw.upstream_calls(), 0);
-    assert_eq!(gw.last_request().query.as_deref(), Some("includeBody=true"));
+    assert_eq!(gw.last_request().path, "/eu/v1/request/query-clickhouse");
+}
+
+/// The fake Helicone logs what its proxy forwards for known keys, and its
+/// REST API finds it only through a wrapped filter, after the ingestion lag.
+#[tokio::test]
+async fn helicone_logs_and_the_query_needs_the_wrapper() {
+    use crate::support::helicone_store::{UNKNOWN_KEY, cost_of};
+    let gw = FakeGateway::start();
+    let c = client();
+    let id = "0b9ad8a6-4c38-4b2e-9a6d-5b2b6a5f4e11";
+    let h = vec![
+        ("helicone-auth", format!("Bearer {KEY}")),
+        ("helicone-request-id", id.to_string()),
+        ("helicone-property-team", "search".to_string()),
+        ("helicone-user-id", "u1".to_string()),
+    ];
+    let r = post_h(
+        &gw,
+        "/v1/chat/completions",
+        &h,
+        &openai_body("log me", false),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let usage = json_of(r).await["usage"].clone();
+    // A key Helicone does not know: answered, never logged.
+    let r = post(
+        &gw,
+        "/v1/chat/completions",
+        &[("helicone-auth", &format!("Bearer {UNKNOWN_KEY}"))],
+        &openai_body("unlogged", false),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let stored = gw.helicone_records();
+    assert_eq!(stored.len(), 1);
+    let s = &stored[0];
+    assert_eq!(s.id, id);
+    assert_eq!(s.prompt_tokens, usage["prompt_tokens"].as_u64().unwrap());
+    assert_eq!(
+        s.completion_tokens,
+        usage["completion_tokens"].as_u64().unwrap()
+    );
+    assert_eq!(s.properties["team"], "search");
+    assert_eq!(s.user_id.as_deref(), Some("u1"));
+
+    let q = format!("{}/v1/request/query-clickhouse", gw.url());
+    let auth = format!("Bearer {KEY}");
+    let wrapped =
+        json!({"filter": {"request_response_rmt": {"request_id": {"equals": id}}}, "limit": 5});
+    let r = c
+        .post(&q)
+        .header("authorization", &auth)
+        .body(wrapped.to_string())
+        .send()
+        .await
+        .unwrap();
+    let v = json_of(r).await;
+    assert_eq!(v["data"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["data"][0]["request_id"], id);
+    assert_eq!(
+        v["data"][0]["cost"],
+        cost_of(s.prompt_tokens, s.completion_tokens)
+    );
+    let bare = json!({"filter": {"request_id": {"equals": id}}, "limit": 5});
+    let r = c
+        .post(&q)
+        .header("authorization", &auth)
+        .body(bare.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(r).await, json!({"data": [], "error": null}));
+    let r = c
+        .post(&q)
+        .header("authorization", &auth)
+        .body(json!({"filter": "all", "limit": 1001}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 500);
+
+    // Ingestion lag: logged, but not visible yet.
+    gw.set_ingest_lag(std::time::Duration::from_secs(3600));
+    let late = "1b9ad8a6-4c38-4b2e-9a6d-5b2b6a5f4e11";
+    let h = vec![
+        ("helicone-auth", format!("Bearer {KEY}")),
+        ("helicone-request-id", late.to_string()),
+    ];
+    post_h(&gw, "/v1/chat/completions", &h, &openai_body("late", false)).await;
+    assert_eq!(gw.helicone_records().len(), 2);
+    let r = c
+        .get(format!("{}/v1/request/{late}", gw.url()))
+        .header("authorization", &auth)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(r).await, json!({"error": null}));
+}
+
+#[tokio::test]
+async fn feedback_scores_and_custom_logging() {
+    let gw = FakeGateway::start();
+    let c = client();
+    let auth = format!("Bearer {KEY}");
+    let id = "2b9ad8a6-4c38-4b2e-9a6d-5b2b6a5f4e11";
+    let payload = json!({
+        "providerRequest": {"url": "https://api.openai.com/v1/chat/completions",
+            "json": {"model": "gpt-4o-mini", "messages": []},
+            "meta": {"Helicone-Request-Id": id, "Helicone-Property-Env": "ci"}},
+        "providerResponse": {"json": {"usage": {"prompt_tokens": 3, "completion_tokens": 4}}, "status": 200, "headers": {}},
+        "timing": {"startTime": {"seconds": 1700000000, "milliseconds": 120},
+                   "endTime": {"seconds": 1700000001, "milliseconds": 0}, "timeToFirstToken": 300}
+    });
+    let log = format!("{}/oai/v1/log", gw.url());
+    let r = c.post(&log).body(payload.to_string()).send().await.unwrap();
+    assert_eq!(r.status(), 401, "no key");
+    let r = c
+        .post(&log)
+        .header("authorization", &auth)
+        .body(payload.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(hdr(&r, "helicone-id").as_deref(), Some(id));
+    assert_eq!(r.text().await.unwrap(), "ok");
+    let s = gw.helicone_records().pop().unwrap();
+    assert_eq!(
+        (s.prompt_tokens, s.completion_tokens, s.latency_ms),
+        (3, 4, 880)
+    );
+    assert_eq!(s.provider, "OPENAI");
+    assert_eq!(s.properties["env"], "ci");
+    // Over 10 MB: refused before anything else.
+    let mut big = payload.clone();
+    big["providerRequest"]["json"]["pad"] = json!("x".repeat(10 * 1024 * 1024));
+    let r = c.post(&log).body(big.to_string()).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.text().await.unwrap(), "Payload too large");
+
+    let fb = format!("{}/v1/request/{id}/feedback", gw.url());
+    let r = c
+        .post(&fb)
+        .header("authorization", &auth)
+        .body(json!({"rating": true}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(gw.helicone_records().pop().unwrap().feedback, Some(true));
+    let sc = format!("{}/v1/request/{id}/score", gw.url());
+    let r = c
+        .post(&sc)
+        .header("authorization", &auth)
+        .body(json!({"scores": {"accuracy": 0.5}}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 500, "floats are refused");
+    let r = c
+        .post(&sc)
+        .header("authorization", &auth)
+        .body(json!({"scores": {"accuracy": 92, "safe": true}}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(gw.helicone_records().pop().unwrap().scores["accuracy"], 92);
 }
 
 #[tokio::test]

@@ -376,7 +376,7 @@ fn every_provider_row_routes_as_the_spec_says_and_is_logged() {
     hcl.assert_log_has_no_keys();
 }
 
-fn golden_dir() -> PathBuf {
+pub(crate) fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/dry-run")
 }
 

@@ -92,6 +92,7 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
             o = exchange::execute(&sh.client, &prepared, &t.creds, t.format, &peer) => o,
             _ = sh.cancelled() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
         };
+        crate::commands::turn::check_answer(&job.settings, &mut outcome);
         let retry = outcome.error.as_ref().is_some_and(retryable)
             && attempt <= sh.max_retries
             && !sh.launching_stopped();
@@ -112,6 +113,7 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
             Ok(mut record) => {
                 record.batch = Some(sh.batch_id.clone());
                 record.attempt = Some(attempt);
+                record.attachments.clone_from(&job.settings.files);
                 if let Some(tx) = &sh.log {
                     // A closed channel means the writer died; it reports that.
                     let _ = tx.send(record).await;

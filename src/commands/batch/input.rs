@@ -118,6 +118,12 @@ pub(super) struct LineSpec {
     pub(super) max_tokens: Option<u32>,
     pub(super) temperature: Option<f64>,
     pub(super) cache: Option<bool>,
+    /// A template (`hcl templates`): its settings over the flags, the
+    /// line's own fields over it, the line's prompt in its `{input}`.
+    pub(super) template: Option<String>,
+    /// Files to attach to the line's (last) user message, as `--file` takes
+    /// them; paths are relative to the current directory.
+    pub(super) files: Option<Vec<std::path::PathBuf>>,
     // `id` is taken out before the rest is read, so even a bad line reports it.
 }
 

@@ -3,6 +3,7 @@
 //! [`Resolver`] for the run, so keys are read and each target is checked
 //! once however many lines name it).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -10,10 +11,11 @@ use serde_json::Value;
 use super::BATCH_PROPERTY;
 use super::input::LineSpec;
 use crate::cli::RequestArgs;
+use crate::commands::prompt::{self, FileInput, Prompt};
 use crate::error::{Error, Result};
 use crate::helicone;
 use crate::output::Printer;
-use crate::settings::{Config, Env, RequestSettings, Resolver, Target};
+use crate::settings::{self, Config, Env, RequestSettings, Resolver, Target};
 use crate::wire::{ChatInput, Message, Role};
 
 /// `-p Hcl-Batch=NAME` names the batch; otherwise it gets a fresh UUID.
@@ -50,7 +52,14 @@ pub(super) struct Lines<'a> {
     /// The provider the flags resolve to: a line naming it keeps the flags'
     /// model.
     flags_provider: &'static str,
+    /// Templates lines named, read (or failed) once each.
+    templates: HashMap<String, TemplateRead>,
+    /// The `--file`s, read once: every line without `files` of its own
+    /// attaches them.
+    files: Vec<FileInput>,
 }
+
+type TemplateRead = std::result::Result<(settings::Template, std::path::PathBuf), String>;
 
 impl<'a> Lines<'a> {
     /// Resolve the flags alone, so that a missing key or a bad flag is a
@@ -64,10 +73,28 @@ impl<'a> Lines<'a> {
         printer: &Printer,
     ) -> Result<(Lines<'a>, Arc<Target>)> {
         let mut args = args.clone();
+        if let Some(name) = &args.template.clone() {
+            let (t, path) = settings::load_template(name)?;
+            if t.prompt.is_some() {
+                return Err(Error::usage(format!(
+                    "template {name} has a prompt, and -t with --batch gives every line's defaults; name it in the lines (\"template\": \"{name}\") to fill its prompt from each line"
+                )));
+            }
+            t.apply(name, &path, &mut args)?;
+        }
         // The batch property is hcl's own: every request carries the batch id.
         args.properties
             .retain(|p| !p.split('=').next().is_some_and(is_batch_property));
         args.properties.push(format!("{BATCH_PROPERTY}={batch_id}"));
+        let mut files = Vec::with_capacity(args.files.len());
+        for path in &args.files {
+            if path.as_os_str() == "-" {
+                return Err(Error::usage(
+                    "--file - cannot be used with --batch: give the file's path (a batch line may list its own \"files\")",
+                ));
+            }
+            files.push(prompt::read_file(path).map_err(Error::usage)?);
+        }
         let mut resolver = Resolver::new(env, config, false);
         let flags = resolver.resolve(&args, ChatInput::default(), false)?;
         printer.warn_all(&flags.warnings);
@@ -75,6 +102,8 @@ impl<'a> Lines<'a> {
             args,
             resolver,
             flags_provider: flags.target.provider.name,
+            templates: HashMap::new(),
+            files,
         };
         Ok((lines, flags.target))
     }
@@ -82,11 +111,26 @@ impl<'a> Lines<'a> {
     /// The job of one line, or why the line is bad.
     pub(super) fn build(
         &mut self,
-        spec: LineSpec,
+        mut spec: LineSpec,
         printer: &Printer,
     ) -> std::result::Result<Job, String> {
-        let (system, messages) = line_messages(&spec)?;
         let mut args = self.args.clone();
+        if let Some(name) = spec.template.clone() {
+            let (t, path) = self.template(&name)?;
+            t.apply_over(&name, &path, &mut args)
+                .map_err(|e| e.to_string())?;
+            if t.prompt.is_some() {
+                if spec.messages.is_some() {
+                    return Err(format!(
+                        "template {name} has a prompt, which a line with messages cannot fill; give prompt instead"
+                    ));
+                }
+                spec.prompt = t.fill(spec.prompt.as_deref()).map_err(|e| e.to_string())?;
+            }
+        }
+        let (system, mut messages) = line_messages(&spec)?;
+        let files = self.line_files(&spec)?;
+        let records = attach_files(&mut messages, files);
         if let Some(p) = &spec.provider
             && !p.eq_ignore_ascii_case(self.flags_provider)
         {
@@ -122,9 +166,68 @@ impl<'a> Lines<'a> {
         if spec.cache == Some(false) {
             settings.helicone.cache = false;
         }
+        settings.files = records;
         printer.warn_all(&settings.warnings);
         Ok(Job { settings })
     }
+}
+
+impl Lines<'_> {
+    /// A template named by lines, read once.
+    fn template(
+        &mut self,
+        name: &str,
+    ) -> std::result::Result<(settings::Template, std::path::PathBuf), String> {
+        if let Some(found) = self.templates.get(name) {
+            return found.clone();
+        }
+        let found = settings::load_template(name).map_err(|e| e.to_string());
+        if self.templates.len() >= 64 {
+            self.templates.clear();
+        }
+        self.templates.insert(name.to_string(), found.clone());
+        found
+    }
+
+    /// The files of a line: its own `files`, else the `--file`s.
+    fn line_files(&self, spec: &LineSpec) -> std::result::Result<Vec<FileInput>, String> {
+        let Some(paths) = &spec.files else {
+            return Ok(self.files.clone());
+        };
+        paths
+            .iter()
+            .map(|path| {
+                if path.as_os_str() == "-" {
+                    return Err(
+                        "files: - (stdin) cannot be attached to a batch line; give a path"
+                            .to_string(),
+                    );
+                }
+                prompt::read_file(path).map_err(|e| format!("files: {e}"))
+            })
+            .collect()
+    }
+}
+
+/// Attach `files` to the last user message; the records of the files.
+fn attach_files(messages: &mut [Message], files: Vec<FileInput>) -> Vec<crate::log::AttachedFile> {
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let Some(m) = messages.iter_mut().rev().find(|m| m.role == Role::User) else {
+        return Vec::new();
+    };
+    let mut p = Prompt {
+        text: std::mem::take(&mut m.content),
+        attachments: std::mem::take(&mut m.attachments),
+        files: Vec::new(),
+    };
+    for f in files {
+        p.attach(f);
+    }
+    m.content = p.text;
+    m.attachments = p.attachments;
+    p.files
 }
 
 /// A line's property as `-p` takes it.
@@ -161,10 +264,7 @@ fn line_messages(spec: &LineSpec) -> std::result::Result<(Option<String>, Vec<Me
             if p.trim().is_empty() {
                 return Err("the prompt is empty".to_string());
             }
-            vec![Message {
-                role: Role::User,
-                content: p.clone(),
-            }]
+            vec![Message::text(Role::User, p.clone())]
         }
         (None, Some(msgs)) => {
             let mut out = Vec::with_capacity(msgs.len());
@@ -183,10 +283,7 @@ fn line_messages(spec: &LineSpec) -> std::result::Result<(Option<String>, Vec<Me
                         ));
                     }
                 };
-                out.push(Message {
-                    role,
-                    content: m.content.clone(),
-                });
+                out.push(Message::text(role, m.content.clone()));
             }
             if !system_parts.is_empty() {
                 if system.is_some() {

@@ -144,7 +144,9 @@ impl Run<'_> {
             replay_of: Some(o.id.clone()),
         };
         let (now_key, text) = match exchange::build_record(&ctx, req, &p.creds, &outcome) {
-            Ok(record) => {
+            Ok(mut record) => {
+                // The same body: the same files.
+                record.attachments.clone_from(&o.attachments);
                 if let Some(path) = self.log_path
                     && let Err(e) = log::append(path, &record)
                 {

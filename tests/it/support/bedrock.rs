@@ -8,7 +8,9 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use super::eventstream;
-use super::formats::{Answer, content_text, last_user, pieces, reply_text, simple_id, words};
+use super::formats::{
+    Answer, Format, content_text, last_user, pieces, reply_for, simple_id, words,
+};
 
 /// A Bedrock path, taken apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,8 +193,12 @@ fn claude(r: &Route, body: &Value) -> Answer {
         return aws_error(400, "ValidationException", &e);
     }
     let messages = body.get("messages");
-    let user = last_user(messages, "user").map(|m| content_text(m.get("content")));
-    let reply = reply_text(&user.unwrap_or_default());
+    let last = last_user(messages, "user");
+    let user = last.map(|m| content_text(m.get("content")));
+    let reply = match reply_for(Format::Bedrock, last, user.unwrap_or_default()) {
+        Ok(r) => r,
+        Err(e) => return aws_error(400, "ValidationException", &e),
+    };
     let input = (words(&content_text(body.get("system")))
         + messages
             .and_then(Value::as_array)
@@ -243,11 +249,12 @@ fn claude(r: &Route, body: &Value) -> Answer {
 /// shape.
 fn nova_text(v: Option<&Value>) -> Option<String> {
     let parts = v?.as_array()?;
-    parts
+    let texts: Vec<&str> = parts
         .iter()
+        .filter(|p| p.get("image").is_none())
         .map(|p| p.get("text").and_then(Value::as_str))
-        .collect::<Option<Vec<&str>>>()
-        .map(|t| t.join("\n"))
+        .collect::<Option<Vec<&str>>>()?;
+    Some(texts.join("\n"))
 }
 
 fn nova(r: &Route, body: &Value) -> Answer {
@@ -268,13 +275,17 @@ fn nova(r: &Route, body: &Value) -> Answer {
         );
     }
     let messages = messages.map(Vec::as_slice).unwrap_or_default();
-    let user = messages
+    let last = messages
         .iter()
         .rev()
-        .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+        .find(|m| m.get("role").and_then(Value::as_str) == Some("user"));
+    let user = last
         .and_then(|m| nova_text(m.get("content")))
         .unwrap_or_default();
-    let reply = reply_text(&user);
+    let reply = match reply_for(Format::Bedrock, last, user) {
+        Ok(r) => r,
+        Err(e) => return aws_error(400, "ValidationException", &e),
+    };
     let input = (words(&nova_text(body.get("system")).unwrap_or_default())
         + messages
             .iter()

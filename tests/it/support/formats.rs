@@ -163,6 +163,162 @@ pub fn pieces(text: &str) -> Vec<String> {
     out
 }
 
+/// The attachments of a message, checked the way the providers check them:
+/// each a known part shape of `format`, base64 that decodes, and bytes of the
+/// type it claims. `Ok` lists them (`image/png 79 bytes`); `Err` is the
+/// provider's 400 message.
+pub fn attachments(format: Format, message: &Value) -> Result<Vec<String>, String> {
+    let parts: Vec<&Value> = match format {
+        Format::OpenAi | Format::Anthropic | Format::Bedrock => match message.get("content") {
+            Some(Value::Array(parts)) => parts.iter().collect(),
+            _ => return Ok(Vec::new()),
+        },
+        Format::Gemini => message
+            .get("parts")
+            .and_then(Value::as_array)
+            .map(|p| p.iter().collect())
+            .unwrap_or_default(),
+    };
+    let mut out = Vec::new();
+    for part in parts {
+        let (mime, data) = match (format, part.get("type").and_then(Value::as_str)) {
+            (Format::OpenAi | Format::Anthropic | Format::Bedrock, Some("text")) => {
+                if part.get("text").and_then(Value::as_str) == Some("") {
+                    return Err("text content blocks must be non-empty".into());
+                }
+                continue;
+            }
+            (Format::OpenAi, Some("image_url")) => {
+                let url = part.pointer("/image_url/url").and_then(Value::as_str);
+                split_data_uri(url.unwrap_or_default())?
+            }
+            (Format::OpenAi, Some("file")) => {
+                if part
+                    .pointer("/file/filename")
+                    .and_then(Value::as_str)
+                    .is_none()
+                {
+                    return Err("file parts need a filename".into());
+                }
+                let uri = part.pointer("/file/file_data").and_then(Value::as_str);
+                split_data_uri(uri.unwrap_or_default())?
+            }
+            // Bedrock's Nova: `{"text"}` and `{"image": {"format", "source": {"bytes"}}}`.
+            (Format::Bedrock, None) if part.get("text").is_some() => continue,
+            (Format::Bedrock, None) if part.get("image").is_some() => {
+                let format = part.pointer("/image/format").and_then(Value::as_str);
+                let bytes = part.pointer("/image/source/bytes").and_then(Value::as_str);
+                match (format, bytes) {
+                    (Some(f @ ("png" | "jpeg" | "gif" | "webp")), Some(b)) => {
+                        (format!("image/{f}"), b.to_string())
+                    }
+                    _ => return Err(format!("Malformed input request: image {part}")),
+                }
+            }
+            (Format::Anthropic | Format::Bedrock, Some(kind @ ("image" | "document"))) => {
+                let field = |f: &str| {
+                    part.pointer(&format!("/source/{f}"))
+                        .and_then(Value::as_str)
+                };
+                if field("type") != Some("base64") {
+                    return Err(format!("{kind}.source.type: must be base64"));
+                }
+                let mime = field("media_type").unwrap_or_default();
+                let wanted = if kind == "image" {
+                    mime.starts_with("image/")
+                } else {
+                    mime == "application/pdf"
+                };
+                if !wanted {
+                    return Err(format!("{kind}.source.media_type: {mime} is not allowed"));
+                }
+                (
+                    mime.to_string(),
+                    field("data").unwrap_or_default().to_string(),
+                )
+            }
+            (Format::Gemini, _) if part.get("text").is_some() => continue,
+            (Format::Gemini, _) => {
+                let blob = part.get("inlineData").or(part.get("inline_data"));
+                let field = |a: &str, b: &str| {
+                    blob.and_then(|v| v.get(a).or(v.get(b)))
+                        .and_then(Value::as_str)
+                };
+                match (field("mimeType", "mime_type"), field("data", "data")) {
+                    (Some(m), Some(d)) => (m.to_string(), d.to_string()),
+                    _ => return Err(format!("Invalid value at 'contents.parts': {part}")),
+                }
+            }
+            (_, kind) => return Err(format!("unknown content part type {kind:?}")),
+        };
+        out.push(check_bytes(&mime, &data)?);
+    }
+    Ok(out)
+}
+
+fn split_data_uri(uri: &str) -> Result<(String, String), String> {
+    let rest = uri
+        .strip_prefix("data:")
+        .ok_or_else(|| format!("expected a data URI, got {:.30}", uri))?;
+    let (head, data) = rest.split_once(',').ok_or("a data URI without data")?;
+    let mime = head
+        .strip_suffix(";base64")
+        .ok_or("a data URI that is not base64")?;
+    Ok((mime.to_string(), data.to_string()))
+}
+
+/// `image/png 79 bytes`, when `data` is base64 of a file of type `mime`.
+fn check_bytes(mime: &str, data: &str) -> Result<String, String> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|e| format!("the {mime} data is not valid base64 ({e})"))?;
+    let magic: &[u8] = match mime {
+        "image/png" => b"\x89PNG",
+        "image/jpeg" => b"\xFF\xD8\xFF",
+        "image/gif" => b"GIF8",
+        "image/webp" => b"RIFF",
+        "application/pdf" => b"%PDF-",
+        other => return Err(format!("unsupported media type {other}")),
+    };
+    if !bytes.starts_with(magic) {
+        return Err(format!(
+            "the data was specified as {mime}, but does not appear to be a valid {mime} file"
+        ));
+    }
+    Ok(format!("{mime} {} bytes", bytes.len()))
+}
+
+/// The reply, noting any attachments the last user message carried.
+pub fn reply_for(format: Format, user: Option<&Value>, text: String) -> Result<String, String> {
+    let seen = match user {
+        Some(m) => attachments(format, m)?,
+        None => Vec::new(),
+    };
+    let mut reply = reply_text(&text);
+    if !seen.is_empty() {
+        reply.push_str(&format!(" [seen: {}]", seen.join(", ")));
+    }
+    Ok(reply)
+}
+
+/// A provider's 400 for a bad request body.
+fn bad_request(format: Format, message: &str) -> Answer {
+    let body = match format {
+        Format::OpenAi => {
+            json!({"error": {"message": message, "type": "invalid_request_error", "param": null, "code": null}})
+        }
+        Format::Anthropic => {
+            json!({"type": "error", "error": {"type": "invalid_request_error", "message": message}})
+        }
+        Format::Gemini => {
+            json!({"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}})
+        }
+        Format::Bedrock => json!({"message": message}),
+    };
+    Answer::json(400, &body)
+}
+
 /// Text of an OpenAI/Anthropic `content`: a string, or the `text` of its parts
 /// joined with "\n".
 pub fn content_text(v: Option<&Value>) -> String {
@@ -219,10 +375,108 @@ fn sse_data(v: &Value) -> String {
     format!("data: {v}\n\n")
 }
 
+/// What a provider asked for JSON answers: the user's text when it is JSON
+/// (so tests choose the answer, a wrong one included), else an instance
+/// made from the schema (or any object when there is none).
+pub fn structured_reply(user_text: &str, schema: Option<&Value>) -> Value {
+    if let Ok(v) = serde_json::from_str::<Value>(user_text.trim())
+        && (v.is_object() || v.is_array())
+    {
+        return v;
+    }
+    match schema {
+        Some(s) => instance_of(s),
+        None => json!({"answer": reply_text(user_text)}),
+    }
+}
+
+/// A value that meets a (simple) JSON Schema: every property, the first
+/// enum value, the minimum of a number.
+fn instance_of(schema: &Value) -> Value {
+    if let Some(v) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
+        return v.clone();
+    }
+    if let Some(v) = schema.get("const") {
+        return v.clone();
+    }
+    let kind = match schema.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) => ts.first().and_then(Value::as_str).unwrap_or("null"),
+        _ if schema.get("properties").is_some() => "object",
+        _ => "string",
+    };
+    match kind {
+        "object" => {
+            let mut out = serde_json::Map::new();
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                for (k, v) in props {
+                    out.insert(k.clone(), instance_of(v));
+                }
+            }
+            Value::Object(out)
+        }
+        "array" => match schema.get("items") {
+            Some(items) => json!([instance_of(items)]),
+            None => json!([]),
+        },
+        "integer" => schema.get("minimum").cloned().unwrap_or(json!(42)),
+        "number" => schema.get("minimum").cloned().unwrap_or(json!(4.5)),
+        "boolean" => json!(true),
+        "null" => Value::Null,
+        _ => json!("example"),
+    }
+}
+
+/// The schema and whether JSON was asked for, in an OpenAI body.
+fn openai_json(body: &Value) -> Option<Option<&Value>> {
+    match body
+        .pointer("/response_format/type")
+        .and_then(Value::as_str)
+    {
+        Some("json_schema") => Some(body.pointer("/response_format/json_schema/schema")),
+        Some("json_object") => Some(None),
+        _ => None,
+    }
+}
+
+/// The forced tool of an Anthropic body: its name and input schema.
+fn anthropic_forced_tool(body: &Value) -> Option<(String, Option<&Value>)> {
+    if body.pointer("/tool_choice/type").and_then(Value::as_str) != Some("tool") {
+        return None;
+    }
+    let name = body.pointer("/tool_choice/name")?.as_str()?.to_string();
+    let schema = body
+        .get("tools")
+        .and_then(Value::as_array)
+        .and_then(|ts| ts.iter().find(|t| t["name"] == name.as_str()))
+        .and_then(|t| t.get("input_schema"));
+    Some((name, schema))
+}
+
+/// The schema and whether JSON was asked for, in a Gemini body.
+fn gemini_json(body: &Value) -> Option<Option<&Value>> {
+    let config = body.get("generationConfig")?;
+    (config.get("responseMimeType").and_then(Value::as_str) == Some("application/json"))
+        .then(|| config.get("responseJsonSchema"))
+}
+
 fn openai(body: &Value, opts: &Options<'_>) -> Answer {
     let messages = body.get("messages");
-    let user = last_user(messages, "user").map(|m| content_text(m.get("content")));
-    let reply = reply_text(&user.unwrap_or_default());
+    let last = last_user(messages, "user");
+    let user = last
+        .map(|m| content_text(m.get("content")))
+        .unwrap_or_default();
+    let reply = match openai_json(body) {
+        Some(schema) => structured_reply(&user, schema).to_string(),
+        None => match reply_for(Format::OpenAi, last, user) {
+            Ok(r) => r,
+            Err(e) => return bad_request(Format::OpenAi, &e),
+        },
+    };
     let input: u64 = messages
         .and_then(Value::as_array)
         .map(|ms| {
@@ -281,10 +535,74 @@ fn openai(body: &Value, opts: &Options<'_>) -> Answer {
     Answer::sse(events)
 }
 
+/// An Anthropic answer that is one call of the forced tool.
+fn anthropic_tool_answer(body: &Value, opts: &Options<'_>, name: &str, input: &Value) -> Answer {
+    let model = model_of(body, opts);
+    let id = format!("msg_{}", simple_id());
+    let tool_id = format!("toolu_{}", simple_id());
+    let usage = json!({"input_tokens": 10, "output_tokens": 5});
+    if body.get("stream").and_then(Value::as_bool) != Some(true) {
+        return Answer::json(
+            200,
+            &json!({
+                "id": id, "type": "message", "role": "assistant", "model": model,
+                "content": [{"type": "tool_use", "id": tool_id, "name": name, "input": input}],
+                "stop_reason": "tool_use", "stop_sequence": null, "usage": usage
+            }),
+        );
+    }
+    let ev = |name: &str, v: Value| format!("event: {name}\ndata: {v}\n\n");
+    let text = input.to_string();
+    let mid = text.len() / 2;
+    let mid = (0..=mid)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let mut events = vec![
+        ev(
+            "message_start",
+            json!({"type": "message_start", "message": {
+                "id": id, "type": "message", "role": "assistant", "content": [], "model": model,
+                "stop_reason": null, "stop_sequence": null,
+                "usage": {"input_tokens": 10, "output_tokens": 1}
+            }}),
+        ),
+        ev(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": tool_id, "name": name, "input": {}}}),
+        ),
+    ];
+    for part in [&text[..mid], &text[mid..]] {
+        events.push(ev(
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": part}}),
+        ));
+    }
+    events.push(ev(
+        "content_block_stop",
+        json!({"type": "content_block_stop", "index": 0}),
+    ));
+    events.push(ev(
+        "message_delta",
+        json!({"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": null}, "usage": {"output_tokens": 5}}),
+    ));
+    events.push(ev("message_stop", json!({"type": "message_stop"})));
+    Answer::sse(events)
+}
+
 fn anthropic(body: &Value, opts: &Options<'_>) -> Answer {
     let messages = body.get("messages");
-    let user = last_user(messages, "user").map(|m| content_text(m.get("content")));
-    let reply = reply_text(&user.unwrap_or_default());
+    let last = last_user(messages, "user");
+    let user = last
+        .map(|m| content_text(m.get("content")))
+        .unwrap_or_default();
+    if let Some((name, schema)) = anthropic_forced_tool(body) {
+        return anthropic_tool_answer(body, opts, &name, &structured_reply(&user, schema));
+    }
+    let reply = match reply_for(Format::Anthropic, last, user) {
+        Ok(r) => r,
+        Err(e) => return bad_request(Format::Anthropic, &e),
+    };
     let input: u64 = (words(&content_text(body.get("system")))
         + messages
             .and_then(Value::as_array)
@@ -352,8 +670,15 @@ pub fn gemini_model(path: &str) -> String {
 
 fn gemini(body: &Value, path: &str, opts: &Options<'_>) -> Answer {
     let contents = body.get("contents");
-    let user = last_user(contents, "user").map(|c| parts_text(Some(c)));
-    let reply = reply_text(&user.unwrap_or_default());
+    let last = last_user(contents, "user");
+    let user = last.map(|c| parts_text(Some(c))).unwrap_or_default();
+    let reply = match gemini_json(body) {
+        Some(schema) => structured_reply(&user, schema).to_string(),
+        None => match reply_for(Format::Gemini, last, user) {
+            Ok(r) => r,
+            Err(e) => return bad_request(Format::Gemini, &e),
+        },
+    };
     let input: u64 = (words(&parts_text(body.get("systemInstruction")))
         + contents
             .and_then(Value::as_array)

@@ -29,7 +29,9 @@ pub mod cache;
 pub mod eventstream;
 pub mod formats;
 pub mod hcl;
+pub mod helicone_store;
 pub mod ratelimit;
+pub mod rest;
 
 /// The longest a test waits for something that should happen on its own (a
 /// request to arrive, hcl to print or exit). Only a guard against a hang:
@@ -258,6 +260,8 @@ struct State {
     upstream_calls: AtomicUsize,
     cache: Mutex<cache::Cache>,
     limiter: Mutex<ratelimit::RateLimiter>,
+    /// What the fake Helicone logged (`rest.rs`).
+    helicone: Mutex<helicone_store::Store>,
 }
 
 /// Lock, ignoring poisoning (a panicking test thread must not hide the cause).
@@ -353,6 +357,17 @@ impl FakeGateway {
         wait_until(&format!("{n} requests in flight at once"), || {
             self.in_flight() == n
         });
+    }
+
+    /// Requests logged from now on become visible to the REST API only
+    /// after `lag` (Helicone's asynchronous ingestion).
+    pub fn set_ingest_lag(&self, lag: Duration) {
+        lock(&self.state.helicone).set_lag(lag);
+    }
+
+    /// Everything the fake Helicone logged, visible or not.
+    pub fn helicone_records(&self) -> Vec<helicone_store::Stored> {
+        lock(&self.state.helicone).all()
     }
 }
 
@@ -651,38 +666,6 @@ fn strip_mode<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     }
 }
 
-fn is_rest(rec: &Recorded) -> bool {
-    match rec.method.as_str() {
-        "POST" => rec.path == "/v1/request/query-clickhouse",
-        "GET" => rec
-            .path
-            .strip_prefix("/v1/request/")
-            .is_some_and(|id| !id.is_empty() && !id.contains('/')),
-        _ => false,
-    }
-}
-
-/// Jawn's auth check (docs/helicone.md §3.5, §5.1).
-fn rest_answer(rec: &Recorded) -> Reply {
-    let err = |status, msg: &str| {
-        Reply::json(
-            status,
-            &json!({"error": msg, "trace": "isAuthenticated.error"}),
-        )
-    };
-    let Some(auth) = rec.header("authorization") else {
-        return err(401, "No API key found");
-    };
-    let key = bearer(auth);
-    if key.contains("invalid") || !is_helicone_key(key) {
-        return err(401, "Invalid API key");
-    }
-    if key.starts_with("pk-helicone-") && rec.method == "POST" {
-        return err(403, "Permission denied");
-    }
-    Reply::json(200, &json!({"data": [], "error": null}))
-}
-
 fn pop_script(state: &State) -> Option<Script> {
     lock(&state.scripts).pop_front()
 }
@@ -802,10 +785,10 @@ fn strip_path_key(rec: &Recorded) -> (String, Option<String>) {
 }
 
 async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
-    if is_rest(rec) {
+    if rest::is_rest(rec) {
         return match pop_script(state) {
             Some(s) => run_script(s).await,
-            None => Some(rest_answer(rec)),
+            None => Some(rest::answer(state, rec)),
         };
     }
 
@@ -822,6 +805,8 @@ async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
 
     // Gateway / AI-gateway checks (worker errors: no Helicone headers).
     let mut ai_model: Option<(String, String)> = None;
+    // Whom Helicone logs for: an unknown key is proxied, never logged.
+    let known: Option<helicone_store::KeyInfo>;
     let authenticated = match mode {
         Mode::Gateway => {
             if rec.header("helicone-target-url").is_none()
@@ -829,15 +814,19 @@ async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
             {
                 return Some(Reply::text(400, "Missing target base url"));
             }
-            path_key
+            known = path_key
                 .as_deref()
                 .or_else(|| proxy_key(rec))
-                .is_some_and(is_helicone_key)
+                .and_then(helicone_store::key_info);
+            known.is_some()
         }
-        Mode::Proxy => path_key
-            .as_deref()
-            .or_else(|| proxy_key(rec))
-            .is_some_and(is_helicone_key),
+        Mode::Proxy => {
+            known = path_key
+                .as_deref()
+                .or_else(|| proxy_key(rec))
+                .and_then(helicone_store::key_info);
+            known.is_some()
+        }
         Mode::AiGateway => {
             if rec.method == "GET" && (inner == "/v1/models" || inner == "/models") {
                 return Some(Reply::json(
@@ -861,6 +850,7 @@ async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
             if !is_helicone_key(bearer(key)) {
                 return Some(Reply::text(401, "Invalid Helicone API key"));
             }
+            known = helicone_store::key_info(bearer(key));
             let Ok(body) = serde_json::from_slice::<Value>(&rec.body) else {
                 return Some(Reply::text(400, "Invalid request body"));
             };
@@ -933,9 +923,18 @@ async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
                     "helicone-cache-latency".to_string(),
                     entry.latency_ms.to_string(),
                 ),
-                ("helicone-id".to_string(), helicone_id),
+                ("helicone-id".to_string(), helicone_id.clone()),
                 ("helicone-status".to_string(), "success".to_string()),
             ]);
+            rest::log_reply(
+                state,
+                rec,
+                inner,
+                known,
+                &helicone_id,
+                &mut reply,
+                Instant::now(),
+            );
             return Some(reply);
         }
     }
@@ -988,10 +987,21 @@ async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
                     r
                 };
                 reply.headers.extend(helicone_headers);
-                reply.headers.push(("helicone-id".into(), helicone_id));
+                reply
+                    .headers
+                    .push(("helicone-id".into(), helicone_id.clone()));
                 reply
                     .headers
                     .push(("helicone-status".into(), "success".into()));
+                rest::log_reply(
+                    state,
+                    rec,
+                    inner,
+                    known,
+                    &helicone_id,
+                    &mut reply,
+                    Instant::now(),
+                );
                 return Some(reply);
             }
             helicone_headers.extend(decision.headers);
@@ -1044,6 +1054,7 @@ async fn dispatch(state: &Arc<State>, rec: &Recorded) -> Option<Reply> {
         }
     }
 
+    rest::log_reply(state, rec, inner, known, &helicone_id, &mut reply, started);
     reply.add_if_missing("helicone-id", &helicone_id);
     reply.add_if_missing("helicone-status", "success");
     for (n, v) in helicone_headers {
