@@ -737,6 +737,68 @@ mod tests {
     }
 
     #[test]
+    fn settings_and_images_per_family() {
+        use crate::wire::{Attachment, JsonSchema, ResponseFormat};
+        let mut i = input();
+        i.top_p = Some(0.9);
+        i.stop = vec!["END".into()];
+        i.messages[2]
+            .attachments
+            .push(Attachment::from_bytes(MediaType::Png, b"\x89PNG", None));
+        let body = request_body("amazon.nova-lite-v1:0", &i).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            v["inferenceConfig"],
+            serde_json::json!({"temperature": 0.5, "topP": 0.9, "stopSequences": ["END"]})
+        );
+        assert_eq!(
+            v["messages"][2]["content"],
+            serde_json::json!([{"image": {"format": "png", "source": {"bytes": "iVBORw=="}}}, {"text": "again"}])
+        );
+        // Read back with its image, for a conversation that moves on.
+        let back = parse_history(&body).unwrap();
+        assert_eq!(back.messages[2].attachments, i.messages[2].attachments);
+        assert!(check("amazon.nova-lite-v1:0", &i).is_ok());
+
+        // What Nova is not sent.
+        let refused = |f: &dyn Fn(&mut ChatInput)| {
+            let mut x = input();
+            f(&mut x);
+            check("us.amazon.nova-micro-v1:0", &x).unwrap_err().setting
+        };
+        assert_eq!(refused(&|x| x.seed = Some(1)), Setting::Seed);
+        assert_eq!(
+            refused(&|x| x.temperature = Some(1.5)),
+            Setting::Temperature
+        );
+        assert_eq!(
+            refused(&|x| x.response = Some(ResponseFormat::JsonObject)),
+            Setting::JsonObject
+        );
+        assert_eq!(refused(&|x| x.stop = vec!["a".into(); 5]), Setting::Stop);
+        assert!(refused(&|x| x.reasoning = Some(crate::wire::Effort::Low)) == Setting::MaxTokens);
+
+        // Claude takes Anthropic's settings, in Anthropic's body.
+        let mut c = input();
+        c.temperature = None;
+        c.response = Some(ResponseFormat::Schema(std::sync::Arc::new(JsonSchema {
+            name: "person".into(),
+            schema: serde_json::json!({"type": "object"}),
+        })));
+        let model = "anthropic.claude-3-5-haiku-20241022-v1:0";
+        assert!(check(model, &c).is_ok());
+        let v: serde_json::Value = serde_json::from_str(&request_body(model, &c).unwrap()).unwrap();
+        assert_eq!(v["anthropic_version"], ANTHROPIC_VERSION);
+        assert_eq!(
+            v["tool_choice"],
+            serde_json::json!({"type": "tool", "name": "person"})
+        );
+        assert!(v.get("model").is_none() && v.get("stream").is_none());
+        c.seed = Some(3);
+        assert_eq!(check(model, &c).unwrap_err().setting, Setting::Seed);
+    }
+
+    #[test]
     fn answers_of_both_families() {
         let c = parse(br#"{"id":"msg_bdrk_01","type":"message","role":"assistant","model":"claude","content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn","usage":{"input_tokens":3,"output_tokens":2}}"#).unwrap();
         assert_eq!((c.text.as_str(), c.usage.total), ("Hi", Some(5)));

@@ -754,3 +754,57 @@ fn the_fake_checks_what_helicone_and_bedrock_check() {
     let out = ok(&hcl, &["stream", "-P", "bedrock", "x"]);
     assert_eq!(stdout(&out).trim_end(), "Fine");
 }
+
+#[test]
+fn images_go_to_nova_and_claude_in_their_own_blocks() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    // The smallest PNG: an 8-byte signature and an IHDR chunk.
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0,
+        0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89,
+    ];
+    let path = hcl.dir.path().join("dot.png");
+    std::fs::write(&path, png).unwrap();
+    let file = path.display().to_string();
+    for (model, block) in [(NOVA, "image"), (CLAUDE, "type")] {
+        let out = ok(
+            &hcl,
+            &[
+                "chat",
+                "-P",
+                "bedrock",
+                "-m",
+                model,
+                "-f",
+                &file,
+                "what is it",
+            ],
+        );
+        assert!(
+            stdout(&out).contains("[seen: image/png"),
+            "{model}: {}",
+            stdout(&out)
+        );
+        let body = gw.last_request().json();
+        let first = &body["messages"][0]["content"][0];
+        assert!(first.get(block).is_some(), "{model}: {first}");
+    }
+    // A PDF is refused before sending.
+    let pdf = hcl.dir.path().join("doc.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n%EOF\n").unwrap();
+    let n = gw.requests().len();
+    let out = run(
+        &hcl,
+        &[
+            "chat",
+            "-P",
+            "bedrock",
+            "-f",
+            &pdf.display().to_string(),
+            "read",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(gw.requests().len(), n);
+}
