@@ -52,6 +52,16 @@ logged) and exits 130; a dropped connection or a silence longer than --idle-time
     /// Show the provider table: routing, wire format and where each key was found.
     #[command(after_help = examples_help("providers"))]
     Providers(ProvidersArgs),
+    /// List the models each provider offers (live through Helicone, cached for a day), with aliases.
+    #[command(
+        long_about = "List the models each provider offers: fetched live from the provider's \
+model-list endpoint through Helicone with the provider key (without Helicone-Auth, so Helicone \
+forwards the call without logging it), kept in hcl's cache directory for a day, and the \
+provider's built-in list when neither can be had. Without -P, every provider whose key is set. \
+The default model and the aliases of the config file are marked.",
+        after_help = examples_help("models")
+    )]
+    Models(ModelsArgs),
     /// Read the local request log.
     #[command(subcommand, after_help = examples_help("log"))]
     Log(LogCommand),
@@ -108,9 +118,18 @@ flags as one.",
     /// Print a shell completion script.
     #[command(after_help = examples_help("completions"))]
     Completions(CompletionsArgs),
-    /// Write the man pages and completion scripts from the CLI definition.
-    #[command(hide = true)]
-    GenerateDocs(GenerateDocsArgs),
+}
+
+/// `hcl generate-docs`: a maintainer's command, kept out of the parser
+/// users see, so that no help, man page or completion offers it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "hcl generate-docs",
+    about = "Write the man pages and completion scripts from the CLI definition"
+)]
+pub struct GenerateDocsCli {
+    #[command(flatten)]
+    pub args: GenerateDocsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -229,7 +248,7 @@ pub struct ConversationArgs {
     pub continue_last: bool,
 
     /// Continue the conversation with this id, or a unique prefix of one (see `hcl log conversations`).
-    #[arg(long, value_name = "ID", help_heading = "Conversation")]
+    #[arg(long, value_name = "ID", value_hint = clap::ValueHint::Other, help_heading = "Conversation")]
     pub conversation: Option<String>,
 
     /// Drop the oldest turns when the history would exceed about N tokens (4 characters a token); a note says how many.
@@ -286,8 +305,8 @@ pub struct RequestArgs {
     #[arg(short = 'P', long, value_name = "NAME", value_parser = provider_names(), help_heading = "Request")]
     pub provider: Option<String>,
 
-    /// Model (for Azure, the deployment); default per provider.
-    #[arg(short, long, value_name = "MODEL", help_heading = "Request")]
+    /// Model (for Azure, the deployment), an alias from the config file, or PROVIDER:MODEL; without -P the model's name picks the provider.
+    #[arg(short, long, value_name = "MODEL", value_hint = clap::ValueHint::Other, help_heading = "Request")]
     pub model: Option<String>,
 
     /// Attach a file (repeatable; `-` = stdin): text inline, images and PDFs as native parts.
@@ -544,17 +563,28 @@ pub enum FormatArg {
 
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
-    /// Print the table as JSON.
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Only this provider (its built-in list when its key is not set).
+    #[arg(short = 'P', long, value_name = "NAME", value_parser = provider_names())]
+    pub provider: Option<String>,
+    /// Fetch the lists again even when the cached ones are less than a day old.
     #[arg(long)]
-    pub json: bool,
+    pub refresh: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum LogCommand {
-    /// List logged exchanges, newest last.
+    /// List logged exchanges, newest last: time (local), provider, model, status, tokens, prompt and answer.
     #[command(after_help = examples_help("log list"))]
     List(LogListArgs),
-    /// Print one record as pretty JSON (an id or a unique prefix of one).
+    /// Show one exchange readably (the latest when no id is given); --json prints the record.
     #[command(after_help = examples_help("log show"))]
     Show(LogShowArgs),
     /// Print the log file's path.
@@ -636,10 +666,15 @@ impl FormatArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// How `--format` shapes a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum TableFormat {
+    /// Aligned columns, fitted to the terminal's width (boxed on a terminal).
+    #[default]
     Table,
+    /// Tab-separated, a header line first, nothing cut.
     Tsv,
+    /// JSON: what `--json` prints.
     Json,
 }
 
@@ -763,18 +798,16 @@ pub struct LogConversationsArgs {
     /// Every conversation.
     #[arg(long)]
     pub all: bool,
-    /// Print JSON Lines instead of a table.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct LogListArgs {
     #[command(flatten)]
     pub select: SelectArgs,
-    /// Print JSON Lines instead of a table.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
@@ -789,7 +822,7 @@ pub struct LogExportArgs {
 /// Which log records to take (replay, log list, log export).
 #[derive(Debug, Args, Clone, Default)]
 pub struct SelectArgs {
-    /// The newest N matching records [log list: 20].
+    /// The newest N matching records (log list shows the last 20 by default).
     #[arg(
         short = 'n',
         long = "last",
@@ -801,11 +834,14 @@ pub struct SelectArgs {
     #[arg(long, value_name = "WHEN", help_heading = "Selection")]
     pub since: Option<String>,
     /// Only records of this provider.
-    #[arg(long = "provider", value_name = "NAME", value_parser = provider_names(), help_heading = "Selection")]
+    #[arg(short = 'P', long = "provider", value_name = "NAME", value_parser = provider_names(), help_heading = "Selection")]
     pub provider: Option<String>,
-    /// Only records of this model.
-    #[arg(long = "model", value_name = "MODEL", help_heading = "Selection")]
+    /// Only records of this model (an alias or PROVIDER:MODEL works too).
+    #[arg(short = 'm', long = "model", value_name = "MODEL", value_hint = clap::ValueHint::Other, help_heading = "Selection")]
     pub model: Option<String>,
+    /// Only records whose prompt or answer holds TEXT (any case).
+    #[arg(long, value_name = "TEXT", help_heading = "Selection")]
+    pub grep: Option<String>,
     /// Only records sent with `Helicone-Property-KEY: VALUE` (repeatable; all must match).
     #[arg(
         long = "property",
@@ -881,9 +917,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub junit: Option<PathBuf>,
 
-    /// Print the report as one JSON object.
-    #[arg(long, help_heading = "Output")]
-    pub json: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
 
     /// Don't append the replays to the request log.
     #[arg(long, help_heading = "Output")]
@@ -896,14 +931,14 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Args)]
 pub struct LogShowArgs {
-    /// A record id or a unique prefix of one.
-    #[arg(value_name = "ID", required_unless_present = "conversation")]
+    /// A record id or a unique prefix of one; the latest record when none is given.
+    #[arg(value_name = "ID")]
     pub id: Option<String>,
     /// Print the transcript of this conversation (an id or a unique prefix) as Markdown.
     #[arg(long, value_name = "CONVERSATION", conflicts_with = "id")]
     pub conversation: Option<String>,
-    /// With --conversation: the transcript as one JSON object.
-    #[arg(long, requires = "conversation")]
+    /// Print the record as pretty JSON (times in UTC); with --conversation, the transcript as one JSON object.
+    #[arg(long)]
     pub json: bool,
 }
 
@@ -1018,6 +1053,16 @@ pub enum ConfigCommand {
     /// Print the effective settings and where each came from; keys as fingerprints.
     #[command(after_help = examples_help("config show"))]
     Show(ConfigShowArgs),
+    /// Write a commented config file (0600) for the keys and providers found; keys are not copied into it.
+    #[command(after_help = examples_help("config init"))]
+    Init(ConfigInitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigInitArgs {
+    /// Replace an existing config file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -1054,7 +1099,7 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct GenerateDocsArgs {
     /// The repository root to write `man/` and `completions/` under.
     #[arg(long, value_name = "DIR", default_value = ".")]
@@ -1062,4 +1107,24 @@ pub struct GenerateDocsArgs {
     /// Compare instead of writing; exit 1 when a file is out of date.
     #[arg(long)]
     pub check: bool,
+}
+
+/// A usage error of clap's as plain text without its `error: ` label (the
+/// printer adds hcl's one prefix), with a better guess for a mistyped
+/// provider (`-P claude` means anthropic, not azure).
+pub fn render_error(mut e: clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() == ErrorKind::InvalidValue
+        && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+        && arg.starts_with("--provider")
+        && let Some(ContextValue::String(value)) = e.get(ContextKind::InvalidValue)
+        && let Some(row) = provider::family::suggest(value)
+    {
+        e.insert(
+            ContextKind::SuggestedValue,
+            ContextValue::String(row.name.to_string()),
+        );
+    }
+    let text = e.render().to_string();
+    text.strip_prefix("error: ").unwrap_or(&text).to_string()
 }

@@ -51,7 +51,7 @@ fn environment() -> Vec<(String, String)> {
         for slot in &slots {
             for var in slot.env {
                 let what = if slots.len() == 1 {
-                    format!("The {} key.", p.about)
+                    format!("The provider key for -P {} ({}).", p.name, p.about)
                 } else {
                     let about = p.slot_about(slot.role);
                     let mut s = format!("For -P {}: {about}", p.name);
@@ -102,6 +102,14 @@ fn environment() -> Vec<(String, String)> {
             "The Helicone base for one provider, e.g. HCL_BASE_URL_OPENAI=http://127.0.0.1:8787; upper case, - as _.",
         ),
         ("HCL_LOG", "The request log file."),
+        (
+            "HCL_CACHE_DIR",
+            "Where hcl models keeps the model lists it fetched (default: the platform's cache directory, then hcl).",
+        ),
+        (
+            "COLUMNS",
+            "The width tables are fitted to (default: the terminal's; in a pipe nothing is cut).",
+        ),
         ("HCL_CONFIG", "The config file."),
         ("HCL_NO_KEYRING", "1: never touch the OS keyring."),
         (
@@ -213,7 +221,25 @@ fn man_page(cmd: clap::Command, path: &str, page_name: &str) -> Result<String> {
     roff.text([roman(see.join(", "))]);
     roff.to_writer(&mut buf).map_err(io)?;
     man.render_version_section(&mut buf).map_err(io)?;
-    String::from_utf8(buf).map_err(|_| Error::Protocol("a man page is not UTF-8".into()))
+    let text =
+        String::from_utf8(buf).map_err(|_| Error::Protocol("a man page is not UTF-8".into()))?;
+    Ok(text.lines().map(unquote).collect::<Vec<_>>().join("\n") + "\n")
+}
+
+/// A `code span` of the help text in bold, instead of raw backticks, on a
+/// text line of roff.
+fn unquote(line: &str) -> String {
+    if line.starts_with('.') || !line.matches('`').count().is_multiple_of(2) {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len() + 16);
+    for (i, part) in line.split('`').enumerate() {
+        if i > 0 {
+            out.push_str(if i % 2 == 1 { "\\fB" } else { "\\fR" });
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// Every visible (sub)command as (path, page name, command).
@@ -237,7 +263,11 @@ fn visible_commands() -> Vec<(String, String, clap::Command)> {
             walk(sub, &p, &format!("{name}-{}", sub.get_name()), out);
         }
     }
-    let mut cmd = Cli::command();
+    // The man pages name no `help` subcommand: `hcl help X` is `hcl X --help`.
+    fn no_help(cmd: clap::Command) -> clap::Command {
+        cmd.disable_help_subcommand(true).mut_subcommands(no_help)
+    }
+    let mut cmd = no_help(Cli::command());
     cmd.build();
     let mut out = Vec::new();
     walk(&cmd, "", "hcl", &mut out);
@@ -256,72 +286,24 @@ pub const COMPLETION_FILES: &[(Shell, &str)] = &[
     (Shell::Elvish, "hcl.elv"),
 ];
 
+/// The script that registers hcl's completions with `shell`: at Tab it
+/// runs `COMPLETE=SHELL hcl -- WORDS…`, so hcl (on `PATH`) answers with
+/// the candidates, model names and conversation ids included.
 pub fn completion_script(shell: Shell) -> Result<String> {
-    let mut cmd = Cli::command();
+    use clap_complete::env::EnvCompleter;
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &clap_complete::env::Bash,
+        Shell::Zsh => &clap_complete::env::Zsh,
+        Shell::Fish => &clap_complete::env::Fish,
+        Shell::PowerShell => &clap_complete::env::Powershell,
+        Shell::Elvish => &clap_complete::env::Elvish,
+        _ => return Err(Error::usage(format!("no completion script for {shell}"))),
+    };
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "hcl", &mut buf);
-    let script = String::from_utf8(buf)
-        .map_err(|_| Error::Protocol("a completion script is not UTF-8".into()))?;
-    Ok(complete_template_names(shell, &script))
-}
-
-/// The saved template names, as the completion scripts list them.
-const TEMPLATE_NAMES: &str = "hcl templates list --names 2>/dev/null";
-
-/// Template names are files, known only when completing: bash, zsh and
-/// fish ask `hcl templates list --names` for `-t`/`--template` (and fish
-/// for `hcl templates show|edit` too). Other shells complete files.
-fn complete_template_names(shell: Shell, script: &str) -> String {
-    match shell {
-        Shell::Bash => {
-            let mut out = script.to_string();
-            for flag in ["--template", "-t"] {
-                out = out.replace(
-                    &format!(
-                        "                {flag})\n                    COMPREPLY=($(compgen -f \"${{cur}}\"))"
-                    ),
-                    &format!(
-                        "                {flag})\n                    COMPREPLY=($(compgen -W \"$({TEMPLATE_NAMES})\" -- \"${{cur}}\"))"
-                    ),
-                );
-            }
-            out
-        }
-        Shell::Zsh => {
-            script
-                .lines()
-                .map(|l| {
-                    if l.contains("saved template") && l.ends_with(":NAME:_default' \\") {
-                        l.replace(
-                            ":NAME:_default'",
-                            &format!(":NAME:{{compadd -- $({TEMPLATE_NAMES})}}'"),
-                        )
-                    } else {
-                        l.to_string()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-                + "\n"
-        }
-        Shell::Fish => {
-            let mut out: Vec<String> = script
-                .lines()
-                .map(|l| {
-                    if l.contains("-s t -l template") && l.ends_with(" -r") {
-                        format!("{l} -f -a \"({TEMPLATE_NAMES})\"")
-                    } else {
-                        l.to_string()
-                    }
-                })
-                .collect();
-            out.push(format!(
-                "complete -c hcl -n \"__fish_hcl_using_subcommand templates; and __fish_seen_subcommand_from show edit\" -f -a \"({TEMPLATE_NAMES})\""
-            ));
-            out.join("\n") + "\n"
-        }
-        _ => script.to_string(),
-    }
+    completer
+        .write_registration("COMPLETE", "hcl", "hcl", "hcl", &mut buf)
+        .map_err(|e| Error::io("cannot write the completion script", e))?;
+    String::from_utf8(buf).map_err(|_| Error::Protocol("a completion script is not UTF-8".into()))
 }
 
 /// Every generated file, relative to the repository root, with its contents.
@@ -386,18 +368,6 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-    }
-
-    #[test]
-    fn completions_list_template_names() {
-        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
-            let script = completion_script(shell).unwrap();
-            let n = script.matches(TEMPLATE_NAMES).count();
-            // -t and --template of chat and stream (fish: one line each,
-            // and templates show|edit).
-            let want = if shell == Shell::Fish { 3 } else { 4 };
-            assert_eq!(n, want, "{shell:?}");
-        }
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "Show the exact request, secrets masked; send nothing.",
             ),
             (
+                "hcl chat -m claude-3-5-haiku-latest \"hi\"",
+                "The model picks its provider (Anthropic); -m groq:MODEL or an alias works too.",
+            ),
+            (
                 "hcl chat -c \"And in one sentence?\"",
                 "Continue the latest conversation: same Helicone session, history resent.",
             ),
@@ -107,13 +111,27 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "models",
+        &[
+            (
+                "hcl models",
+                "The models of every provider whose key is set, with aliases and defaults.",
+            ),
+            (
+                "hcl models -P anthropic --refresh",
+                "Anthropic's models, fetched again now.",
+            ),
+            (
+                "hcl models --format tsv | grep -i haiku",
+                "Every model as tab-separated lines.",
+            ),
+        ],
+    ),
+    (
         "log",
         &[
             ("hcl log list", "The last 20 exchanges."),
-            (
-                "hcl log show 3f2a | jq .response.usage",
-                "One record, by id prefix.",
-            ),
+            ("hcl log show", "The latest exchange, readably."),
             (
                 "hcl log verify --batch \"$BATCH\" --expect logged",
                 "Prove Helicone logged a batch; `hcl log push` repairs the gaps.",
@@ -130,18 +148,28 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             ("hcl log list", "The last 20 exchanges."),
             ("hcl log list -n 50 --json", "The last 50, as JSON Lines."),
             (
-                "hcl log list --since 1d --provider anthropic --status error",
+                "hcl log list --since 1d -P anthropic --status error",
                 "Yesterday's failed Anthropic requests.",
+            ),
+            (
+                "hcl log list --grep \"rate limit\" --format tsv",
+                "Exchanges whose prompt or answer mentions it, tab-separated.",
             ),
         ],
     ),
     (
         "log show",
         &[
-            ("hcl log show 3f2a", "One record as pretty JSON."),
-            ("hcl log show 3f2a | jq .response.usage", "Its token usage."),
             (
-                "hcl log show 3f2a | jq .attachments",
+                "hcl log show",
+                "What did I just get back? The latest exchange, readably.",
+            ),
+            (
+                "hcl log show 3f2a --json | jq .response.usage",
+                "One record by id prefix, as JSON: its token usage.",
+            ),
+            (
+                "hcl log show 3f2a --json | jq .attachments",
                 "The files it attached: name, size, SHA-256, type.",
             ),
             (
@@ -357,6 +385,19 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             (
                 "hcl config show",
                 "The effective settings and their sources.",
+            ),
+        ],
+    ),
+    (
+        "config init",
+        &[
+            (
+                "hcl config init",
+                "Write a commented config file for the keys found.",
+            ),
+            (
+                "hcl config init --force && hcl config show",
+                "Replace it, and see the settings it gives.",
             ),
         ],
     ),

@@ -19,6 +19,7 @@ mod helicone;
 mod helicone_api;
 mod keystore;
 mod log;
+mod models;
 mod output;
 mod profiles;
 mod provider;
@@ -43,27 +44,39 @@ use crate::output::Printer;
 
 /// Parse the command line, run the command, map the result to an exit code.
 pub fn main() -> ExitCode {
+    // A shell asking for completions at Tab: answer and exit.
+    commands::shell_complete::answer_if_asked();
+    let env = commands::process_env;
+    let printer = Printer::new(&env);
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == "generate-docs")
+    {
+        let docs = cli::GenerateDocsCli::parse_from(std::env::args_os().skip(1));
+        return finish(
+            commands::completions::generate_docs(&docs.args, &printer),
+            &printer,
+        );
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            printer.usage_error(&cli::render_error(e));
+            return ExitCode::from(ExitStatus::Usage.code());
+        }
         Err(e) => {
-            // clap prints help and version to stdout, usage errors to stderr.
+            // Help and version go to stdout.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                ExitStatus::Usage.code()
-            } else {
-                0
-            });
+            return ExitCode::from(0);
         }
     };
-    let env = commands::process_env;
-    let printer = Printer::new(env("NO_COLOR").is_some_and(|v| !v.is_empty()));
     let result = match &cli.command {
         Command::Chat(args) => commands::chat::run(args, &env, &printer),
         Command::Stream(args) => commands::chat::run_with(&args.to_chat(), true, &env, &printer),
         Command::Providers(args) => commands::providers::run(args, &env, &printer),
+        Command::Models(args) => commands::models::run(args, &env, &printer),
         Command::Log(cmd) => commands::log::run(cmd, &env, &printer),
         Command::Completions(args) => commands::completions::run(args, &printer),
-        Command::GenerateDocs(args) => commands::completions::generate_docs(args, &printer),
         Command::Auth(cmd) => commands::auth::run(cmd, &env, &printer),
         Command::Config(cmd) => commands::config::run(cmd, &env, &printer),
         Command::Templates(cmd) => commands::templates::run(cmd, &env, &printer),
@@ -71,6 +84,11 @@ pub fn main() -> ExitCode {
         Command::Feedback(args) => commands::feedback::feedback(args, &env, &printer),
         Command::Score(args) => commands::feedback::score(args, &env, &printer),
     };
+    finish(result, &printer)
+}
+
+/// The exit code of a command's result; an error is said on stderr.
+fn finish(result: error::Result<ExitStatus>, printer: &Printer) -> ExitCode {
     let status = match result {
         Ok(status) => status,
         Err(Error::BrokenPipe) => ExitStatus::Success,

@@ -11,9 +11,13 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub use crate::cli::TableFormat;
 use crate::error::{Error, Result};
 
 pub struct Printer {
+    /// The width tables must fit: `COLUMNS`, else the terminal's when
+    /// stdout is one; `None` in a pipe (nothing is cut).
+    pub width: Option<usize>,
     quiet: Cell<bool>,
     verbose: Cell<bool>,
     color_err: bool,
@@ -27,10 +31,24 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(no_color: bool) -> Self {
+    /// A printer for this process: colour unless `NO_COLOR`, tables as
+    /// wide as `COLUMNS` or the terminal.
+    pub fn new(env: &dyn Fn(&str) -> Option<String>) -> Self {
         let stdout_is_tty = std::io::stdout().is_terminal();
         let stderr_is_tty = std::io::stderr().is_terminal();
+        let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let width = env("COLUMNS")
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|w| *w > 0)
+            .or_else(|| {
+                stdout_is_tty
+                    .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+                    .flatten()
+                    .map(|(w, _)| usize::from(w.0))
+                    .filter(|w| *w > 0)
+            });
         Printer {
+            width,
             quiet: Cell::new(false),
             verbose: Cell::new(false),
             color_err: stderr_is_tty && !no_color,
@@ -51,6 +69,8 @@ impl Printer {
     }
 
     fn out(&self, bytes: &[u8], flush: bool) -> Result<()> {
+        // The spinner's line goes before anything takes its place.
+        self.stop_spinner();
         let mut out = std::io::stdout().lock();
         out.write_all(bytes)
             .and_then(|_| if flush { out.flush() } else { Ok(()) })
@@ -103,34 +123,80 @@ impl Printer {
         self.out(&text, false)
     }
 
-    pub fn table(&self, table: &comfy_table::Table) -> Result<()> {
-        self.answer(&table.to_string())
-    }
-
-    /// Rows as tab-separated values: a header line, then one line per row.
-    /// Tabs and line breaks inside a cell become spaces.
-    pub fn tsv(&self, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
-        let clean = |c: &str| c.replace(['\t', '\n', '\r'], " ");
-        let mut text = header.join("\t");
-        text.push('\n');
-        for row in rows {
-            let cells: Vec<String> = row.iter().map(|c| clean(c)).collect();
-            text.push_str(&cells.join("\t"));
-            text.push('\n');
+    /// A table on stdout: boxed on a terminal, plain aligned text in a
+    /// pipe, tab-separated with `--format tsv`; cut to fit [`Self::width`].
+    pub fn table(&self, table: &Table, format: TableFormat) -> Result<()> {
+        let mode = match format {
+            TableFormat::Tsv => Mode::Tsv,
+            TableFormat::Table | TableFormat::Json if self.stdout_is_tty => Mode::Boxed,
+            TableFormat::Table | TableFormat::Json => Mode::Plain,
+        };
+        let (text, dropped) = table.render(mode, self.width);
+        self.answer(&text)?;
+        if !dropped.is_empty() && self.stdout_is_tty {
+            self.note(&format!(
+                "{} hidden to fit {} columns; --format tsv shows every column",
+                dropped.join(", "),
+                self.width.unwrap_or_default()
+            ));
         }
-        self.out(text.as_bytes(), true)
+        Ok(())
     }
 
-    /// Rows as a table in the house style, or as TSV.
+    /// A table on stderr (a closing summary): boxed on a terminal.
+    pub fn report_table(&self, table: &Table) {
+        let mode = if self.stderr_is_tty {
+            Mode::Boxed
+        } else {
+            Mode::Plain
+        };
+        self.report(&table.render(mode, self.width).0);
+    }
+
+    /// Prose on stdout (notes under a table), wrapped at word boundaries to
+    /// [`Self::width`].
+    pub fn wrapped(&self, text: &str, indent: usize) -> Result<()> {
+        let lines = match self.width {
+            Some(w) => wrap(text, w.max(indent + 20), indent),
+            None => vec![text.to_string()],
+        };
+        self.answer(&lines.join("\n"))
+    }
+
+    /// A usage error of the command line: `hcl: error:` and its first
+    /// line, then the rest as it is.
+    pub fn usage_error(&self, text: &str) {
+        let text = text.trim_end();
+        let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+        self.error(first);
+        if !rest.trim().is_empty() {
+            self.report(rest.trim_start_matches('\n'));
+        }
+    }
+
+    /// Rows under `header` as a fitted table (the first column always
+    /// shown, the last ones dropped first when it is too wide), or as TSV.
     pub fn rows(&self, tsv: bool, header: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
-        if tsv {
-            return self.tsv(header, &rows);
-        }
-        let mut table = new_table(header);
+        let last = header.len();
+        let cols = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| match i {
+                0 => Col::keep(*h),
+                _ => Col::text(*h, u8::try_from(i).unwrap_or(u8::MAX), 8),
+            })
+            .collect();
+        let mut table = Table::new(cols);
         for row in rows {
-            table.add_row(row);
+            table.row(row);
         }
-        self.table(&table)
+        let _ = last;
+        let format = if tsv {
+            TableFormat::Tsv
+        } else {
+            TableFormat::Table
+        };
+        self.table(&table, format)
     }
 
     fn err_line(&self, label: &str, color: &str, msg: &str) {
@@ -310,11 +376,392 @@ pub fn usd(cost: f64) -> String {
     format!("${text}")
 }
 
-/// A table in the house style.
-pub fn new_table(header: &[&str]) -> comfy_table::Table {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Boxed,
+    Plain,
+    Tsv,
+}
+
+/// One column of a [`Table`]: how it gives way when the table is too wide.
+#[derive(Debug, Clone)]
+pub struct Col {
+    header: String,
+    /// 0: never dropped; otherwise the highest is dropped first.
+    drop: u8,
+    /// The narrowest a cut column gets; `None`: never cut.
+    cut: Option<usize>,
+}
+
+impl Col {
+    /// Always shown, never cut (ids, times, statuses).
+    pub fn keep(header: impl Into<String>) -> Col {
+        Col {
+            header: header.into(),
+            drop: 0,
+            cut: None,
+        }
+    }
+
+    /// Never cut; dropped (highest `drop` first) when the table is too wide.
+    pub fn fixed(header: impl Into<String>, drop: u8) -> Col {
+        Col {
+            header: header.into(),
+            drop,
+            cut: None,
+        }
+    }
+
+    /// Cut with `…` down to `min` columns before anything is dropped;
+    /// `drop` 0 keeps it always.
+    pub fn text(header: impl Into<String>, drop: u8, min: usize) -> Col {
+        Col {
+            header: header.into(),
+            drop,
+            cut: Some(min.max(1)),
+        }
+    }
+}
+
+/// A table that fits the terminal: long cells are cut with `…` by display
+/// width, and columns are dropped (least important first) before any line
+/// would be wider than the terminal. Every table hcl prints is one.
+#[derive(Debug, Clone)]
+pub struct Table {
+    cols: Vec<Col>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(cols: Vec<Col>) -> Table {
+        Table {
+            cols,
+            rows: Vec::new(),
+        }
+    }
+
+    /// A row; cells past the columns are ignored, missing ones are empty.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    /// The text, and the headers of the columns dropped to fit `width`.
+    fn render(&self, mode: Mode, width: Option<usize>) -> (String, Vec<String>) {
+        let n = self.cols.len();
+        let cell = |r: &Vec<String>, i: usize| clean(r.get(i).map_or("", String::as_str));
+        let rows: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| (0..n).map(|i| cell(r, i)).collect())
+            .collect();
+        if mode == Mode::Tsv {
+            let mut out: Vec<String> = vec![
+                self.cols
+                    .iter()
+                    .map(|c| c.header.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\t"),
+            ];
+            out.extend(rows.iter().map(|r| r.join("\t")));
+            return (out.join("\n"), Vec::new());
+        }
+        let natural: Vec<usize> = (0..n)
+            .map(|i| {
+                rows.iter()
+                    .map(|r| display_width(&r[i]))
+                    .chain(std::iter::once(display_width(&self.cols[i].header)))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let (widths, shown) = fit(&self.cols, &natural, mode, width);
+        let dropped = (0..n)
+            .filter(|i| !shown[*i])
+            .map(|i| self.cols[i].header.clone())
+            .collect();
+        let visible: Vec<usize> = (0..n).filter(|i| shown[*i]).collect();
+        let header: Vec<String> = visible
+            .iter()
+            .map(|&i| cut(&self.cols[i].header, widths[i]))
+            .collect();
+        let body: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| visible.iter().map(|&i| cut(&r[i], widths[i])).collect())
+            .collect();
+        let text = match mode {
+            Mode::Boxed => boxed(&header, &body),
+            _ => plain(&header, &body),
+        };
+        (text, dropped)
+    }
+}
+
+/// Space a table takes besides its cells, for `n` columns.
+fn overhead(mode: Mode, n: usize) -> usize {
+    match mode {
+        // "│ a │ b │": a border and a space each side of every cell.
+        Mode::Boxed => 3 * n + 1,
+        // Two spaces between columns.
+        Mode::Plain | Mode::Tsv => 2 * n.saturating_sub(1),
+    }
+}
+
+/// Column widths and which columns show, to fit `width`: cut columns give
+/// way first, widest first, down to their minimum; then the least important
+/// droppable column goes, and the widths are worked out again.
+fn fit(
+    cols: &[Col],
+    natural: &[usize],
+    mode: Mode,
+    width: Option<usize>,
+) -> (Vec<usize>, Vec<bool>) {
+    let mut shown = vec![true; cols.len()];
+    let Some(width) = width else {
+        return (natural.to_vec(), shown);
+    };
+    loop {
+        let mut widths = natural.to_vec();
+        let count = shown.iter().filter(|s| **s).count();
+        let total = |w: &[usize]| -> usize {
+            w.iter()
+                .zip(&shown)
+                .filter(|(_, s)| **s)
+                .map(|(w, _)| *w)
+                .sum::<usize>()
+                + overhead(mode, count)
+        };
+        let mut over = total(&widths).saturating_sub(width);
+        while over > 0 {
+            let widest = (0..cols.len())
+                .filter(|&i| shown[i])
+                .filter(|&i| {
+                    cols[i]
+                        .cut
+                        .is_some_and(|min| widths[i] > min.min(natural[i]))
+                })
+                .max_by_key(|&i| widths[i]);
+            let Some(i) = widest else { break };
+            widths[i] -= 1;
+            over -= 1;
+        }
+        if over == 0 {
+            return (widths, shown);
+        }
+        let droppable = (0..cols.len())
+            .filter(|&i| shown[i] && cols[i].drop > 0)
+            .max_by_key(|&i| (cols[i].drop, i));
+        match droppable {
+            Some(i) => shown[i] = false,
+            // Nothing more can give way.
+            None => return (widths, shown),
+        }
+    }
+}
+
+fn boxed(header: &[String], body: &[Vec<String>]) -> String {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-        .set_header(header.iter().copied());
-    t
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+        .set_header(header.iter().cloned());
+    for r in body {
+        t.add_row(r.iter().cloned());
+    }
+    t.to_string()
+}
+
+fn plain(header: &[String], body: &[Vec<String>]) -> String {
+    let n = header.len();
+    let widths: Vec<usize> = (0..n)
+        .map(|i| {
+            body.iter()
+                .map(|r| display_width(&r[i]))
+                .chain(std::iter::once(display_width(&header[i])))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            s.push_str(c);
+            if i + 1 < n {
+                s.push_str(&" ".repeat(widths[i] - display_width(c) + 2));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    std::iter::once(line(header))
+        .chain(body.iter().map(|r| line(r)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A cell on one line: whitespace runs (newlines, tabs) become one space,
+/// control characters go.
+fn clean(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .collect();
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The columns `s` takes on a terminal.
+pub fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to `width` columns, ending in `…` when cut.
+pub fn cut(s: &str, width: usize) -> String {
+    if display_width(s) <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Words of `text` in lines of at most `width` columns (a longer word is
+/// cut); lines after the first are indented by `indent` spaces.
+fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            let lead = if lines.is_empty() && line.is_empty() {
+                0
+            } else {
+                indent
+            };
+            let room = width.saturating_sub(lead);
+            let word = cut(word, room);
+            let next = if line.is_empty() {
+                word.clone()
+            } else {
+                format!("{line} {word}")
+            };
+            if display_width(&next) > room && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                line = word;
+            } else {
+                line = next;
+            }
+        }
+        if !line.is_empty() || para.is_empty() {
+            lines.push(line);
+        }
+    }
+    let pad = " ".repeat(indent);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 || l.is_empty() {
+                l
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect()
+}
+
+/// An RFC 3339 time in local time: `2026-11-27 14:03:12 +01:00` with the
+/// offset, `11-27 14:03:12` without (for tables, whose header names it).
+pub fn local_time(ts: &str, with_offset: bool) -> Option<String> {
+    let t = chrono::DateTime::parse_from_rfc3339(ts).ok()?;
+    let local = t.with_timezone(&chrono::Local);
+    Some(if with_offset {
+        local.format("%Y-%m-%d %H:%M:%S %:z").to_string()
+    } else {
+        local.format("%m-%d %H:%M:%S").to_string()
+    })
+}
+
+/// The local time zone's offset now, `UTC+01:00`, for table headers.
+pub fn local_offset() -> String {
+    format!("UTC{}", chrono::Local::now().format("%:z"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Table {
+        let mut t = Table::new(vec![
+            Col::keep("id"),
+            Col::text("prompt", 0, 8),
+            Col::fixed("latency", 2),
+            Col::text("notes", 1, 6),
+        ]);
+        t.row(vec![
+            "3f2a9c1e".into(),
+            "What does Helicone do with\na cache?".into(),
+            "412 ms".into(),
+            "a very long note that goes on and on".into(),
+        ]);
+        t.row(vec![
+            "日本語".into(),
+            "日本語のプロンプトです".into(),
+            "-".into(),
+            "".into(),
+        ]);
+        t
+    }
+
+    #[test]
+    fn every_line_fits() {
+        for mode in [Mode::Boxed, Mode::Plain] {
+            for width in [24, 30, 40, 60, 80, 200] {
+                let (text, _) = sample().render(mode, Some(width));
+                for line in text.lines() {
+                    assert!(
+                        display_width(line) <= width,
+                        "{mode:?} {width}: {line:?}\n{text}"
+                    );
+                }
+            }
+        }
+        let (text, dropped) = sample().render(Mode::Plain, Some(200));
+        assert!(dropped.is_empty());
+        assert!(
+            text.contains("What does Helicone do with a cache?"),
+            "{text}"
+        );
+        let (text, dropped) = sample().render(Mode::Plain, Some(30));
+        assert_eq!(dropped, ["latency"]);
+        assert!(text.contains('…'), "{text}");
+    }
+
+    #[test]
+    fn pipes_and_tsv() {
+        let (text, _) = sample().render(Mode::Plain, None);
+        assert!(!text.contains('│') && !text.contains('─'), "{text}");
+        assert!(text.lines().next().unwrap().starts_with("id  "), "{text}");
+        let (tsv, _) = sample().render(Mode::Tsv, Some(10));
+        assert_eq!(tsv.lines().next(), Some("id\tprompt\tlatency\tnotes"));
+        assert!(tsv.contains("a very long note that goes on and on"));
+    }
+
+    #[test]
+    fn cutting_by_display_width() {
+        assert_eq!(cut("abcdef", 4), "abc…");
+        assert_eq!(cut("abc", 3), "abc");
+        assert_eq!(cut("日本語", 4), "日…");
+        assert_eq!(
+            wrap("one two three four", 9, 2),
+            ["one two", "  three", "  four"]
+        );
+    }
 }

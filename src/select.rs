@@ -36,6 +36,8 @@ pub struct Selection {
     pub batch: Option<String>,
     /// Leave out records that are themselves replays.
     pub originals_only: bool,
+    /// Text the prompt or the answer holds, in lower case.
+    pub grep: Option<String>,
 }
 
 /// `2h`, `30m`, `7days` ago, or an RFC 3339 time (a bare date means its midnight, UTC).
@@ -98,6 +100,11 @@ impl Selection {
             status: args.status,
             batch: args.batch.clone(),
             originals_only: false,
+            grep: args
+                .grep
+                .as_deref()
+                .map(str::to_lowercase)
+                .filter(|g| !g.is_empty()),
         })
     }
 
@@ -110,9 +117,18 @@ impl Selection {
             || self.status.is_some()
             || self.batch.is_some()
             || self.originals_only
+            || self.grep.is_some()
     }
 
     pub fn matches(&self, r: &Record) -> bool {
+        if let Some(g) = &self.grep
+            && !r.response.text.to_lowercase().contains(g.as_str())
+            && !crate::wire::last_prompt(r.request.body.get())
+                .to_lowercase()
+                .contains(g.as_str())
+        {
+            return false;
+        }
         self.matches_view(&View {
             provider: &r.provider,
             model: &r.model,

@@ -237,9 +237,14 @@ fn status(args: &AuthStatusArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
         printer.json(&report)?;
         return Ok(ExitStatus::Success);
     }
-    let mut table = output::new_table(&["name", "found in", "fingerprint", "also in"]);
+    let mut table = output::Table::new(vec![
+        output::Col::keep("name"),
+        output::Col::text("found in", 0, 8),
+        output::Col::fixed("fingerprint", 1),
+        output::Col::text("also in", 2, 8),
+    ]);
     for r in &report.keys {
-        table.add_row(vec![
+        table.row(vec![
             r.name.to_string(),
             match &r.variable {
                 Some(v) => format!("env ({v})"),
@@ -253,7 +258,7 @@ fn status(args: &AuthStatusArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
             },
         ]);
     }
-    printer.table(&table)?;
+    printer.table(&table, output::TableFormat::Table)?;
     if let Some(reason) = &report.keyring.reason {
         printer.note(&format!("the OS keyring was not consulted: {reason}"));
     }
@@ -428,24 +433,28 @@ fn check(args: &AuthCheckArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
         return Ok(ExitStatus::Success);
     }
     printer.line(&format!("ok: {}", r.message))?;
-    let mut table = output::new_table(&["ability", "", "what it allows"]);
-    table.add_row(vec![
+    let mut table = output::Table::new(vec![
+        output::Col::keep("ability"),
+        output::Col::keep(""),
+        output::Col::text("what it allows", 0, 16),
+    ]);
+    table.row(vec![
         "proxy logging".to_string(),
         yes(true).to_string(),
         "Helicone's proxies log and cache requests sent with the key (they check no permission)"
             .to_string(),
     ]);
-    table.add_row(vec![
+    table.row(vec![
         "read".to_string(),
         yes(read).to_string(),
         "GET calls: `hcl log verify` one request at a time".to_string(),
     ]);
-    table.add_row(vec![
+    table.row(vec![
         "write".to_string(),
         yes(write).to_string(),
         "POST calls: the bulk query of `hcl log verify`, `hcl feedback`, `hcl score`".to_string(),
     ]);
-    printer.table(&table)?;
+    printer.table(&table, output::TableFormat::Table)?;
     if !write {
         printer.note(
             &target.no_permission_message(Permission::Write, "POST /v1/request/query-clickhouse"),

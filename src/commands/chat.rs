@@ -102,7 +102,7 @@ pub fn run_with(
     };
     let mut input = ChatInput::default();
     if let Some(conv) = &earlier {
-        turn::adopt_provider(&mut request_args, conv, printer);
+        turn::adopt_provider(&mut request_args, conv, &config, printer);
         input = conv.history.clone();
     }
     input.messages.push(prompt.message());
@@ -215,7 +215,7 @@ fn output(args: &ChatArgs, settings: &RequestSettings, printer: &Printer) -> Res
     if stream {
         return super::stream::send(settings, &prepared, args, printer);
     }
-    let outcome = send(settings, &prepared)?;
+    let outcome = send(settings, &prepared, printer)?;
     finish(settings, &prepared, outcome, r.json, printer)
 }
 
@@ -230,17 +230,22 @@ pub fn print_dry_run(req: &PreparedRequest, s: &RequestSettings, printer: &Print
     printer.line(&out)
 }
 
-/// Send on a fresh single-threaded runtime, racing Ctrl-C.
-fn send(s: &RequestSettings, req: &PreparedRequest) -> Result<Outcome> {
+/// Send on a fresh single-threaded runtime, racing Ctrl-C. On a terminal a
+/// spinner with the time elapsed shows on stderr until the answer is in,
+/// and leaves no trace.
+fn send(s: &RequestSettings, req: &PreparedRequest, printer: &Printer) -> Result<Outcome> {
     let client = Client::new(s.target.net.clone(), s.target.proxy.clone())?;
     let runtime = super::runtime()?;
     let peer = exchange::peer_label(s.target.provider.name, s.target.route.direct);
-    Ok(runtime.block_on(async {
+    printer.start_spinner(&format!("waiting for {peer}"));
+    let outcome = runtime.block_on(async {
         tokio::select! {
             outcome = exchange::execute(&client, req, &s.target.creds, s.target.format, &peer) => outcome,
             () = super::ctrl_c() => Outcome { error: Some(Error::Interrupted), ..Default::default() },
         }
-    }))
+    });
+    printer.stop_spinner();
+    Ok(outcome)
 }
 
 /// Log the exchange, print the answer or the error, pick the exit status.

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{ConfigCommand, ConfigShowArgs};
+use crate::cli::{ConfigCommand, ConfigInitArgs, ConfigShowArgs};
 use crate::error::{Error, ExitStatus, Result};
 use crate::keystore::{self, KeyStore};
 use crate::log;
@@ -18,7 +18,110 @@ pub fn run(cmd: &ConfigCommand, env: Env<'_>, printer: &Printer) -> Result<ExitS
     match cmd {
         ConfigCommand::Path => path(env, printer),
         ConfigCommand::Show(a) => show(a, env, printer),
+        ConfigCommand::Init(a) => init(a, env, printer),
     }
+}
+
+/// `hcl config init`: a commented config file for the keys and providers
+/// found (0600); an existing file stays unless `--force`.
+fn init(args: &ConfigInitArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
+    let path = settings::config_path(env).ok_or_else(no_config_dir)?;
+    if path.exists() && !args.force {
+        return Err(Error::usage(format!(
+            "{} already exists; `hcl config show` shows what it sets, and `hcl config init --force` replaces it",
+            path.display()
+        )));
+    }
+    let empty = Config::default();
+    let mut keys = settings::Keys::from_env(env, &empty);
+    let helicone = keys.helicone();
+    let found: Vec<(&'static Provider, String)> = PROVIDERS
+        .iter()
+        .filter(|p| p.uses_provider_key())
+        .filter_map(|p| keys.provider(p).map(|k| (p, k.source.label())))
+        .collect();
+    let text = init_text(env, helicone.map(|k| k.source.label()), &found);
+    crate::models::write_private(&path, text.as_bytes())
+        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+    printer.line(&path.display().to_string())?;
+    printer.note(&format!(
+        "wrote a config file for {} provider{} with a key; edit it, and check it with hcl config show",
+        found.len(),
+        if found.len() == 1 { "" } else { "s" }
+    ));
+    Ok(ExitStatus::Success)
+}
+
+/// The text of a new config file: every setting commented, the providers
+/// found given a section, no key copied.
+fn init_text(
+    env: Env<'_>,
+    helicone: Option<String>,
+    found: &[(&'static Provider, String)],
+) -> String {
+    let mut t = String::from(
+        "# hcl's config file, written by `hcl config init`. `hcl config show` prints the\n\
+         # effective settings and where each comes from; `hcl providers` lists every provider.\n\
+         #\n\
+         # Keys are not copied here: hcl reads each from its environment variable or the OS\n\
+         # keyring (`hcl auth set NAME`). Found when this file was written:\n",
+    );
+    match &helicone {
+        Some(source) => t.push_str(&format!("#   helicone: {source}\n")),
+        None => t.push_str(&format!(
+            "#   helicone: not set; set {} (hcl sends nothing through Helicone without it)\n",
+            settings::HELICONE_KEY_VAR
+        )),
+    }
+    for (p, source) in found {
+        t.push_str(&format!("#   {}: {source}\n", p.name));
+    }
+    let first = found.first().map(|(p, _)| *p);
+    t.push_str("\n# The provider used when neither -P nor the model's name picks one.\n");
+    match first.filter(|p| p.name != crate::provider::DEFAULT) {
+        Some(p) => t.push_str(&format!("provider = \"{}\"\n", p.name)),
+        None => t.push_str(&format!("# provider = \"{}\"\n", crate::provider::DEFAULT)),
+    }
+    t.push_str(
+        "# Its model, when -m is not given.\n# model = \"…\"\n\n\
+         # hcl chat streams its answers as they arrive (--no-stream for one that does not).\n\
+         # stream = true\n\n\
+         # Helicone's cache on by default, and for how long (seconds).\n\
+         # cache = true\n# cache_ttl = 86400\n\n\
+         # Default Helicone-User-Id.\n# user = \"alice\"\n\n\
+         # Properties sent with every request (Helicone-Property-NAME); -p overrides them.\n\
+         [properties]\n# team = \"search\"\n\n\
+         # Model aliases: -m NAME works wherever a model does, batch lines included.\n\
+         # A target is a model, or PROVIDER:MODEL.\n[aliases]\n",
+    );
+    if let Some(p) = first
+        && let Some(m) = p.models.curated.first().copied().or(p.default_model)
+    {
+        t.push_str(&format!("# fast = \"{}:{m}\"\n", p.name));
+    }
+    for (p, _) in found {
+        t.push_str(&format!("\n[providers.{}]\n", p.name));
+        if let Some(m) = p.default_model {
+            t.push_str(&format!("# model = \"{m}\"\n"));
+        }
+        t.push_str(&format!(
+            "# base_url = \"{}\"   # or {}\n",
+            p.helicone_base,
+            p.base_url_var()
+        ));
+        for param in p.params {
+            let now = settings::param_value(param, None, env, None)
+                .map(|(v, _)| format!(" (now: {v})"))
+                .unwrap_or_default();
+            t.push_str(&format!(
+                "# {} = \"…\"   # {}; or {}{now}\n",
+                param.name,
+                param.about,
+                param.how_to_give(p.name)
+            ));
+        }
+    }
+    t
 }
 
 fn path(env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
@@ -88,15 +191,19 @@ fn show(args: &ConfigShowArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
         printer.json(&rows)?;
         return Ok(ExitStatus::Success);
     }
-    let mut table = output::new_table(&["setting", "value", "source"]);
+    let mut table = output::Table::new(vec![
+        output::Col::keep("setting"),
+        output::Col::text("value", 0, 12),
+        output::Col::text("source", 1, 8),
+    ]);
     for r in &rows {
-        table.add_row(vec![
+        table.row(vec![
             r.setting.clone(),
             r.value.clone().unwrap_or_else(|| "—".to_string()),
             r.source.clone(),
         ]);
     }
-    printer.table(&table)?;
+    printer.table(&table, output::TableFormat::Table)?;
     if config.holds_keys() {
         printer.note(
             "the config file holds API keys; the environment or the OS keyring (`hcl auth set NAME`) is safer",

@@ -16,18 +16,20 @@ use crate::cli::{ChatArgs, RequestArgs};
 use crate::conversation::{self, Conversation, Transcript, TranscriptTurn};
 use crate::error::{Error, ExitStatus, Result};
 use crate::log::{self, Record};
+use crate::models;
 use crate::output::Printer;
 use crate::provider;
-use crate::settings::{Config, Env, Resolver};
+use crate::settings::{self, Config, Env, Resolver};
 use crate::wire::{ChatInput, Message, Role};
 
+use super::line_completion::LineHelper;
 use super::prompt::{FileInput, Prompt};
 use super::turn::{self, TurnPlan};
 
 const HELP: &str = "\
 Type a message and press Enter; end a line with \\ to continue it on the next.
 Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
-  /model NAME        the model of the next turns
+  /model [NAME]      the model of the next turns (an alias or PROVIDER:MODEL too); alone: the current one
   /provider NAME     the provider of the next turns (the history is converted)
   /system TEXT       the system prompt (/system alone removes it)
   /property K=V      send Helicone-Property-K: V with the next turns
@@ -41,7 +43,7 @@ Ctrl-C cancels a reply (or clears the line); Ctrl-D or /exit leaves.
   /help              this list
   /exit              leave";
 
-const COMMANDS: &str = "/model, /provider, /system, /property, /cache, /file, /edit, /retry, /clear, /save, /id, /help, /exit";
+const COMMANDS: &str = "/model, /provider, /system, /property, /cache, /file, /edit, /retry, /clear, /save, /id, /help, /exit (Tab completes them)";
 
 /// The conversation as it goes.
 struct Session<'a> {
@@ -53,6 +55,9 @@ struct Session<'a> {
     resolver: Resolver<'a>,
     env: Env<'a>,
     printer: &'a Printer,
+    config: &'a Config,
+    /// Model lists fetched earlier, for Tab.
+    cache: models::Cache,
     runtime: tokio::runtime::Runtime,
     id: String,
     /// The number of the last turn sent (failed ones count).
@@ -89,6 +94,8 @@ pub fn run(
         resolver: Resolver::new(env, config, false),
         env,
         printer,
+        config,
+        cache: models::Cache::load(env),
         runtime,
         id: String::new(),
         turn: 0,
@@ -110,18 +117,12 @@ pub fn run(
     }
     match earlier {
         Some(conv) => {
-            turn::adopt_provider(&mut request, &conv, printer);
+            turn::adopt_provider(&mut request, &conv, config, printer);
             session.id = conv.id.clone();
             session.turn = conv.last_turn;
             session.name = session.name.or(conv.name.clone());
             session.answered = true;
             session.history = conv.history;
-            printer.note(&format!(
-                "continuing conversation {} after turn {} ({} messages); /help lists the commands, Ctrl-D leaves",
-                session.id,
-                session.turn,
-                session.history.messages.len()
-            ));
         }
         None => {
             session.id = args
@@ -129,15 +130,33 @@ pub fn run(
                 .session
                 .clone()
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-            printer.note(&format!(
-                "conversation {}: /help lists the commands, Ctrl-D leaves",
-                session.id
-            ));
         }
     }
     session.request = request;
+    // What is missing to send (a key, a parameter) is said now, at once.
+    let target = session.resolver.target(&session.request, &mut Vec::new())?;
+    let how = if target.route.direct {
+        "directly, bypassing Helicone"
+    } else {
+        "through Helicone"
+    };
+    let what = format!("{} {} {how}", target.provider.name, target.model);
+    if session.turn > 0 {
+        printer.note(&format!(
+            "continuing conversation {} after turn {} ({} messages) with {what}; /help lists the commands, Ctrl-D leaves",
+            session.id,
+            session.turn,
+            session.history.messages.len()
+        ));
+    } else {
+        printer.note(&format!(
+            "talking to {what}, conversation {}: /help lists the commands, Tab completes them, Ctrl-D leaves",
+            session.id
+        ));
+    }
 
     let mut editor = new_editor()?;
+    editor.set_helper(Some(session.line_helper()));
     let history_file = history_path(env).ok();
     if let Some(path) = &history_file {
         match prepare_history_file(path) {
@@ -152,7 +171,8 @@ pub fn run(
     }
 
     loop {
-        let input = match read_input(&mut editor) {
+        let prompt = session.prompt();
+        let input = match read_input(&mut editor, &prompt) {
             Ok(Some(text)) => text,
             Ok(None) => continue,
             Err(ReadlineError::Eof) => break,
@@ -171,7 +191,11 @@ pub fn run(
             let _ = editor.append_history(path);
         }
         let prompt = if let Some(cmd) = input.trim_start().strip_prefix('/') {
-            match session.command(cmd.trim_end()) {
+            let step = session.command(cmd.trim_end());
+            if let Some(h) = editor.helper_mut() {
+                *h = session.line_helper();
+            }
+            match step {
                 Step::Continue => continue,
                 Step::Exit => break,
                 Step::Send(p) => p,
@@ -192,6 +216,35 @@ enum Step {
 }
 
 impl Session<'_> {
+    /// The provider and model the next turn goes to, if they resolve.
+    fn current(&mut self) -> Option<(&'static str, String)> {
+        self.resolver
+            .target(&self.request, &mut Vec::new())
+            .ok()
+            .map(|t| (t.provider.name, t.model.clone()))
+    }
+
+    /// `provider:model> `, the model cut to 32 columns.
+    fn prompt(&mut self) -> String {
+        match self.current() {
+            Some((p, m)) => format!("{p}:{}> ", crate::output::cut(&m, 32)),
+            None => "> ".to_string(),
+        }
+    }
+
+    /// What Tab offers for the current provider.
+    fn line_helper(&mut self) -> LineHelper {
+        let row = self
+            .current()
+            .and_then(|(p, _)| provider::find(p))
+            .unwrap_or(&provider::PROVIDERS[0]);
+        LineHelper {
+            models: models::known(row, &self.cache),
+            aliases: self.config.aliases.keys().cloned().collect(),
+            providers: provider::names().iter().map(|s| (*s).to_string()).collect(),
+        }
+    }
+
     /// A file for the next message, with a note saying so.
     fn attach(&mut self, file: FileInput) {
         let r = &file.record;
@@ -232,10 +285,43 @@ impl Session<'_> {
                 self.name.as_deref().unwrap_or("(from the first prompt)"),
                 self.turn
             )),
-            "model" if !arg.is_empty() => {
-                self.request.model = Some(arg.to_string());
-                p.note(&format!("model: {arg}"));
-            }
+            "model" if arg.is_empty() => match self.current() {
+                Some((provider, model)) => p.report(&format!("model: {model} (provider {provider})")),
+                None => p.report(&format!(
+                    "model: {} (provider {}); it does not resolve yet",
+                    self.request.model.as_deref().unwrap_or("the default"),
+                    self.request.provider.as_deref().unwrap_or("the default")
+                )),
+            },
+            "model" => match settings::split_model(self.config, arg) {
+                Ok((Some(row), model)) => {
+                    self.request.provider = Some(row.name.to_string());
+                    self.request.model = model;
+                    p.note(&format!(
+                        "model: {} (provider {})",
+                        self.request.model.as_deref().unwrap_or("its default"),
+                        row.name
+                    ));
+                }
+                Ok((None, _)) => {
+                    // A model of another provider's family moves there.
+                    let named = settings::model_provider(self.config, arg);
+                    if let Some(first) = named.first()
+                        && !self
+                            .request
+                            .provider
+                            .as_deref()
+                            .is_some_and(|cur| named.iter().any(|n| n.eq_ignore_ascii_case(cur)))
+                    {
+                        self.request.provider = None;
+                        p.note(&format!("model: {arg} (provider {first}, from its name)"));
+                    } else {
+                        p.note(&format!("model: {arg}"));
+                    }
+                    self.request.model = Some(arg.to_string());
+                }
+                Err(e) => p.error(&e.to_string()),
+            },
             "provider" if !arg.is_empty() => {
                 if provider::find(arg).is_none() {
                     p.error(&format!(
@@ -327,7 +413,7 @@ impl Session<'_> {
                 Ok(file) => self.attach(file),
                 Err(e) => p.error(&e.replacen("--file", "/file", 1)),
             },
-            "model" | "provider" | "property" | "save" | "file" => p.error(&format!(
+            "provider" | "property" | "save" | "file" => p.error(&format!(
                 "/{name} needs an argument; /help shows how to use it"
             )),
             "cache" => p.error("/cache takes on or off"),
@@ -455,10 +541,11 @@ impl Session<'_> {
 /// One message: a line, continued while it ends with `\`. `Ok(None)` when
 /// Ctrl-C cleared the line.
 fn read_input(
-    editor: &mut rustyline::DefaultEditor,
+    editor: &mut Editor,
+    first: &str,
 ) -> std::result::Result<Option<String>, ReadlineError> {
     let mut text = String::new();
-    let mut prompt = "> ";
+    let mut prompt = first;
     loop {
         match editor.readline(prompt) {
             Ok(line) => {
@@ -479,8 +566,11 @@ fn read_input(
     }
 }
 
-fn new_editor() -> Result<rustyline::DefaultEditor> {
+type Editor = rustyline::Editor<LineHelper, rustyline::history::DefaultHistory>;
+
+fn new_editor() -> Result<Editor> {
     let config = rustyline::Config::builder()
+        .completion_type(rustyline::CompletionType::List)
         .auto_add_history(false)
         .history_ignore_space(true)
         .bracketed_paste(true)
@@ -492,7 +582,7 @@ fn new_editor() -> Result<rustyline::DefaultEditor> {
             )
         })?
         .build();
-    rustyline::DefaultEditor::with_config(config).map_err(|e| {
+    Editor::with_config(config).map_err(|e| {
         Error::io(
             "cannot set up line editing",
             std::io::Error::other(e.to_string()),

@@ -11,9 +11,9 @@ use crate::cli::{LogCommand, LogConversationsArgs, LogExportArgs, LogListArgs, L
 use crate::conversation;
 use crate::error::{Error, ExitStatus, Result};
 use crate::log::{self, Record};
-use crate::output::{self, Printer};
+use crate::output::{self, Col, Printer, Table, TableFormat};
 use crate::select::{self, Selection};
-use crate::settings::Env;
+use crate::settings::{self, Config, Env};
 use crate::wire;
 
 pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
@@ -23,7 +23,10 @@ pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStat
             printer.line(&path.display().to_string())?;
             Ok(ExitStatus::Success)
         }
-        LogCommand::List(args) => list(args, &path, printer),
+        LogCommand::List(args) => {
+            let config = super::load_config(env, printer)?;
+            list(args, &config, &path, printer)
+        }
         LogCommand::Show(args) => show(args, &path, printer),
         LogCommand::Export(args) => export(args, &path, printer),
         LogCommand::Conversations(args) => conversations(args, &path, printer),
@@ -37,57 +40,90 @@ pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStat
 fn selected(
     args: &crate::cli::SelectArgs,
     default_limit: Option<usize>,
+    config: Option<&Config>,
     path: &Path,
     printer: &Printer,
 ) -> Result<Vec<Record>> {
-    let sel = Selection::from_args(args, &[], default_limit, SystemTime::now())?;
+    let mut sel = Selection::from_args(args, &[], default_limit, SystemTime::now())?;
+    if let Some(config) = config {
+        settings::select_model(&mut sel, config)?;
+    }
     let (records, skipped) = select::select(path, &sel)?;
     select::warn_skipped(path, &skipped, printer);
     Ok(records)
 }
 
-fn list(args: &LogListArgs, path: &Path, printer: &Printer) -> Result<ExitStatus> {
-    let records = selected(&args.select, Some(20), path, printer)?;
-    let shown = &records[..];
-    let known = remembered(shown, path, printer)?;
-    if args.json {
-        for r in shown {
+fn list(args: &LogListArgs, config: &Config, path: &Path, printer: &Printer) -> Result<ExitStatus> {
+    let records = selected(&args.select, Some(20), Some(config), path, printer)?;
+    let known = remembered(&records, path, printer)?;
+    let format = args.format.resolve();
+    if format == TableFormat::Json {
+        for r in &records {
             printer.json_line(&WithKnown::of(r, &known))?;
         }
         return Ok(ExitStatus::Success);
     }
-    if shown.is_empty() {
+    if records.is_empty() {
         printer.note(&format!("no logged request matches in {}", path.display()));
         return Ok(ExitStatus::Success);
     }
+    // Cut first: the answer and the prompt; dropped first: the latency,
+    // the cache status, the cost, the tokens, the provider.
     let cost = |r: &Record| known.get(&r.id).and_then(|k| k.cost_usd);
-    let with_cost = shown.iter().any(|r| cost(r).is_some());
-    let mut header = vec![
-        "id", "time", "provider", "model", "status", "cache", "latency",
+    let with_cost = records.iter().any(|r| cost(r).is_some());
+    let mut cols = vec![
+        Col::keep("id"),
+        Col::keep(format!("time ({})", output::local_offset())),
+        Col::fixed("provider", 4),
+        Col::text("model", 3, 10),
+        Col::keep("status"),
+        Col::fixed("cache", 7),
+        Col::fixed("tokens", 5),
+        Col::fixed("latency", 8),
     ];
     if with_cost {
-        header.push("cost");
+        cols.push(Col::fixed("cost", 6));
     }
-    header.push("prompt");
-    let mut table = output::new_table(&header);
-    for r in shown {
+    cols.extend([Col::text("prompt", 0, 12), Col::text("answer", 2, 12)]);
+    let mut table = Table::new(cols);
+    for r in &records {
+        let u = &r.response.usage;
         let mut row = vec![
             r.id.chars().take(8).collect::<String>(),
-            r.ts.chars().take(19).collect::<String>().replace('T', " "),
+            output::local_time(&r.ts, false).unwrap_or_else(|| r.ts.clone()),
             r.provider.clone(),
             r.model.clone(),
             status_cell(r),
             r.helicone.cache.clone().unwrap_or_else(|| "-".into()),
+            match (u.input, u.output) {
+                (None, None) => "-".into(),
+                (i, o) => format!("{}→{}", count(i), count(o)),
+            },
             r.latency_ms.map_or("-".into(), |ms| format!("{ms} ms")),
         ];
         if with_cost {
             row.push(cost(r).map_or_else(|| "-".to_string(), output::usd));
         }
-        row.push(wire::prompt_preview(r.request.body.get()));
-        table.add_row(row);
+        row.push(wire::last_prompt(r.request.body.get()));
+        row.push(answer_cell(r));
+        table.row(row);
     }
-    printer.table(&table)?;
+    printer.table(&table, format)?;
     Ok(ExitStatus::Success)
+}
+
+fn count(n: Option<u64>) -> String {
+    n.map_or("?".into(), |n| n.to_string())
+}
+
+/// The answer, or what happened instead.
+fn answer_cell(r: &Record) -> String {
+    match (&r.error, r.response.text.is_empty()) {
+        (_, false) => r.response.text.clone(),
+        (Some(e), true) => format!("({e})"),
+        (None, true) if !r.response.tool_calls.is_empty() => "(tool call)".into(),
+        (None, true) => String::new(),
+    }
 }
 
 fn status_cell(r: &Record) -> String {
@@ -100,28 +136,138 @@ fn status_cell(r: &Record) -> String {
 }
 
 fn show(args: &LogShowArgs, path: &Path, printer: &Printer) -> Result<ExitStatus> {
-    let id = match (&args.id, &args.conversation) {
-        (_, Some(c)) => return show_conversation(c, args.json, path, printer),
-        (Some(id), None) => id,
-        (None, None) => {
-            return Err(Error::usage(
-                "give a record id (hcl log show ID) or a conversation (hcl log show --conversation ID)",
-            ));
-        }
+    if let Some(c) = &args.conversation {
+        return show_conversation(c, args.json, path, printer);
+    }
+    let sel = match &args.id {
+        Some(id) => Selection::from_args(
+            &Default::default(),
+            std::slice::from_ref(id),
+            None,
+            SystemTime::now(),
+        )?,
+        // No id: the latest record.
+        None => Selection {
+            limit: Some(1),
+            ..Selection::default()
+        },
     };
-    let sel = Selection::from_args(
-        &Default::default(),
-        std::slice::from_ref(id),
-        None,
-        SystemTime::now(),
-    )?;
     let (records, skipped) = select::select(path, &sel)?;
     select::warn_skipped(path, &skipped, printer);
+    if records.is_empty() {
+        return Err(Error::usage(format!(
+            "the log {} holds no request yet; send one with hcl chat \"…\"",
+            path.display()
+        )));
+    }
     let known = remembered(&records, path, printer)?;
     for r in &records {
-        printer.json_pretty(&WithKnown::of(r, &known))?;
+        if args.json {
+            printer.json_pretty(&WithKnown::of(r, &known))?;
+        } else {
+            printer.answer(&readable(r, known.get(&r.id)))?;
+        }
     }
     Ok(ExitStatus::Success)
+}
+
+/// One record for a person: when, where, how it went, what was asked and
+/// what came back.
+fn readable(r: &Record, known: Option<&Known>) -> String {
+    let mut out = Vec::new();
+    let mut line = |label: &str, value: String| out.push(format!("{label:<9} {value}"));
+    let mut id = r.id.clone();
+    if let (Some(c), Some(t)) = (&r.conversation, r.turn) {
+        id.push_str(&format!(
+            "  (turn {t} of conversation {})",
+            conversation::short(c)
+        ));
+    }
+    if let Some(of) = &r.replay_of {
+        id.push_str(&format!("  (replay of {})", &of[..of.len().min(8)]));
+    }
+    line("id", id);
+    line(
+        "time",
+        output::local_time(&r.ts, true).unwrap_or_else(|| r.ts.clone()),
+    );
+    line(
+        "provider",
+        format!(
+            "{} · model {}{}",
+            r.provider,
+            r.model,
+            if r.stream { " · streamed" } else { "" }
+        ),
+    );
+    let mut status = match r.response.status {
+        Some(s) => s.to_string(),
+        None => "no response".to_string(),
+    };
+    if let Some(f) = &r.response.finish_reason {
+        status.push_str(&format!(" · finish {f}"));
+    }
+    status.push_str(&format!(
+        " · cache {}",
+        r.helicone.cache.as_deref().unwrap_or("off")
+    ));
+    if let Some(ms) = r.latency_ms {
+        status.push_str(&format!(" · {ms} ms"));
+    }
+    if let Some(ms) = r.ttft_ms {
+        status.push_str(&format!(" (first token {ms} ms)"));
+    }
+    line("status", status);
+    let u = &r.response.usage;
+    if u.input.is_some() || u.output.is_some() {
+        line(
+            "tokens",
+            format!(
+                "{} in · {} out · {} total",
+                count(u.input),
+                count(u.output),
+                count(u.total)
+            ),
+        );
+    }
+    if let Some(h) = &r.helicone.id {
+        let mut h = h.clone();
+        if let Some(cost) = known.and_then(|k| k.cost_usd) {
+            h.push_str(&format!(" · cost {}", output::usd(cost)));
+        }
+        if let Some(status) = known.and_then(|k| k.status.as_deref()) {
+            h.push_str(&format!(" · {status}"));
+        }
+        line("helicone", h);
+    }
+    for a in &r.attachments {
+        line(
+            "attached",
+            format!("{} ({}, {} bytes)", a.name, a.media_type, a.size),
+        );
+    }
+    if let Some(e) = &r.error {
+        line("error", e.clone());
+    }
+    let body = r.request.body.get();
+    out.push(String::new());
+    out.push(format!(
+        "> {}",
+        wire::last_prompt(body).trim_end().replace('\n', "\n> ")
+    ));
+    out.push(String::new());
+    for t in &r.response.tool_calls {
+        out.push(format!("tool call: {}({})", t.name, t.arguments));
+    }
+    if let Some(refusal) = &r.response.refusal {
+        out.push(format!("refused: {refusal}"));
+    }
+    out.push(match (&r.error, r.response.text.is_empty()) {
+        (_, false) => r.response.text.trim_end().to_string(),
+        (Some(_), true) => "(no answer)".to_string(),
+        (None, true) => "(empty answer)".to_string(),
+    });
+    out.join("\n")
 }
 
 /// What `hcl log verify` and `hcl log push` remembered about these records.
@@ -183,7 +329,8 @@ fn conversations(
         let extra = rows.len().saturating_sub(n);
         rows.drain(..extra);
     }
-    if args.json {
+    let format = args.format.resolve();
+    if format == TableFormat::Json {
         for r in &rows {
             printer.json_line(r)?;
         }
@@ -196,36 +343,32 @@ fn conversations(
         ));
         return Ok(ExitStatus::Success);
     }
-    let mut table = output::new_table(&[
-        "id",
-        "turns",
-        "first prompt",
-        "provider",
-        "model",
-        "last activity",
+    let mut table = Table::new(vec![
+        Col::keep("id"),
+        Col::fixed("turns", 3),
+        Col::text("first prompt", 0, 12),
+        Col::text("provider", 2, 8),
+        Col::text("model", 1, 10),
+        Col::keep(format!("last activity ({})", output::local_offset())),
     ]);
     for r in &rows {
-        table.add_row(vec![
+        table.row(vec![
             conversation::short(&r.id).to_string(),
             r.turns.to_string(),
             r.first_prompt.clone(),
             r.providers.join(", "),
             r.model.clone(),
-            r.last_activity
-                .chars()
-                .take(19)
-                .collect::<String>()
-                .replace('T', " "),
+            output::local_time(&r.last_activity, false).unwrap_or_else(|| r.last_activity.clone()),
         ]);
     }
-    printer.table(&table)?;
+    printer.table(&table, format)?;
     Ok(ExitStatus::Success)
 }
 
 /// `log export --har FILE`: HAR 1.2, so exchanges open in browser devtools
 /// and HTTP tools. Keys stay fingerprints, as in the log.
 fn export(args: &LogExportArgs, path: &Path, printer: &Printer) -> Result<ExitStatus> {
-    let records = selected(&args.select, None, path, printer)?;
+    let records = selected(&args.select, None, None, path, printer)?;
     let har = Har {
         log: HarLog {
             version: "1.2",

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::cli::ProvidersArgs;
 use crate::error::{ExitStatus, Result};
-use crate::output::{self, Printer};
+use crate::output::{Col, Printer, Table, TableFormat};
 use crate::provider::PROVIDERS;
 use crate::provider::route::Values;
 use crate::secrets::HELICONE_KEY_VAR;
@@ -19,7 +19,7 @@ struct Row {
     helicone_base: String,
     routing_header: Option<String>,
     key_header: String,
-    /// The first variable of each key the row takes.
+    /// Every variable of every key the row takes, in lookup order.
     key_variables: Vec<&'static str>,
     /// Where the row's keys were found (all in one place), or `none`.
     key_source: String,
@@ -79,7 +79,7 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
                 key_header,
                 key_variables: if p.uses_provider_key() {
                     keys.iter()
-                        .filter_map(|k| k.variables.first().copied())
+                        .flat_map(|k| k.variables.iter().copied())
                         .collect()
                 } else {
                     vec![HELICONE_KEY_VAR]
@@ -99,33 +99,37 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
             }
         })
         .collect();
-    if args.json {
+    let format = args.format.resolve();
+    if format == TableFormat::Json {
         printer.json(&rows)?;
         return Ok(ExitStatus::Success);
     }
-    let mut table = output::new_table(&[
-        "provider",
-        "format",
-        "Helicone base",
-        "routing header",
-        "key",
-        "key found",
-        "default model",
+    // Dropped first when the terminal is narrow: the routing details, then
+    // the base, the format and the key's variables.
+    let mut table = Table::new(vec![
+        Col::keep("provider"),
+        Col::fixed("format", 4),
+        Col::text("Helicone base", 5, 24),
+        Col::text("routing header", 6, 24),
+        Col::text("key", 3, 14),
+        Col::text("key found", 1, 12),
+        Col::text("default model", 2, 20),
     ]);
     for r in &rows {
-        table.add_row(vec![
+        table.row(vec![
             r.name.to_string(),
             r.format.clone(),
             r.helicone_base.clone(),
             r.routing_header.clone().unwrap_or_else(|| "—".into()),
             r.key_variables.join(" / "),
             match &r.key_fingerprint {
-                Some(fp) => format!("{} {fp}", r.key_source),
+                // `env (OPENAI_API_KEY)`: the variable is in the key column.
+                Some(fp) => format!("{} {fp}", r.key_source.split(" (").next().unwrap_or("")),
                 None => "none".to_string(),
             },
             r.model_shown.clone(),
         ]);
     }
-    printer.table(&table)?;
+    printer.table(&table, format)?;
     Ok(ExitStatus::Success)
 }

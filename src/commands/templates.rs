@@ -97,15 +97,18 @@ fn list(a: &TemplatesListArgs, printer: &Printer) -> Result<ExitStatus> {
         ));
         return Ok(ExitStatus::Success);
     }
-    let mut table = output::new_table(&["name", "about"]);
+    let mut table = output::Table::new(vec![
+        output::Col::keep("name"),
+        output::Col::text("about", 0, 12),
+    ]);
     for e in &entries {
         let about = match &e.error {
             Some(err) => format!("(malformed) {err}"),
             None => e.about.clone(),
         };
-        table.add_row(vec![e.name.clone(), about]);
+        table.row(vec![e.name.clone(), about]);
     }
-    printer.table(&table)?;
+    printer.table(&table, output::TableFormat::Table)?;
     Ok(ExitStatus::Success)
 }
 

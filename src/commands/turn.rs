@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::exchange::Outcome;
 use crate::log::{self, Record};
 use crate::output::Printer;
-use crate::settings::{Env, RequestSettings};
+use crate::settings::{self, Config, Env, RequestSettings};
 
 /// The conversation `-c` / `--conversation ID` names, rebuilt from the log;
 /// what was passed over is said on stderr.
@@ -29,11 +29,32 @@ pub fn load_conversation(
 }
 
 /// A continued conversation keeps the provider and model of its last turn
-/// unless -P or -m say otherwise; a switch of provider converts the history.
-pub fn adopt_provider(r: &mut RequestArgs, conv: &Conversation, printer: &Printer) {
+/// unless -P or -m say otherwise (a model that names its provider, by its
+/// family, prefix or alias, moves the conversation there); a switch of
+/// provider converts the history.
+pub fn adopt_provider(
+    r: &mut RequestArgs,
+    conv: &Conversation,
+    config: &Config,
+    printer: &Printer,
+) {
     match &r.provider {
         None => {
-            r.provider = Some(conv.provider.clone());
+            let named = r
+                .model
+                .as_deref()
+                .map(|m| settings::model_provider(config, m))
+                .unwrap_or_default();
+            match named.first() {
+                Some(p) if !named.iter().any(|n| n.eq_ignore_ascii_case(&conv.provider)) => {
+                    printer.note(&format!(
+                        "conversation {} continues on {p} (it was on {}); its history is converted",
+                        conversation::short(&conv.id),
+                        conv.provider
+                    ));
+                }
+                _ => r.provider = Some(conv.provider.clone()),
+            }
             if r.model.is_none() {
                 r.model = Some(conv.model.clone());
             }

@@ -3,6 +3,7 @@
 //! all read this one table. A provider that speaks an existing wire format is
 //! one more row.
 
+pub mod family;
 pub mod route;
 
 use crate::wire::WireFormat;
@@ -163,6 +164,93 @@ pub enum Direct {
     Unsupported(&'static str),
 }
 
+/// A pattern a model id of a row's family matches (in lower case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// The id starts with it: `claude-`.
+    Prefix(&'static str),
+    /// The id is exactly it: `sonar`, `o3`.
+    Exact(&'static str),
+    /// The id ends with it: `-versatile`, `/anthropic`.
+    Suffix(&'static str),
+}
+
+impl Family {
+    /// How strongly `id` (lower case) matches: the pattern's length, so
+    /// that the longest pattern wins (`gpt-oss-` over `gpt-`).
+    pub fn strength(self, id: &str) -> Option<usize> {
+        let (pat, hit) = match self {
+            Family::Prefix(p) => (p, id.starts_with(p)),
+            Family::Exact(p) => (p, id == p),
+            Family::Suffix(p) => (p, id.ends_with(p)),
+        };
+        // An id with a slash names an organisation or a route: only a
+        // pattern with a slash of its own can claim it.
+        (hit && (!id.contains('/') || pat.contains('/'))).then_some(pat.len())
+    }
+}
+
+/// What a row knows about its models: the list endpoint, a built-in list
+/// for when that cannot be reached, and the families of ids that name it.
+#[derive(Debug)]
+pub struct Models {
+    /// The endpoint that lists the models, if the row has one.
+    pub list: Option<ModelList>,
+    /// A few current ids, shown (and completed) when the list cannot be
+    /// fetched. A snapshot, never a guarantee.
+    pub curated: &'static [&'static str],
+    /// The ids that name this row: without `-P`, such a model picks it.
+    pub families: &'static [Family],
+    /// The row serves models of every family (a deployment name, an
+    /// upstream of any kind): a family of another row is no mismatch.
+    pub any_family: bool,
+}
+
+impl Models {
+    /// A row with no list endpoint, no built-in list and no family: what a
+    /// new row starts from (every row of today's table has a list).
+    #[allow(dead_code)]
+    pub const NONE: Models = Models {
+        list: None,
+        curated: &[],
+        families: &[],
+        any_family: false,
+    };
+}
+
+/// A row's model-list endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelList {
+    /// Path and query after the row's base; the row's parameters are
+    /// substituted. `None`: the wire format's own list path.
+    pub path: Option<&'static str>,
+    /// Which listed models can chat.
+    pub keep: crate::wire::Keep,
+}
+
+impl ModelList {
+    /// The format's own list path, every listed model kept.
+    pub const FORMAT: Option<ModelList> = Some(ModelList {
+        path: None,
+        keep: crate::wire::Keep::All,
+    });
+
+    pub const fn at(path: &'static str) -> Option<ModelList> {
+        Some(ModelList {
+            path: Some(path),
+            keep: crate::wire::Keep::All,
+        })
+    }
+}
+
+/// Ids no row can claim from their name alone: open-weight models that
+/// several hosts serve (`gpt-oss-120b` is not OpenAI's API).
+pub const NOT_INFERRED: &[Family] = &[
+    Family::Prefix("gpt-oss-"),
+    Family::Prefix("deepseek-r1-distill-"),
+    Family::Prefix("llama-"),
+];
+
 /// A value a row's route needs beyond the model: a cloud project, a region,
 /// a resource endpoint, an API version, an upstream and its format. It is
 /// substituted for `{name}` in the row's path, base and routing header. It
@@ -225,6 +313,11 @@ pub struct Provider {
     /// Takes the output limit as `max_completion_tokens` (OpenAI's current
     /// name, required by its reasoning models) rather than `max_tokens`.
     pub max_completion_tokens: bool,
+    /// Its models: list endpoint, built-in list, families.
+    pub models: Models,
+    /// Other names people call it (`claude` for anthropic), for hints and
+    /// for `-m NAME:MODEL`.
+    pub aka: &'static [&'static str],
     pub about: &'static str,
 }
 
@@ -388,6 +481,38 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("gpt-4o-mini"),
         stream_usage: true,
         max_completion_tokens: true,
+        models: Models {
+            list: ModelList::FORMAT,
+            curated: &[
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4o",
+                "gpt-4o-mini",
+                "o3",
+                "o4-mini",
+            ],
+            families: &[
+                Family::Prefix("gpt-"),
+                Family::Prefix("chatgpt-"),
+                Family::Exact("o1"),
+                Family::Prefix("o1-"),
+                Family::Exact("o3"),
+                Family::Prefix("o3-"),
+                Family::Exact("o4"),
+                Family::Prefix("o4-"),
+                Family::Prefix("codex-"),
+                Family::Prefix("computer-use-"),
+                Family::Prefix("text-embedding-"),
+                Family::Prefix("omni-moderation-"),
+                // Fine-tunes: ft:BASE:ORG:SUFFIX:ID.
+                Family::Prefix("ft:"),
+            ],
+            any_family: false,
+        },
+        aka: &[],
         about: "OpenAI",
     },
     Provider {
@@ -430,6 +555,19 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: None,
         stream_usage: true,
         max_completion_tokens: true,
+        models: Models {
+            // The models the resource can deploy (not its deployments: only
+            // Azure's management plane lists those, with an Entra token).
+            list: Some(ModelList {
+                path: Some("/openai/models?api-version={api_version}"),
+                keep: crate::wire::Keep::ChatCompletion,
+            }),
+            curated: &[],
+            families: &[],
+            // --model is a deployment name, which can be anything.
+            any_family: true,
+        },
+        aka: &["azure-openai", "aoai"],
         about: "Azure OpenAI (--model is the deployment)",
     },
     Provider {
@@ -445,6 +583,21 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("claude-3-5-haiku-latest"),
         stream_usage: false,
         max_completion_tokens: false,
+        models: Models {
+            list: ModelList::FORMAT,
+            curated: &[
+                "claude-opus-4-1",
+                "claude-opus-4-0",
+                "claude-sonnet-4-5",
+                "claude-sonnet-4-0",
+                "claude-3-7-sonnet-latest",
+                "claude-haiku-4-5",
+                "claude-3-5-haiku-latest",
+            ],
+            families: &[Family::Prefix("claude-")],
+            any_family: false,
+        },
+        aka: &["claude"],
         about: "Anthropic Messages",
     },
     Provider {
@@ -463,6 +616,26 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("gemini-2.0-flash"),
         stream_usage: false,
         max_completion_tokens: false,
+        models: Models {
+            list: Some(ModelList {
+                path: None,
+                keep: crate::wire::Keep::GenerateContent,
+            }),
+            curated: &[
+                "gemini-2.5-pro",
+                "gemini-2.5-flash",
+                "gemini-2.5-flash-lite",
+                "gemini-2.0-flash",
+                "gemini-flash-latest",
+            ],
+            families: &[
+                Family::Prefix("gemini-"),
+                Family::Prefix("models/gemini-"),
+                Family::Prefix("learnlm-"),
+            ],
+            any_family: false,
+        },
+        aka: &["google", "ai-studio", "aistudio"],
         about: "Google Gemini API (AI Studio)",
     },
     Provider {
@@ -500,6 +673,24 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("gemini-2.0-flash"),
         stream_usage: false,
         max_completion_tokens: false,
+        models: Models {
+            // Model Garden's publisher models (v1beta1 only); it may list
+            // nothing, and then the built-in list stands.
+            list: Some(ModelList {
+                path: Some("/v1beta1/publishers/google/models?pageSize=1000"),
+                keep: crate::wire::Keep::All,
+            }),
+            curated: &[
+                "gemini-2.5-pro",
+                "gemini-2.5-flash",
+                "gemini-2.5-flash-lite",
+                "gemini-2.0-flash",
+            ],
+            // After gemini: chosen for these ids when only its key is set.
+            families: &[Family::Prefix("gemini-")],
+            any_family: false,
+        },
+        aka: &["vertexai", "vertex-ai", "gcp"],
         about: "Google Vertex AI",
     },
     Provider {
@@ -515,6 +706,21 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("llama-3.3-70b-versatile"),
         stream_usage: true,
         max_completion_tokens: false,
+        models: Models {
+            list: ModelList::at("/openai/v1/models"),
+            curated: &[
+                "llama-3.3-70b-versatile",
+                "llama-3.1-8b-instant",
+                "openai/gpt-oss-120b",
+                "openai/gpt-oss-20b",
+                "meta-llama/llama-4-scout-17b-16e-instruct",
+                "qwen/qwen3-32b",
+                "moonshotai/kimi-k2-instruct-0905",
+            ],
+            families: &[Family::Suffix("-versatile"), Family::Suffix("-instant")],
+            any_family: false,
+        },
+        aka: &[],
         about: "Groq",
     },
     Provider {
@@ -530,6 +736,22 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("meta-llama/Llama-3.3-70B-Instruct-Turbo"),
         stream_usage: true,
         max_completion_tokens: false,
+        models: Models {
+            // A bare array; only `type: chat` entries can chat.
+            list: Some(ModelList {
+                path: Some("/v1/models"),
+                keep: crate::wire::Keep::TypeChat,
+            }),
+            curated: &[
+                "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+                "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo",
+                "Qwen/Qwen2.5-72B-Instruct-Turbo",
+                "deepseek-ai/DeepSeek-V3",
+            ],
+            families: &[],
+            any_family: false,
+        },
+        aka: &["togetherai", "together-ai"],
         about: "Together AI",
     },
     Provider {
@@ -545,6 +767,21 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("openai/gpt-4o-mini"),
         stream_usage: true,
         max_completion_tokens: false,
+        models: Models {
+            list: ModelList::at("/api/v1/models"),
+            curated: &[
+                "openrouter/auto",
+                "openai/gpt-4o-mini",
+                "anthropic/claude-sonnet-4.5",
+                "google/gemini-2.5-flash",
+                "meta-llama/llama-3.3-70b-instruct",
+                "deepseek/deepseek-chat-v3.1",
+                "x-ai/grok-4",
+            ],
+            families: &[Family::Prefix("openrouter/")],
+            any_family: false,
+        },
+        aka: &[],
         about: "OpenRouter",
     },
     Provider {
@@ -560,6 +797,31 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("mistral-small-latest"),
         stream_usage: false,
         max_completion_tokens: false,
+        models: Models {
+            list: ModelList::at("/v1/models"),
+            curated: &[
+                "mistral-large-latest",
+                "mistral-medium-latest",
+                "mistral-small-latest",
+                "magistral-medium-latest",
+                "codestral-latest",
+                "devstral-medium-latest",
+                "ministral-8b-latest",
+            ],
+            families: &[
+                Family::Prefix("mistral-"),
+                Family::Prefix("open-mistral-"),
+                Family::Prefix("open-mixtral-"),
+                Family::Prefix("codestral-"),
+                Family::Prefix("magistral-"),
+                Family::Prefix("ministral-"),
+                Family::Prefix("devstral-"),
+                Family::Prefix("pixtral-"),
+                Family::Prefix("voxtral-"),
+            ],
+            any_family: false,
+        },
+        aka: &["mistralai", "mistral-ai"],
         about: "Mistral AI",
     },
     Provider {
@@ -575,6 +837,18 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("accounts/fireworks/models/llama-v3p1-8b-instruct"),
         stream_usage: true,
         max_completion_tokens: false,
+        models: Models {
+            list: ModelList::at("/inference/v1/models"),
+            curated: &[
+                "accounts/fireworks/models/llama-v3p1-8b-instruct",
+                "accounts/fireworks/models/llama-v3p3-70b-instruct",
+                "accounts/fireworks/models/deepseek-v3p1",
+                "accounts/fireworks/models/qwen2p5-72b-instruct",
+            ],
+            families: &[Family::Prefix("accounts/fireworks/")],
+            any_family: false,
+        },
+        aka: &["fireworks-ai", "fireworksai"],
         about: "Fireworks AI",
     },
     Provider {
@@ -590,6 +864,27 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("sonar"),
         stream_usage: false,
         max_completion_tokens: false,
+        models: Models {
+            // Its list also names other vendors' models (org/model): keep
+            // Perplexity's own.
+            list: Some(ModelList {
+                path: Some("/v1/models"),
+                keep: crate::wire::Keep::NoSlash,
+            }),
+            curated: &[
+                "sonar",
+                "sonar-pro",
+                "sonar-reasoning-pro",
+                "sonar-deep-research",
+            ],
+            families: &[
+                Family::Exact("sonar"),
+                Family::Prefix("sonar-"),
+                Family::Prefix("r1-1776"),
+            ],
+            any_family: false,
+        },
+        aka: &["pplx"],
         about: "Perplexity",
     },
     Provider {
@@ -605,6 +900,13 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("deepseek-chat"),
         stream_usage: true,
         max_completion_tokens: false,
+        models: Models {
+            list: ModelList::at("/models"),
+            curated: &["deepseek-chat", "deepseek-reasoner"],
+            families: &[Family::Prefix("deepseek-")],
+            any_family: false,
+        },
+        aka: &[],
         about: "DeepSeek",
     },
     Provider {
@@ -620,6 +922,13 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("grok-3-mini"),
         stream_usage: true,
         max_completion_tokens: false,
+        models: Models {
+            list: ModelList::at("/v1/models"),
+            curated: &["grok-4", "grok-code-fast-1", "grok-3", "grok-3-mini"],
+            families: &[Family::Prefix("grok-")],
+            any_family: false,
+        },
+        aka: &["grok", "x-ai"],
         about: "xAI (Grok)",
     },
     Provider {
@@ -635,6 +944,18 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("meta-llama/Meta-Llama-3.1-8B-Instruct"),
         stream_usage: true,
         max_completion_tokens: false,
+        models: Models {
+            list: ModelList::at("/v1/openai/models"),
+            curated: &[
+                "meta-llama/Meta-Llama-3.1-8B-Instruct",
+                "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+                "deepseek-ai/DeepSeek-V3.1",
+                "Qwen/Qwen3-Coder-480B-A35B-Instruct-Turbo",
+            ],
+            families: &[],
+            any_family: false,
+        },
+        aka: &[],
         about: "DeepInfra",
     },
     Provider {
@@ -650,6 +971,13 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("llama3.1-8b"),
         stream_usage: true,
         max_completion_tokens: false,
+        models: Models {
+            list: ModelList::at("/v1/models"),
+            curated: &["llama3.1-8b", "llama-3.3-70b", "gpt-oss-120b", "qwen-3-32b"],
+            families: &[Family::Prefix("llama3.1-"), Family::Prefix("llama3.3-")],
+            any_family: false,
+        },
+        aka: &[],
         about: "Cerebras",
     },
     Provider {
@@ -685,7 +1013,15 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: None,
         stream_usage: true,
         max_completion_tokens: false,
-        about: "Any upstream: --target-url ORIGIN --format openai|anthropic|gemini",
+        models: Models {
+            // The upstream's own list, in its format.
+            list: ModelList::FORMAT,
+            curated: &[],
+            families: &[],
+            any_family: true,
+        },
+        aka: &[],
+        about: "any upstream, through Helicone's generic gateway, with --target-url ORIGIN --format openai|anthropic|gemini",
     },
     Provider {
         name: "ai-gateway",
@@ -700,6 +1036,40 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("gpt-4o-mini/openai"),
         stream_usage: true,
         max_completion_tokens: false,
+        models: Models {
+            // Helicone's model registry; it needs no key.
+            list: ModelList::FORMAT,
+            curated: &[
+                "gpt-4o-mini",
+                "gpt-4o",
+                "claude-3-5-haiku",
+                "gpt-4o-mini/openai",
+            ],
+            // MODEL/PROVIDER strings (and comma lists of them).
+            families: &[
+                Family::Suffix("/openai"),
+                Family::Suffix("/anthropic"),
+                Family::Suffix("/azure"),
+                Family::Suffix("/bedrock"),
+                Family::Suffix("/vertex"),
+                Family::Suffix("/google-ai-studio"),
+                Family::Suffix("/groq"),
+                Family::Suffix("/deepseek"),
+                Family::Suffix("/xai"),
+                Family::Suffix("/mistral"),
+                Family::Suffix("/perplexity"),
+                Family::Suffix("/cerebras"),
+                Family::Suffix("/deepinfra"),
+                Family::Suffix("/fireworks"),
+                Family::Suffix("/openrouter"),
+                Family::Suffix("/novita"),
+                Family::Suffix("/nebius"),
+                Family::Suffix("/chutes"),
+                Family::Suffix("/baseten"),
+            ],
+            any_family: true,
+        },
+        aka: &["helicone"],
         about: "Helicone AI Gateway (model/provider strings, Helicone key only)",
     },
     Provider {
@@ -777,6 +1147,35 @@ pub static PROVIDERS: &[Provider] = &[
         default_model: Some("anthropic.claude-3-5-haiku-20241022-v1:0"),
         stream_usage: false,
         max_completion_tokens: false,
+        models: Models {
+            // Bedrock lists its models with ListFoundationModels, on its
+            // control plane (bedrock.REGION.amazonaws.com), which Helicone
+            // does not proxy: only the curated list.
+            list: None,
+            curated: &[
+                "anthropic.claude-3-5-haiku-20241022-v1:0",
+                "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+                "us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+                "us.anthropic.claude-sonnet-4-20250514-v1:0",
+                "amazon.nova-micro-v1:0",
+                "amazon.nova-lite-v1:0",
+                "amazon.nova-pro-v1:0",
+                "us.amazon.nova-lite-v1:0",
+            ],
+            families: &[
+                Family::Prefix("anthropic.claude-"),
+                Family::Prefix("amazon.nova-"),
+                Family::Prefix("us.anthropic.claude-"),
+                Family::Prefix("eu.anthropic.claude-"),
+                Family::Prefix("apac.anthropic.claude-"),
+                Family::Prefix("global.anthropic.claude-"),
+                Family::Prefix("us.amazon.nova-"),
+                Family::Prefix("eu.amazon.nova-"),
+                Family::Prefix("apac.amazon.nova-"),
+            ],
+            any_family: false,
+        },
+        aka: &["aws", "aws-bedrock"],
         about: "AWS Bedrock InvokeModel: Anthropic Claude and Amazon Nova (AWS keys, signed by Helicone)",
     },
 ];
@@ -883,6 +1282,8 @@ pub static TEST_SLOTS_ROW: Provider = Provider {
     default_model: Some("m"),
     stream_usage: false,
     max_completion_tokens: false,
+    models: Models::NONE,
+    aka: &[],
     about: "a test row with several keys",
 };
 

@@ -254,6 +254,62 @@ pub fn prepare(spec: &Spec<'_>) -> PreparedRequest {
     }
 }
 
+/// The GET that lists a row's models, with `query` (a page token) added.
+/// It carries the provider key and the row's routing and fixed headers, and
+/// no `Helicone-Auth`: Helicone forwards it without logging it, so model
+/// lists never fill the dashboard (docs/helicone.md §3.5). `None` for a row
+/// without a list endpoint.
+pub fn prepare_list(
+    provider: &'static Provider,
+    format: WireFormat,
+    route: &Route,
+    query: Option<(&str, &str)>,
+) -> Option<PreparedRequest> {
+    let list = provider.models.list?;
+    let template = list.path.unwrap_or_else(|| format.models_path());
+    let mut url = format!(
+        "{}{}",
+        route.base.trim_end_matches('/'),
+        crate::provider::route::fill(template, None, &route.params, true)
+    );
+    if let Some((name, value)) = query {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(name);
+        url.push('=');
+        url.push_str(&crate::provider::route::encode_segment(value));
+    }
+    let mut headers = Vec::new();
+    for slot in provider.key_slots(format) {
+        headers.push(Header {
+            name: slot.header.to_string(),
+            value: HeaderValue::Key {
+                role: SecretRole::Key(slot.role.to_string()),
+                prefix: slot.prefix,
+            },
+        });
+    }
+    for (name, value) in format.fixed_headers() {
+        headers.push(Header {
+            name: (*name).to_string(),
+            value: HeaderValue::Plain((*value).to_string()),
+        });
+    }
+    if !route.direct
+        && let (Some(name), Some(origin)) = (provider.routing.header_name(), &route.upstream)
+    {
+        headers.push(Header {
+            name: name.to_string(),
+            value: HeaderValue::Plain(origin.clone()),
+        });
+    }
+    Some(PreparedRequest {
+        method: "GET",
+        url,
+        headers,
+        body: String::new(),
+    })
+}
+
 impl PreparedRequest {
     /// Headers with every secret shown as a fingerprint: for `--dry-run`,
     /// `--verbose` and the log.

@@ -29,6 +29,10 @@ pub struct Config {
     pub cache_bucket: Option<u32>,
     /// Default `Helicone-Cache-Seed`.
     pub cache_seed: Option<String>,
+    /// Model aliases: `fast = "groq:llama-3.1-8b-instant"`. An alias works
+    /// wherever a model does; its target is a model, or `PROVIDER:MODEL`.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
     /// Properties sent with every request (flags override them).
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
@@ -239,6 +243,7 @@ pub fn load_config_from(path: &Path) -> Result<(Config, Vec<String>)> {
         }
     }
     check_providers(&config)
+        .and_then(|()| check_aliases(&config))
         .map_err(|e| Error::usage(format!("the config file {} {e}", path.display())))?;
     Ok((config, warnings))
 }
@@ -297,6 +302,39 @@ fn check_providers(config: &Config) -> std::result::Result<(), String> {
             return Err(format!(
                 "has an unknown key '{key}' under [providers.{name}]; it takes {}",
                 takes.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Alias names are plain words that are not provider names; a target is not
+/// empty and is not itself an alias (aliases resolve one level).
+fn check_aliases(config: &Config) -> std::result::Result<(), String> {
+    for (name, target) in &config.aliases {
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        {
+            return Err(format!(
+                "has an alias '{name}' under [aliases]; an alias name is letters, digits, '-', '_' and '.'"
+            ));
+        }
+        if provider::family::find_named(name).is_some() {
+            return Err(format!(
+                "has an alias '{name}' under [aliases], but that is a provider's name; choose another"
+            ));
+        }
+        let target = target.trim();
+        if target.is_empty() {
+            return Err(format!(
+                "has an empty target for the alias '{name}' under [aliases]"
+            ));
+        }
+        if config.aliases.contains_key(target) {
+            return Err(format!(
+                "has the alias '{name}' pointing at the alias '{target}' under [aliases]; aliases resolve one level: give '{name}' the model itself"
             ));
         }
     }

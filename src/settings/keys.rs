@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::error::{Error, Result};
 use crate::keystore::{self, KeyStore};
 use crate::profiles::{self, Read};
 use crate::provider::{ProfileFile, Provider, Slot};
 use crate::request::Credentials;
 use crate::secrets::{self, FoundKey, KeySource, Place, Secret, SetLookup, Wanted};
 
+use super::missing::Missing;
 use super::{Config, Env, env_nonempty};
 
 pub use crate::secrets::{HELICONE_KEY_NAME, HELICONE_KEY_VAR};
@@ -86,6 +86,11 @@ impl<'a> Keys<'a> {
         found
     }
 
+    /// Where the key of `row` was found, for messages.
+    pub fn source_of(&mut self, row: &'static Provider) -> Option<String> {
+        self.provider(row).map(|k| k.source.label())
+    }
+
     /// The key a row's requests carry first: its own, or for a row whose
     /// bearer is the Helicone key, that one.
     pub fn provider(&mut self, row: &'static Provider) -> Option<FoundKey> {
@@ -95,15 +100,16 @@ impl<'a> Keys<'a> {
         self.row(row).first().cloned()
     }
 
-    /// The keys a request to `row` needs. A missing one is an error, unless
-    /// the request is only shown (`offline`): then it is a warning.
+    /// The keys a request to `row` needs. A missing one goes to `missing`,
+    /// unless the request is only shown (`offline`): then it is a warning.
     pub fn credentials(
         &mut self,
         row: &'static Provider,
         direct: bool,
         offline: bool,
         warnings: &mut Vec<String>,
-    ) -> Result<Credentials> {
+        missing: &mut Missing,
+    ) -> Credentials {
         let mut creds = Credentials::default();
         if row.uses_provider_key() {
             let problem = match self.row(row) {
@@ -118,22 +124,23 @@ impl<'a> Keys<'a> {
                 RowKeys::Partial(message) => Some(message),
             };
             if let Some(message) = problem {
-                if !offline {
-                    return Err(Error::usage(message));
+                if offline {
+                    warnings.push(message);
+                } else {
+                    missing.add_provider_key(message);
                 }
-                warnings.push(message);
             }
         }
         if !direct {
             let found = self.helicone();
             match &found {
-                None if !offline => return Err(Error::usage(MISSING_HELICONE_KEY)),
+                None if !offline => missing.add(MISSING_HELICONE_KEY.to_string()),
                 None => warnings.push(format!("{HELICONE_KEY_VAR} is not set")),
                 Some(k) => check_helicone_key(k, warnings),
             }
             creds.helicone = found;
         }
-        Ok(creds)
+        creds
     }
 }
 

@@ -20,6 +20,7 @@
 mod config;
 mod generation;
 mod keys;
+mod missing;
 mod options;
 mod route;
 mod template;
@@ -46,7 +47,10 @@ pub use keys::{
     HELICONE_KEY_NAME, HELICONE_KEY_VAR, Keys, MISSING_HELICONE_KEY, RowKeys, helicone_key,
     missing_key_message, profile_key, provider_key, row_keys_of,
 };
-pub use route::{Source, base_url, base_url_source_text, param_value};
+pub use missing::Missing;
+pub use route::{
+    Source, base_url, base_url_source_text, model_provider, param_value, select_model, split_model,
+};
 pub use template::{
     Template, load as load_template, parse as parse_template, template_path, templates_dir,
     write_private,
@@ -260,12 +264,44 @@ impl<'a> Resolver<'a> {
         if let Some(t) = self.targets.get(&key) {
             return Ok(Arc::clone(t));
         }
-        let (provider, format) = route::target(args, self.env, self.config)?;
-        let model = route::model(args, self.config, provider, format)?;
-        let route = route::route(args, self.env, self.config, provider, warnings)?;
-        let creds = self
-            .keys
-            .credentials(provider, args.direct, self.offline, warnings)?;
+        let mut missing = Missing::default();
+        let keys = &mut self.keys;
+        let picked = route::target(
+            args,
+            self.env,
+            self.config,
+            &mut |row| keys.provider(row).is_some(),
+            warnings,
+            &mut missing,
+        )?;
+        let provider = picked.provider;
+        let model = route::model(self.config, &picked, &mut missing);
+        if let (Some(format), Some(model)) = (picked.format, &model) {
+            format.check_model(model).map_err(|why| {
+                Error::usage(format!(
+                    "-P {} cannot send to this model: {why}",
+                    provider.name
+                ))
+            })?;
+        }
+        let route = route::route(
+            args,
+            self.env,
+            self.config,
+            provider,
+            warnings,
+            &mut missing,
+        )?;
+        let creds =
+            self.keys
+                .credentials(provider, args.direct, self.offline, warnings, &mut missing);
+        missing.check(provider, &mut |p| self.keys.source_of(p))?;
+        let (Some(format), Some(model), Some(route)) = (picked.format, model, route) else {
+            return Err(Error::usage(format!(
+                "-P {} is not fully configured",
+                provider.name
+            )));
+        };
         let target = Arc::new(Target {
             provider,
             format,
@@ -281,6 +317,70 @@ impl<'a> Resolver<'a> {
         }
         self.targets.insert(key, Arc::clone(&target));
         Ok(target)
+    }
+}
+
+/// Where a row's model list is asked for: its format, route (base URL,
+/// parameters, upstream) and provider key, resolved by the same steps as a
+/// request.
+#[derive(Debug)]
+pub struct ListTarget {
+    pub provider: &'static Provider,
+    pub format: WireFormat,
+    pub route: Route,
+    pub creds: Credentials,
+    pub proxy: ProxyConfig,
+}
+
+impl Resolver<'_> {
+    /// The list target of `row`, or one error naming what it lacks (its
+    /// key, a route parameter). No Helicone key is needed: list calls are
+    /// not logged by Helicone.
+    pub fn list_target(&mut self, row: &'static Provider) -> Result<ListTarget> {
+        let args = RequestArgs {
+            provider: Some(row.name.to_string()),
+            ..Default::default()
+        };
+        let mut warnings = Vec::new();
+        let mut missing = Missing::default();
+        let picked = route::target(
+            &args,
+            self.env,
+            self.config,
+            &mut |_| true,
+            &mut warnings,
+            &mut missing,
+        )?;
+        let route = route::route(
+            &args,
+            self.env,
+            self.config,
+            row,
+            &mut warnings,
+            &mut missing,
+        )?;
+        let creds = self
+            .keys
+            .credentials(row, true, false, &mut warnings, &mut missing);
+        missing.check(row, &mut |p| self.keys.source_of(p))?;
+        let (Some(format), Some(route)) = (picked.format, route) else {
+            return Err(Error::usage(format!(
+                "-P {} is not fully configured",
+                row.name
+            )));
+        };
+        Ok(ListTarget {
+            provider: row,
+            format,
+            route,
+            creds,
+            proxy: ProxyConfig::from_env(self.env),
+        })
+    }
+
+    /// Whether a key for `row` is found (env, keyring, config).
+    pub fn has_key(&mut self, row: &'static Provider) -> bool {
+        self.keys.provider(row).is_some()
     }
 }
 

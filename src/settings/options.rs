@@ -106,7 +106,7 @@ fn properties(args: &RequestArgs, config: &Config) -> Result<Vec<(String, String
         properties.push(helicone::parse_property(&format!("{k}={v}"))?);
     }
     for p in &args.properties {
-        let (k, v) = helicone::parse_property(p)?;
+        let (k, v) = helicone::parse_property(p).map_err(|e| provider_hint(p, e))?;
         properties.retain(|(old, _)| !old.eq_ignore_ascii_case(&k));
         properties.push((k, v));
     }
@@ -196,4 +196,15 @@ fn retry(args: &RequestArgs) -> Result<Option<RetryOptions>> {
         min_timeout_ms: args.retry_min_timeout,
         max_timeout_ms: args.retry_max_timeout,
     }))
+}
+
+/// `-p anthropic` was meant as `-P anthropic`: say so.
+fn provider_hint(arg: &str, e: Error) -> Error {
+    match crate::provider::family::find_named(arg) {
+        Some(row) if !arg.contains('=') => Error::usage(format!(
+            "{e}; '{arg}' is a provider: did you mean -P {} (-p is --property)?",
+            row.name
+        )),
+        _ => e,
+    }
 }

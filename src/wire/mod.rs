@@ -8,6 +8,7 @@ mod event;
 mod format;
 pub mod gemini;
 mod generation;
+mod models;
 pub mod openai;
 mod options;
 pub mod rebuild;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use attach::{Attachment, Limits, MediaType};
 pub use format::{FinishReason, Framing, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
 pub use generation::{Effort, JsonSchema, Refused, ResponseFormat, Setting};
+pub use models::{Keep, parse_models};
 pub use options::{
     BodyOption, dotted as dotted_path, leaves as option_leaves, parse as parse_option,
 };
@@ -287,6 +289,21 @@ pub fn error_message(body: &[u8]) -> Option<String> {
 /// The last user message of a request body of any format, on one line and
 /// cut to 40 characters: for listing logged requests.
 pub fn prompt_preview(body: &str) -> String {
+    let one_line = one_line(&last_prompt(body));
+    let mut out: String = one_line.chars().take(40).collect();
+    if one_line.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+/// Text on one line: every run of whitespace (newlines too) is one space.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The last user message of a request body of any format, whole.
+pub fn last_prompt(body: &str) -> String {
     #[derive(serde::Deserialize)]
     struct Body {
         #[serde(default)]
@@ -311,8 +328,7 @@ pub fn prompt_preview(body: &str) -> String {
     let Ok(body) = serde_json::from_str::<Body>(body) else {
         return String::new();
     };
-    let text = body
-        .messages
+    body.messages
         .iter()
         .chain(body.contents.iter())
         .rev()
@@ -333,13 +349,7 @@ pub fn prompt_preview(body: &str) -> String {
                 .collect::<Vec<_>>()
                 .join(" "),
         })
-        .unwrap_or_default();
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = one_line.chars().take(40).collect();
-    if one_line.chars().count() > 40 {
-        out.push('…');
-    }
-    out
+        .unwrap_or_default()
 }
 
 /// Why a logged body could not be read back as a conversation.

@@ -808,3 +808,36 @@ fn images_go_to_nova_and_claude_in_their_own_blocks() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(gw.requests().len(), n);
 }
+
+#[test]
+fn model_ids_pick_bedrock_and_provider_prefixes_split_on_the_first_colon() {
+    let hcl = Hcl::new();
+    for (args, path) in [
+        (vec!["-m", CLAUDE], CLAUDE_PATH.to_string()),
+        (
+            vec!["-m", "bedrock:us.amazon.nova-lite-v1:0"],
+            NOVA_PATH.to_string(),
+        ),
+        (
+            vec!["-m", "aws:us.amazon.nova-lite-v1:0"],
+            NOVA_PATH.to_string(),
+        ),
+    ] {
+        let mut all = vec!["chat", "--dry-run"];
+        all.extend(args.iter().copied());
+        all.push("hi");
+        let out = ok(&hcl, &all);
+        let first = stdout(&out).lines().next().unwrap_or_default().to_string();
+        assert_eq!(
+            first,
+            format!("POST https://bedrock.helicone.ai{path}/invoke"),
+            "{args:?}"
+        );
+    }
+    // Bedrock's models come from the built-in list: Helicone does not
+    // proxy ListFoundationModels.
+    let out = ok(&hcl, &["models", "-P", "bedrock"]);
+    let text = stdout(&out);
+    assert!(text.contains("us.amazon.nova-lite-v1:0"), "{text}");
+    assert_stderr_has(&out, "built-in list (bedrock has no model-list endpoint)");
+}

@@ -336,7 +336,11 @@ fn log_list_show_and_path() {
         "{text}"
     );
     let id = hcl.records()[1]["id"].as_str().unwrap().to_string();
-    let out = hcl.cmd().args(["log", "show", &id[..8]]).output().unwrap();
+    let out = hcl
+        .cmd()
+        .args(["log", "show", &id[..8], "--json"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["id"], id.as_str());

@@ -136,12 +136,19 @@ fn man_pages_render_without_warnings() {
     }
 }
 
+/// What bash offers for `line` through the checked-in script: its
+/// function runs hcl (on PATH) with COMPLETE=bash, as at Tab.
 fn bash_complete(line: &str) -> Vec<String> {
     let script = root().join("completions/hcl.bash");
     let words: Vec<&str> = line.split(' ').collect();
     let cword = words.len() - 1;
+    let bin_dir = assert_cmd::cargo::cargo_bin("hcl")
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
     let prog = format!(
-        "source {}; COMP_WORDS=({}); COMP_CWORD={cword}; COMP_LINE='{line}'; COMP_POINT={}; _hcl hcl '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        "export PATH={bin_dir}:$PATH; source {}; COMP_WORDS=({}); COMP_CWORD={cword}; COMP_LINE='{line}'; COMP_POINT={}; COMP_TYPE=9; _clap_complete_hcl hcl '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         script.display(),
         words
             .iter()
@@ -152,7 +159,19 @@ fn bash_complete(line: &str) -> Vec<String> {
         words[cword],
         words[cword.saturating_sub(1)],
     );
-    let out = Command::new("bash").arg("-c").arg(prog).output().unwrap();
+    // hcl at Tab reads only its own files: give it empty ones.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let out = Command::new("bash")
+        .env("HOME", &d)
+        .env("HCL_CONFIG", format!("{d}/config.toml"))
+        .env("HCL_LOG", format!("{d}/requests.jsonl"))
+        .env("HCL_CACHE_DIR", format!("{d}/cache"))
+        .env("HCL_NO_KEYRING", "1")
+        .arg("-c")
+        .arg(prog)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -160,7 +179,8 @@ fn bash_complete(line: &str) -> Vec<String> {
     );
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(str::to_string)
+        .map(|l| l.trim_end().to_string())
+        .filter(|l| !l.is_empty())
         .collect()
 }
 
@@ -172,6 +192,13 @@ fn bash_completes_commands_and_providers() {
     assert_eq!(bash_complete("hcl ch"), ["chat"]);
     assert_eq!(bash_complete("hcl chat -P anth"), ["anthropic"]);
     assert!(bash_complete("hcl completions ").contains(&"fish".to_string()));
+    // The maintainer's command is no part of what users see.
+    assert!(bash_complete("hcl ge").is_empty());
+    // Models of the provider given.
+    assert!(
+        bash_complete("hcl chat -P anthropic -m claude-h")
+            .contains(&"claude-haiku-4-5".to_string())
+    );
 }
 
 #[test]

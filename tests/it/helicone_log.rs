@@ -281,7 +281,7 @@ fn verify_reports_every_status() {
     assert!(list.contains("cost"), "{list}");
     let out = hcl
         .cmd()
-        .args(["log", "show", &f.logged[..8]])
+        .args(["log", "show", &f.logged[..8], "--json"])
         .output()
         .unwrap();
     let shown = json_out(&out);

@@ -263,7 +263,11 @@ fn files_become_each_formats_native_parts() {
     }
     // `log show` lists them.
     let id = hcl.last_record()["id"].as_str().unwrap().to_string();
-    let out = hcl.cmd().args(["log", "show", &id[..8]]).output().unwrap();
+    let out = hcl
+        .cmd()
+        .args(["log", "show", &id[..8], "--json"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let shown: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(shown["attachments"][1]["sha256"], json!(sha256(&png)));

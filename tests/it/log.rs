@@ -75,7 +75,7 @@ fn list_filters_select_records() {
 
     let out = hcl
         .cmd()
-        .args(["log", "show", &ids[1][..6]])
+        .args(["log", "show", &ids[1][..6], "--json"])
         .output()
         .unwrap();
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -10,6 +10,7 @@ mod bench_replay;
 mod chat;
 mod compose;
 mod conversation;
+mod discovery;
 mod docs;
 mod errors;
 mod fake_selftest;

@@ -184,11 +184,14 @@ pub(super) fn print_summary(batch_id: &str, s: &Stats, printer: &Printer) {
     rows.push(("input tokens", s.input_tokens.to_string()));
     rows.push(("output tokens", s.output_tokens.to_string()));
     if printer.stderr_is_tty {
-        let mut table = output::new_table(&["batch summary", ""]);
+        let mut table = output::Table::new(vec![
+            output::Col::keep("batch summary"),
+            output::Col::keep(""),
+        ]);
         for (k, v) in &rows {
-            table.add_row(vec![k.to_string(), v.clone()]);
+            table.row(vec![k.to_string(), v.clone()]);
         }
-        printer.report(&table.to_string());
+        printer.report_table(&table);
     } else {
         let text: String = rows.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
         printer.report(&text);

@@ -15,7 +15,7 @@ use crate::cli::ReplayArgs;
 use crate::error::{Error, ExitStatus, Result};
 use crate::helicone;
 use crate::log::{self, Record};
-use crate::output::Printer;
+use crate::output::{Printer, TableFormat};
 use crate::select::{self, Selection};
 use crate::settings::{self, Env, Keys};
 use crate::transport::{Client, NetOptions, ProxyConfig};
@@ -40,7 +40,7 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         .map(|b| settings::check_base_url("--base-url", b))
         .transpose()?;
 
-    let (path, records) = select_records(args, env, printer)?;
+    let (path, records) = select_records(args, &config, env, printer)?;
 
     // Plan everything before sending anything: a missing key or an
     // unreplayable record stops the run with nothing sent.
@@ -104,12 +104,14 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
 /// The logged requests to replay, and the log they came from.
 fn select_records(
     args: &ReplayArgs,
+    config: &settings::Config,
     env: Env<'_>,
     printer: &Printer,
 ) -> Result<(PathBuf, Vec<Record>)> {
     let path = log::default_path(env)?;
     let now = SystemTime::now();
     let mut sel = Selection::from_args(&args.select, &args.ids, None, now)?;
+    settings::select_model(&mut sel, config)?;
     // With no id, count or filter: the last request.
     if args.ids.is_empty() && args.select.last.is_none() && !args.select.all && !sel.has_filters() {
         sel.limit = Some(1);
@@ -131,13 +133,14 @@ fn write_report(args: &ReplayArgs, rows: &[Row], totals: &Totals, printer: &Prin
     if let Some(file) = &args.junit {
         write_junit(file, rows, totals)?;
     }
-    if args.json {
+    let format = args.format.resolve();
+    if format == TableFormat::Json {
         printer.json(&Report {
             replays: rows,
             summary: totals,
         })?;
     } else {
-        print_table(rows, args.repeat > 1, printer)?;
+        print_table(rows, args.repeat > 1, format, printer)?;
         printer.line(&summary_line(totals))?;
     }
     Ok(())

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::short;
 use crate::cli::ExpectArg;
 use crate::error::{ExitStatus, Result};
-use crate::output::{self, Printer};
+use crate::output::{Col, Printer, Table, TableFormat};
 
 /// What Helicone's cache did for one replay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -149,10 +149,26 @@ pub(super) fn summary_line(t: &Totals) -> String {
     s
 }
 
-pub(super) fn print_table(rows: &[Row], repeated: bool, printer: &Printer) -> Result<()> {
-    let mut table = output::new_table(&[
-        "id", "provider", "model", "status", "cache", "bucket", "latency", "text", "why",
+/// The report as a table, each distinct reason (or error) said once under
+/// it with the rows it applies to, marked `[1]`, `[2]` in the table.
+pub(super) fn print_table(
+    rows: &[Row],
+    repeated: bool,
+    format: TableFormat,
+    printer: &Printer,
+) -> Result<()> {
+    let mut table = Table::new(vec![
+        Col::keep("id"),
+        Col::fixed("provider", 4),
+        Col::text("model", 3, 10),
+        Col::keep("status"),
+        Col::keep("cache"),
+        Col::fixed("bucket", 5),
+        Col::fixed("latency", 2),
+        Col::fixed("text", 6),
+        Col::text("why", 1, 8),
     ]);
+    let mut reasons: Vec<(String, Vec<String>)> = Vec::new();
     for r in rows {
         let mut id = short(&r.original_id).to_string();
         if repeated {
@@ -167,7 +183,21 @@ pub(super) fn print_table(rows: &[Row], repeated: bool, printer: &Printer) -> Re
             Some(e) => e.clone(),
             None => r.why.join("; "),
         };
-        table.add_row(vec![
+        // TSV keeps every reason in its row, for scripts.
+        let why = if why.is_empty() || format == TableFormat::Tsv {
+            why
+        } else {
+            let n = match reasons.iter().position(|(w, _)| *w == why) {
+                Some(n) => n,
+                None => {
+                    reasons.push((why, Vec::new()));
+                    reasons.len() - 1
+                }
+            };
+            reasons[n].1.push(id.clone());
+            format!("[{}]", n + 1)
+        };
+        table.row(vec![
             id,
             r.provider.clone(),
             r.model.clone(),
@@ -183,7 +213,17 @@ pub(super) fn print_table(rows: &[Row], repeated: bool, printer: &Printer) -> Re
             why,
         ]);
     }
-    printer.table(&table)
+    printer.table(&table, format)?;
+    for (n, (why, ids)) in reasons.iter().enumerate() {
+        let which = if ids.len() == rows.len() && rows.len() > 1 {
+            "every row".to_string()
+        } else {
+            ids.join(", ")
+        };
+        let mark = format!("[{}] ", n + 1);
+        printer.wrapped(&format!("{mark}{why} ({which})"), mark.len())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

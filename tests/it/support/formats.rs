@@ -69,6 +69,77 @@ impl Answer {
     }
 }
 
+/// The models the fake provider lists on every list endpoint (first page).
+pub const LISTED: &[&str] = &["fake-model-a", "fake-model-b"];
+/// The second page (Anthropic and Gemini page their lists).
+pub const LISTED_PAGE_2: &str = "fake-model-c";
+
+/// The answer of a model-list endpoint (`GET …/models`), in the shape the
+/// path and headers say: Anthropic's paged `data` (`x-api-key`), Google's
+/// `models`/`publisherModels` with `nextPageToken`, Together's bare array
+/// (its key), or the OpenAI `{"object":"list","data":[…]}` everyone else
+/// answers. `None` when the path lists nothing.
+pub fn model_list<'a>(
+    path: &str,
+    query: Option<&str>,
+    header: impl Fn(&str) -> Option<&'a str>,
+) -> Option<Answer> {
+    let paged = |token: &str| query.is_some_and(|q| q.contains(token));
+    if path.ends_with("/publishers/google/models") {
+        return Some(Answer::json(
+            200,
+            &json!({"publisherModels": [{"name": "publishers/google/models/fake-model-a"},
+                                        {"name": "publishers/google/models/fake-model-b"}]}),
+        ));
+    }
+    if path.ends_with("/v1beta/models") {
+        if paged("pageToken=") {
+            return Some(Answer::json(
+                200,
+                &json!({"models": [{"name": format!("models/{LISTED_PAGE_2}"), "supportedGenerationMethods": ["generateContent"]}]}),
+            ));
+        }
+        return Some(Answer::json(
+            200,
+            &json!({"models": [
+                {"name": "models/fake-model-a", "supportedGenerationMethods": ["generateContent", "countTokens"]},
+                {"name": "models/fake-model-b", "supportedGenerationMethods": ["generateContent"]},
+                {"name": "models/fake-embedding", "supportedGenerationMethods": ["embedContent"]}
+            ], "nextPageToken": "page-2"}),
+        ));
+    }
+    if !path.ends_with("/models") {
+        return None;
+    }
+    if header("x-api-key").is_some() && header("anthropic-version").is_some() {
+        let (data, more) = if paged("after_id=") {
+            (vec![LISTED_PAGE_2], false)
+        } else {
+            (LISTED.to_vec(), true)
+        };
+        let items: Vec<Value> = data
+            .iter()
+            .map(|id| json!({"id": id, "type": "model", "display_name": id, "created_at": "2026-01-01T00:00:00Z"}))
+            .collect();
+        return Some(Answer::json(
+            200,
+            &json!({"data": items, "has_more": more, "first_id": data[0], "last_id": data[data.len() - 1]}),
+        ));
+    }
+    if header("authorization").is_some_and(|a| a.contains("together")) {
+        return Some(Answer::json(
+            200,
+            &json!([{"id": "fake-model-a", "type": "chat"}, {"id": "fake-model-b", "type": "chat"},
+                    {"id": "fake-image", "type": "image"}]),
+        ));
+    }
+    let items: Vec<Value> = LISTED
+        .iter()
+        .map(|id| json!({"id": id, "object": "model", "created": 0, "owned_by": "fake"}))
+        .collect();
+    Some(Answer::json(200, &json!({"object": "list", "data": items})))
+}
+
 /// A 404 for a path that speaks none of the three formats.
 pub fn unknown_path(method: &str, path: &str) -> Answer {
     Answer::json(

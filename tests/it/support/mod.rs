@@ -1081,19 +1081,25 @@ fn default_answer(
     } else {
         formats::detect(inner)
     };
-    let answer = match format {
-        Some(f) => formats::answer(
-            f,
-            inner,
-            &rec.body,
-            &formats::Options {
-                query: rec.query.as_deref(),
-                force_include_usage: mode == Mode::AiGateway,
-                model_override: ai_model,
-                headers: &rec.headers,
-            },
-        ),
-        None => formats::unknown_path(&rec.method, inner),
+    let list = (rec.method == "GET")
+        .then(|| formats::model_list(inner, rec.query.as_deref(), |n| rec.header(n)))
+        .flatten();
+    let answer = match (list, format) {
+        (Some(list), _) => list,
+        (None, format) => match format {
+            Some(f) => formats::answer(
+                f,
+                inner,
+                &rec.body,
+                &formats::Options {
+                    query: rec.query.as_deref(),
+                    force_include_usage: mode == Mode::AiGateway,
+                    model_override: ai_model,
+                    headers: &rec.headers,
+                },
+            ),
+            None => formats::unknown_path(&rec.method, inner),
+        },
     };
     let delay = *lock(&state.stream_delay);
     Reply {
