@@ -91,16 +91,16 @@ impl CacheKey {
             } else if lower == "helicone-auth" {
                 key.helicone_key = Some(key_fingerprint(value));
             } else if lower == "authorization" {
-                let role = slot.map_or(SecretRole::Provider, |s| s.role);
+                let role = slot.map_or_else(SecretRole::provider, |s| s.role.clone());
                 let oauth = creds
-                    .get(role)
+                    .get(&role)
                     .is_some_and(|k| k.secret.expose().starts_with("ya29."));
                 if oauth {
                     continue;
                 }
                 match role {
                     SecretRole::Helicone => key.helicone_key = Some(key_fingerprint(value)),
-                    SecretRole::Provider => key.provider_key = Some(key_fingerprint(value)),
+                    SecretRole::Key(_) => key.provider_key = Some(key_fingerprint(value)),
                 }
             }
         }
@@ -310,7 +310,7 @@ mod tests {
         vec![
             SecretSlot {
                 header: "Authorization".into(),
-                role: SecretRole::Provider,
+                role: SecretRole::provider(),
                 prefix: "Bearer ".into(),
             },
             SecretSlot {

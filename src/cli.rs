@@ -1116,16 +1116,20 @@ pub struct ConfigShowArgs {
     pub json: bool,
 }
 
-/// `helicone` and every provider that takes a key of its own.
-fn key_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(
-        std::iter::once("helicone").chain(
+/// `helicone` and the keyring name of every key a row takes: the row's
+/// own name for its one key, a slot's name for a row with several.
+pub fn key_name_values() -> Vec<&'static str> {
+    std::iter::once("helicone")
+        .chain(
             provider::PROVIDERS
                 .iter()
-                .filter(|p| p.uses_provider_key())
-                .map(|p| p.name),
-        ),
-    )
+                .flat_map(|p| p.key_slots(p.any_format()).into_iter().map(|s| s.keyring)),
+        )
+        .collect()
+}
+
+fn key_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(key_name_values())
 }
 
 fn provider_names() -> clap::builder::PossibleValuesParser {

@@ -55,13 +55,38 @@ fn environment() -> Vec<(String, String)> {
         "The Helicone key, sent as Helicone-Auth: Bearer KEY.".to_string(),
     )];
     for p in PROVIDERS {
-        if p.uses_provider_key() {
-            for var in p.key_env {
-                env.push((
-                    (*var).to_string(),
-                    format!("The provider key for -P {} ({}).", p.name, p.about),
-                ));
+        let slots = p.key_slots(p.any_format());
+        for slot in &slots {
+            for var in slot.env {
+                let what = if slots.len() == 1 {
+                    format!("The provider key for -P {} ({}).", p.name, p.about)
+                } else {
+                    let about = p.slot_about(slot.role);
+                    let mut s = format!("For -P {}: {about}", p.name);
+                    if !slot.required {
+                        s.push_str(", if there is one");
+                    }
+                    s.push('.');
+                    s
+                };
+                env.push(((*var).to_string(), what));
             }
+        }
+        if let Some(file) = p.profile_file() {
+            env.push((
+                file.profile_env.to_string(),
+                format!(
+                    "For -P {}: the profile of {} that holds the keys when no other place does (unset: [{}]).",
+                    p.name, file.about, file.default_profile
+                ),
+            ));
+            env.push((
+                file.file_env.to_string(),
+                format!(
+                    "For -P {}: {} (default ~/{}).",
+                    p.name, file.about, file.home_path
+                ),
+            ));
         }
     }
     for p in PROVIDERS {

@@ -91,6 +91,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "hcl stream -v --cache -P gemini \"hi\" | tee answer.txt",
                 "Cached; time to first token, tokens/s, cache status and Helicone id on stderr.",
             ),
+            (
+                "AWS_REGION=us-east-1 hcl stream -P bedrock -m us.amazon.nova-lite-v1:0 \"hi\"",
+                "AWS Bedrock through Helicone, with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) set.",
+            ),
         ],
     ),
     (

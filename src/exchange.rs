@@ -8,16 +8,17 @@ use serde_json::value::RawValue;
 
 use crate::cachekey::CacheKey;
 use crate::error::{Error, NetLayer, Result, Signal};
+use crate::eventstream::{self, EventStreamDecoder};
 use crate::helicone::{self, HeliconeMeta, RateLimitMeta};
 use crate::log::{self, HeaderList, Record, RequestRecord, ResponseRecord};
 use crate::provider;
 use crate::request::{Credentials, PreparedRequest};
 use crate::secrets::HELICONE_KEY_VAR;
-use crate::sse::{SseDecoder, SseError, SseEvent};
+use crate::sse::{SseDecoder, SseEvent};
 use crate::transport::Client;
-use crate::wire::WireFormat;
 use crate::wire::stream::{self, Delta, StreamEvent};
 use crate::wire::{self, Completion, ToolCall, Usage};
+use crate::wire::{Framing, WireFormat};
 
 /// What came back, whatever it was.
 #[derive(Debug, Default)]
@@ -127,12 +128,70 @@ pub async fn execute_stream(
     ex.into_outcome(interrupted)
 }
 
+/// The decoder of a streamed body, by the format's [`Framing`].
+enum Frames {
+    Sse(SseDecoder, Vec<SseEvent>),
+    Aws(EventStreamDecoder, Vec<eventstream::Message>),
+}
+
+/// One decoded unit of a stream, for the format's parser.
+enum Item {
+    Sse(SseEvent),
+    Aws(eventstream::Message),
+}
+
+impl Frames {
+    fn new(framing: Framing) -> Frames {
+        match framing {
+            Framing::Sse => Frames::Sse(SseDecoder::new(), Vec::new()),
+            Framing::AwsEventStream => Frames::Aws(EventStreamDecoder::new(), Vec::new()),
+        }
+    }
+
+    fn framing(&self) -> Framing {
+        match self {
+            Frames::Sse(..) => Framing::Sse,
+            Frames::Aws(..) => Framing::AwsEventStream,
+        }
+    }
+
+    /// Decode a chunk (`None`: the end of the body) into `items`. Items
+    /// completed before a decoding error are still delivered.
+    fn push(&mut self, chunk: Option<&[u8]>, items: &mut Vec<Item>) -> Result<(), String> {
+        match self {
+            Frames::Sse(decoder, out) => {
+                let result = match chunk {
+                    Some(c) => decoder.push(c, out),
+                    None => decoder.finish(out),
+                };
+                items.extend(out.drain(..).map(Item::Sse));
+                result.map_err(|e| e.to_string())
+            }
+            Frames::Aws(decoder, out) => {
+                let result = match chunk {
+                    Some(c) => decoder.push(c, out),
+                    None => decoder.finish(),
+                };
+                items.extend(out.drain(..).map(Item::Aws));
+                result.map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    fn bytes_seen(&self) -> u64 {
+        match self {
+            Frames::Sse(d, _) => d.bytes_seen(),
+            Frames::Aws(d, _) => d.bytes_seen(),
+        }
+    }
+}
+
 /// One streamed exchange. Its state lives here, outside the future that
 /// drives it ([`run`](Self::run)), so that dropping that future part-way
 /// (an interruption) keeps everything that arrived.
 pub struct StreamExchange {
     format: WireFormat,
-    decoder: SseDecoder,
+    frames: Frames,
     parser: stream::Parser,
     assembler: stream::Assembler,
     /// A 200 that was not an event stream, read whole.
@@ -144,7 +203,7 @@ pub struct StreamExchange {
     ttft: Option<Duration>,
     latency: Option<Duration>,
     error: Option<Error>,
-    sse: Vec<SseEvent>,
+    items: Vec<Item>,
     events: Vec<StreamEvent>,
 }
 
@@ -152,7 +211,7 @@ impl StreamExchange {
     pub fn new(format: WireFormat) -> Self {
         StreamExchange {
             format,
-            decoder: SseDecoder::new(),
+            frames: Frames::new(format.framing()),
             parser: stream::Parser::new(format),
             assembler: stream::Assembler::default(),
             whole: None,
@@ -163,7 +222,7 @@ impl StreamExchange {
             ttft: None,
             latency: None,
             error: None,
-            sse: Vec::new(),
+            items: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -275,8 +334,9 @@ impl StreamExchange {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
+        let framing = self.frames.framing();
         let is_json = content_type.contains("json") && !content_type.contains("stream");
-        if !content_type.is_empty() && !is_json && !content_type.contains("event-stream") {
+        if !content_type.is_empty() && !is_json && !framing.matches(&content_type) {
             // An HTML page or plain text from something between hcl and the
             // provider: name it rather than report an empty stream.
             let body = match tokio::time::timeout(idle, response.bytes()).await {
@@ -285,8 +345,9 @@ impl StreamExchange {
                 Err(_) => return Err(idle_error()),
             };
             return Err(Error::Protocol(format!(
-                "{peer} answered {} with {content_type} instead of an event stream: {}",
+                "{peer} answered {} with {content_type} instead of {}: {}",
                 started.status,
+                framing.about(),
                 excerpt(&body)
             )));
         }
@@ -324,22 +385,22 @@ impl StreamExchange {
                 }
                 Err(_) => return Err(idle_error()),
             };
-            let pushed = self.decoder.push(&chunk, &mut self.sse);
+            let pushed = self.frames.push(Some(&chunk), &mut self.items);
             // Events completed before a decoding error still count.
             if self.absorb(peer, t0, on_delta)? {
                 return Ok(());
             }
-            pushed.map_err(|e| sse_error(peer, e))?;
+            pushed.map_err(|e| self.framing_error(peer, &e))?;
         }
-        let finished = self.decoder.finish(&mut self.sse);
+        let finished = self.frames.push(None, &mut self.items);
         if self.absorb(peer, t0, on_delta)? {
             return Ok(());
         }
-        finished.map_err(|e| sse_error(peer, e))?;
+        finished.map_err(|e| self.framing_error(peer, &e))?;
         if self.assembler.is_empty() {
             return Err(Error::Protocol(format!(
                 "the stream from {peer} ended without an answer ({} bytes, no text, no finish reason)",
-                self.decoder.bytes_seen()
+                self.frames.bytes_seen()
             )));
         }
         // The same rule for every format: a stream that ended without its
@@ -358,19 +419,35 @@ impl StreamExchange {
         Ok(())
     }
 
-    /// Interpret the SSE events decoded so far. Ok(true): the stream's end
-    /// marker arrived, stop reading.
+    /// A body that is not valid in its framing. A Helicone cache HIT says
+    /// why a binary stream can be damaged: the cache keeps answers as text.
+    fn framing_error(&self, peer: &str, detail: &str) -> Error {
+        let framing = self.frames.framing();
+        let mut message = format!(
+            "the stream from {peer} is not a valid {}: {detail}",
+            framing.about().trim_start_matches("an ")
+        );
+        if framing.is_binary() && self.meta.cache.as_deref() == Some("HIT") {
+            message.push_str(
+                "; this answer came from Helicone's cache, which stores streams as text and so damages binary ones (docs/helicone.md §4.1): replay without --cache",
+            );
+        }
+        Error::Protocol(message)
+    }
+
+    /// Interpret the stream items decoded so far. Ok(true): the stream's
+    /// end marker arrived, stop reading.
     fn absorb(
         &mut self,
         peer: &str,
         t0: Instant,
         on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
     ) -> Result<bool> {
-        let mut sse = std::mem::take(&mut self.sse);
+        let mut items = std::mem::take(&mut self.items);
         let mut delivered = false;
-        let mut result = self.absorb_events(&sse, peer, t0, &mut delivered, on_delta);
-        sse.clear();
-        self.sse = sse;
+        let mut result = self.absorb_events(&items, peer, t0, &mut delivered, on_delta);
+        items.clear();
+        self.items = items;
         if delivered {
             let flushed = on_delta(Delta::Flush);
             if result.is_ok() {
@@ -386,21 +463,40 @@ impl StreamExchange {
 
     fn absorb_events(
         &mut self,
-        sse: &[SseEvent],
+        items: &[Item],
         peer: &str,
         t0: Instant,
         delivered: &mut bool,
         on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
     ) -> Result<bool> {
-        for event in sse {
-            self.parser
-                .event(&event.data, &mut self.events)
-                .map_err(|e| {
-                    Error::Protocol(format!(
-                        "{peer} sent a stream event hcl could not read ({e}): {}",
-                        excerpt(event.data.as_bytes())
-                    ))
-                })?;
+        for item in items {
+            let (read, raw) = match item {
+                Item::Sse(event) => (
+                    self.parser.event(&event.data, &mut self.events),
+                    event.data.as_bytes(),
+                ),
+                // An `error` message is the event-stream protocol's own
+                // (`:error-code`, `:error-message`, no payload), the same for
+                // every AWS service; events and exceptions are the format's.
+                Item::Aws(message) if message.header_str(":message-type") == Some("error") => {
+                    self.events.push(StreamEvent::Error(format!(
+                        "{} ({})",
+                        message.header_str(":error-message").unwrap_or("no message"),
+                        message.header_str(":error-code").unwrap_or("no error code")
+                    )));
+                    (Ok(()), message.payload.as_slice())
+                }
+                Item::Aws(message) => (
+                    self.parser.message(message, &mut self.events),
+                    message.payload.as_slice(),
+                ),
+            };
+            read.map_err(|e| {
+                Error::Protocol(format!(
+                    "{peer} sent a stream event hcl could not read ({e}): {}",
+                    excerpt(raw)
+                ))
+            })?;
             for ev in self.events.drain(..) {
                 if self.ttft.is_none() && ev.is_token() {
                     self.ttft = Some(t0.elapsed());
@@ -415,9 +511,21 @@ impl StreamExchange {
                 self.assembler.apply(ev);
                 shown?;
                 if let Some(message) = self.assembler.error() {
-                    return Err(Error::Protocol(format!(
-                        "{peer} ended the stream with an error: {message}"
-                    )));
+                    return Err(match self.assembler.error_status() {
+                        // An exception that stands for a status maps to that
+                        // status's exit code (429: rate limited).
+                        Some(status) => Error::Api {
+                            provider: peer.to_string(),
+                            status,
+                            message: format!(
+                                "{message} (in the stream, after {} characters of the answer; what arrived was kept)",
+                                self.assembler.text_len()
+                            ),
+                        },
+                        None => Error::Protocol(format!(
+                            "{peer} ended the stream with an error: {message}"
+                        )),
+                    });
                 }
                 if self.assembler.is_done() {
                     return Ok(true);
@@ -426,12 +534,6 @@ impl StreamExchange {
         }
         Ok(false)
     }
-}
-
-fn sse_error(peer: &str, e: SseError) -> Error {
-    Error::Protocol(format!(
-        "the stream from {peer} is not a valid event stream: {e}"
-    ))
 }
 
 /// "60 s", "1.5 s", "250 ms".
@@ -658,6 +760,43 @@ mod tests {
         );
         assert_eq!(excerpt(b"  a \n\n b  "), "a b");
         assert!(excerpt("x".repeat(500).as_bytes()).ends_with('…'));
+    }
+
+    #[test]
+    fn each_framing_has_its_decoder() {
+        let f = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/eventstream/bedrock-claude-3-sonnet.bin"),
+        )
+        .unwrap();
+        let mut frames = Frames::new(Framing::AwsEventStream);
+        let mut items = Vec::new();
+        for chunk in f.chunks(333) {
+            frames.push(Some(chunk), &mut items).unwrap();
+        }
+        frames.push(None, &mut items).unwrap();
+        assert_eq!(items.len(), 23);
+        assert!(items.iter().all(|i| matches!(i, Item::Aws(_))));
+        assert_eq!(frames.bytes_seen(), f.len() as u64);
+
+        // Cut short, with Helicone's cache named when the answer was a HIT.
+        let mut ex = StreamExchange::new(WireFormat::OpenAi);
+        ex.frames = Frames::new(Framing::AwsEventStream);
+        ex.meta.cache = Some("HIT".into());
+        let err = ex
+            .frames
+            .push(Some(&f[..100]), &mut items)
+            .and_then(|()| ex.frames.push(None, &mut items))
+            .unwrap_err();
+        let e = ex.framing_error("bedrock via Helicone", &err).to_string();
+        assert!(
+            e.starts_with("the stream from bedrock via Helicone is not a valid AWS event stream: the body ended")
+                && e.contains("Helicone's cache"),
+            "{e}"
+        );
+        let mut sse = Frames::new(Framing::Sse);
+        sse.push(Some(b"data: {}\n\n"), &mut items).unwrap();
+        assert!(matches!(items.last(), Some(Item::Sse(_))));
     }
 
     #[test]

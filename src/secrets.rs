@@ -90,6 +90,8 @@ pub enum KeySource {
     Keyring,
     /// The config file.
     Config,
+    /// A named profile of a shared credentials file (`~/.aws/credentials`).
+    Profile { name: String, file: String },
 }
 
 impl KeySource {
@@ -98,6 +100,7 @@ impl KeySource {
             KeySource::Env(var) => format!("env ({var})"),
             KeySource::Keyring => "keyring".to_string(),
             KeySource::Config => "config".to_string(),
+            KeySource::Profile { name, file } => format!("profile {name} ({file})"),
         }
     }
 
@@ -107,6 +110,7 @@ impl KeySource {
             KeySource::Env(_) => "env",
             KeySource::Keyring => "keyring",
             KeySource::Config => "config",
+            KeySource::Profile { .. } => "profile",
         }
     }
 
@@ -114,7 +118,7 @@ impl KeySource {
     pub fn env_var(&self) -> Option<&str> {
         match self {
             KeySource::Env(var) => Some(var),
-            KeySource::Keyring | KeySource::Config => None,
+            KeySource::Keyring | KeySource::Config | KeySource::Profile { .. } => None,
         }
     }
 }
@@ -135,25 +139,29 @@ pub fn lookup(
     keyring: &dyn KeyStore,
     config_value: Option<&str>,
 ) -> Option<FoundKey> {
-    for var in env_vars {
-        if let Some(v) = env(var).filter(|v| !v.trim().is_empty()) {
-            return Some(FoundKey {
-                secret: Secret::new(v.trim()),
-                source: KeySource::Env((*var).to_string()),
-            });
-        }
-    }
-    if let Some(secret) = keyring
+    env_key(env_vars, env)
+        .or_else(|| keyring_key(name, keyring))
+        .or_else(|| config_key(config_value))
+}
+
+fn env_key(env_vars: &[&str], env: &dyn Fn(&str) -> Option<String>) -> Option<FoundKey> {
+    env_vars.iter().find_map(|var| {
+        env(var).filter(|v| !v.trim().is_empty()).map(|v| FoundKey {
+            secret: Secret::new(v.trim()),
+            source: KeySource::Env((*var).to_string()),
+        })
+    })
+}
+
+fn keyring_key(name: &str, keyring: &dyn KeyStore) -> Option<FoundKey> {
+    keyring
         .get(name)
         .found()
         .filter(|s| !s.expose().trim().is_empty())
-    {
-        return Some(FoundKey {
+        .map(|secret| FoundKey {
             secret: Secret::new(secret.expose().trim()),
             source: KeySource::Keyring,
-        });
-    }
-    config_key(config_value)
+        })
 }
 
 fn config_key(config_value: Option<&str>) -> Option<FoundKey> {
@@ -163,6 +171,99 @@ fn config_key(config_value: Option<&str>) -> Option<FoundKey> {
             secret: Secret::new(v.trim()),
             source: KeySource::Config,
         })
+}
+
+/// One key of a set that is looked up together (an access key and the
+/// secret that goes with it).
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a> {
+    /// The keyring entry.
+    pub keyring: &'a str,
+    pub env: &'a [&'a str],
+    /// The value in the config file, if it has one.
+    pub config: Option<&'a str>,
+    pub required: bool,
+}
+
+/// The places a key is looked for, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Env,
+    Keyring,
+    Config,
+    /// A named profile of a shared credentials file.
+    Profile,
+}
+
+/// What looking a set of keys up found.
+#[derive(Debug, Clone)]
+pub enum SetLookup {
+    /// Every required key, all from the first place that holds any of
+    /// them, with the optional keys that place holds (by position).
+    Found(Vec<Option<FoundKey>>),
+    /// No place holds any required key.
+    Missing,
+    /// The first place that holds a required key lacks another: which it
+    /// has and which it lacks (by position). Keys from two places are never
+    /// mixed: an access key from one and a secret from another would not
+    /// belong together.
+    Partial {
+        place: Place,
+        have: Vec<(usize, FoundKey)>,
+        missing: Vec<usize>,
+    },
+}
+
+/// Look a set of keys up, place by place: the environment, the keyring,
+/// the config file, then `profile` (the value a profile holds for the key
+/// at a position; it is asked only when no earlier place holds the set).
+/// The first place that holds any required key must hold all of them; its
+/// optional keys come with it. A set of one required key is found exactly
+/// as [`lookup`] finds it.
+pub fn lookup_set(
+    wanted: &[Wanted<'_>],
+    env: &dyn Fn(&str) -> Option<String>,
+    keyring: &dyn KeyStore,
+    profile: &mut dyn FnMut(usize) -> Option<FoundKey>,
+) -> SetLookup {
+    for place in [Place::Env, Place::Keyring, Place::Config, Place::Profile] {
+        let mut get = |i: usize| -> Option<FoundKey> {
+            let w = &wanted[i];
+            match place {
+                Place::Env => env_key(w.env, env),
+                Place::Keyring => keyring_key(w.keyring, keyring),
+                Place::Config => config_key(w.config),
+                Place::Profile => profile(i),
+            }
+        };
+        let mut have = Vec::new();
+        let mut missing = Vec::new();
+        for i in (0..wanted.len()).filter(|i| wanted[*i].required) {
+            match get(i) {
+                Some(k) => have.push((i, k)),
+                None => missing.push(i),
+            }
+        }
+        if have.is_empty() {
+            continue;
+        }
+        if !missing.is_empty() {
+            return SetLookup::Partial {
+                place,
+                have,
+                missing,
+            };
+        }
+        let mut found: Vec<Option<FoundKey>> = vec![None; wanted.len()];
+        for (i, k) in have {
+            found[i] = Some(k);
+        }
+        for i in (0..wanted.len()).filter(|i| !wanted[*i].required) {
+            found[i] = get(i);
+        }
+        return SetLookup::Found(found);
+    }
+    SetLookup::Missing
 }
 
 /// The shape Helicone accepts (docs/helicone.md §2.1): `sk-` or `pk-`, then optionally
@@ -286,6 +387,161 @@ pub mod tests {
                 .map(|f| (f.secret.expose().to_string(), f.source));
             let want = want.as_ref().map(|(v, s)| (v.to_string(), s.clone()));
             assert_eq!(got, want, "case {i}");
+        }
+    }
+
+    #[test]
+    fn a_set_comes_whole_from_the_first_place_that_holds_it() {
+        let wanted = |config: Option<&'static str>| {
+            [
+                Wanted {
+                    keyring: "id",
+                    env: &["ID"],
+                    config,
+                    required: true,
+                },
+                Wanted {
+                    keyring: "secret",
+                    env: &["SECRET", "SECRET2"],
+                    config: None,
+                    required: true,
+                },
+                Wanted {
+                    keyring: "token",
+                    env: &["TOKEN"],
+                    config: None,
+                    required: false,
+                },
+            ]
+        };
+        let none = MapStore(&[]);
+        let no_profile = &mut |_: usize| None;
+        let values = |found: &SetLookup| -> Vec<Option<(String, String)>> {
+            let SetLookup::Found(v) = found else {
+                panic!("not found: {found:?}")
+            };
+            v.iter()
+                .map(|k| {
+                    k.as_ref()
+                        .map(|k| (k.secret.expose().to_string(), k.source.kind().to_string()))
+                })
+                .collect()
+        };
+        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+
+        // The environment, with the optional token from the same place.
+        let env = |k: &str| match k {
+            "ID" => Some("env-id".to_string()),
+            "SECRET2" => Some("env-secret".to_string()),
+            "TOKEN" => Some("env-token".to_string()),
+            _ => None,
+        };
+        let ring = MapStore(&[("id", "ring-id"), ("secret", "ring-secret"), ("token", "t")]);
+        let got = lookup_set(&wanted(None), &env, &ring, no_profile);
+        assert_eq!(
+            values(&got),
+            [
+                pair("env-id", "env"),
+                pair("env-secret", "env"),
+                pair("env-token", "env")
+            ]
+        );
+
+        // A token alone in the environment does not make it the place:
+        // the keyring holds the set, and its own token comes with it.
+        let only_token = |k: &str| (k == "TOKEN").then(|| "stray".to_string());
+        let got = lookup_set(&wanted(None), &only_token, &ring, no_profile);
+        assert_eq!(
+            values(&got),
+            [
+                pair("ring-id", "keyring"),
+                pair("ring-secret", "keyring"),
+                pair("t", "keyring")
+            ]
+        );
+
+        // Half a set in the environment is an error, not a mix.
+        let half = |k: &str| (k == "ID").then(|| "env-id".to_string());
+        let got = lookup_set(&wanted(None), &half, &ring, no_profile);
+        let SetLookup::Partial {
+            place,
+            have,
+            missing,
+        } = got
+        else {
+            panic!("{got:?}")
+        };
+        assert_eq!((place, have.len(), missing), (Place::Env, 1, vec![1]));
+
+        // The profile is asked last, and only then.
+        let nothing = |_: &str| None;
+        let mut asked = 0;
+        let mut profile = |i: usize| {
+            asked += 1;
+            (i < 2).then(|| FoundKey {
+                secret: Secret::new(format!("p{i}")),
+                source: KeySource::Profile {
+                    name: "dev".into(),
+                    file: "f".into(),
+                },
+            })
+        };
+        let got = lookup_set(&wanted(None), &nothing, &none, &mut profile);
+        assert_eq!(
+            values(&got),
+            [pair("p0", "profile"), pair("p1", "profile"), None]
+        );
+        assert_eq!(asked, 3);
+        let mut asked = 0;
+        let mut counting = |_: usize| {
+            asked += 1;
+            None
+        };
+        lookup_set(&wanted(None), &env, &none, &mut counting);
+        assert_eq!(asked, 0, "the environment held the set");
+
+        // A config value for one key and nothing for the other: partial.
+        let got = lookup_set(&wanted(Some("cfg-id")), &nothing, &none, no_profile);
+        assert!(matches!(
+            got,
+            SetLookup::Partial {
+                place: Place::Config,
+                ..
+            }
+        ));
+        assert!(matches!(
+            lookup_set(&wanted(None), &nothing, &none, no_profile),
+            SetLookup::Missing
+        ));
+    }
+
+    #[test]
+    fn a_set_of_one_is_found_as_lookup_finds_it() {
+        let env = |k: &str| match k {
+            "B" => Some(" from-b ".to_string()),
+            _ => None,
+        };
+        let ring = MapStore(&[("openai", "from-keyring")]);
+        for (vars, config) in [
+            (&["A", "B"][..], Some("cfg")),
+            (&["A"][..], Some("cfg")),
+            (&["A"][..], None),
+        ] {
+            let one = [Wanted {
+                keyring: "openai",
+                env: vars,
+                config,
+                required: true,
+            }];
+            let got = match lookup_set(&one, &env, &ring, &mut |_| None) {
+                SetLookup::Found(mut v) => v.remove(0),
+                other => panic!("{other:?}"),
+            };
+            let want = lookup("openai", vars, &env, &ring, config);
+            assert_eq!(
+                got.map(|k| (k.secret, k.source)),
+                want.map(|k| (k.secret, k.source))
+            );
         }
     }
 

@@ -239,6 +239,18 @@ fn provider_words() -> Vec<String> {
             words.insert(form);
         }
         words.extend(p.key_env.iter().map(|v| (*v).to_string()));
+        for slot in p.key_slots(p.any_format()) {
+            if slot.role != crate::provider::PROVIDER_KEY_ROLE {
+                words.insert(format!("\"{}\"", slot.keyring));
+                words.insert(slot.header.to_string());
+            }
+            words.extend(slot.env.iter().map(|v| (*v).to_string()));
+        }
+        if let Some(file) = p.profile_file() {
+            words.insert(file.profile_env.to_string());
+            words.insert(file.file_env.to_string());
+            words.insert(file.home_path.to_string());
+        }
         for param in p.params {
             words.extend(param.env.iter().map(|v| (*v).to_string()));
         }

@@ -177,7 +177,7 @@ impl Client {
         for h in &req.headers {
             let value = match &h.value {
                 HeaderValue::Plain(v) => v.clone(),
-                HeaderValue::Key { role, prefix } => match creds.get(*role) {
+                HeaderValue::Key { role, prefix } => match creds.get(role) {
                     Some(k) => format!("{prefix}{}", k.secret.expose()),
                     None => continue,
                 },

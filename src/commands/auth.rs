@@ -12,7 +12,7 @@ use crate::error::{Error, ExitStatus, Result};
 use crate::helicone_api::{self, Api, ApiError, Permission, Target};
 use crate::keystore::{self, KeyStore};
 use crate::output::{self, Printer};
-use crate::provider::PROVIDERS;
+use crate::provider::{PROVIDERS, Provider, Slot};
 use crate::secrets::{self, FoundKey, Secret};
 use crate::settings::{self, Config, Env, HELICONE_KEY_NAME, HELICONE_KEY_VAR};
 
@@ -36,28 +36,33 @@ pub fn run(cmd: &AuthCommand, env: Env<'_>, printer: &Printer) -> Result<ExitSta
     }
 }
 
-/// A key hcl knows by name: `helicone`, or a provider that takes a key.
+/// A key hcl knows by name: `helicone`, or one of a row's keys (the row's
+/// name for its one key, a slot's name for a row with several).
 #[derive(Debug)]
 struct KeyName {
     name: &'static str,
     vars: &'static [&'static str],
+    /// The row and the key's name under `[providers.ROW]`, and in a profile
+    /// when the row reads one; `None` for the Helicone key.
+    row: Option<(&'static Provider, Slot)>,
 }
 
 fn key_names() -> Vec<KeyName> {
-    std::iter::once(KeyName {
+    let mut names = vec![KeyName {
         name: HELICONE_KEY_NAME,
         vars: &[HELICONE_KEY_VAR],
-    })
-    .chain(
-        PROVIDERS
-            .iter()
-            .filter(|p| p.uses_provider_key())
-            .map(|p| KeyName {
-                name: p.name,
-                vars: p.key_env,
-            }),
-    )
-    .collect()
+        row: None,
+    }];
+    for p in PROVIDERS {
+        for slot in p.key_slots(p.any_format()) {
+            names.push(KeyName {
+                name: slot.keyring,
+                vars: slot.env,
+                row: Some((p, slot)),
+            });
+        }
+    }
+    names
 }
 
 fn key_name(name: &str) -> Result<KeyName> {
@@ -76,13 +81,12 @@ fn key_name(name: &str) -> Result<KeyName> {
         })
 }
 
-fn config_value<'a>(config: &'a Config, name: &str) -> Option<&'a str> {
-    if name == HELICONE_KEY_NAME {
-        config.helicone.api_key.as_deref()
-    } else {
-        config
-            .provider_config(name)
-            .and_then(|c| c.api_key.as_deref())
+fn config_value<'a>(config: &'a Config, k: &KeyName) -> Option<&'a str> {
+    match k.row {
+        None => config.helicone.api_key.as_deref(),
+        Some((p, slot)) => config
+            .provider_config(p.name)
+            .and_then(|c| c.key(slot.config)),
     }
 }
 
@@ -283,8 +287,15 @@ fn status_row(k: &KeyName, env: Env<'_>, keyring: &dyn KeyStore, config: &Config
         none,
         env,
         &keystore::NoKeyring(String::new()),
-        config_value(config, k.name),
+        config_value(config, k),
     ) {
+        found.push(f);
+    }
+    if let Some((p, slot)) = k.row
+        && let Some(f) = slot
+            .profile
+            .and_then(|key| settings::profile_key(env, p, key))
+    {
         found.push(f);
     }
     let mut places = found.into_iter();
@@ -478,6 +489,8 @@ mod tests {
         assert_eq!(names[0], "helicone");
         assert!(names.contains(&"openai") && names.contains(&"gateway"));
         assert!(!names.contains(&"ai-gateway"));
+        let cli = crate::cli::key_name_values();
+        assert_eq!(cli, names, "`auth set` completes the names it accepts");
         assert!(key_name("nope").unwrap_err().to_string().contains("openai"));
     }
 }

@@ -195,8 +195,10 @@ fn output(args: &ChatArgs, settings: &RequestSettings, printer: &Printer) -> Res
         return Ok(ExitStatus::Success);
     }
     if r.curl {
-        printer
-            .line(&prepared.to_curl(&settings.target.creds, settings.target.provider.key_var()))?;
+        printer.line(&prepared.to_curl(
+            &settings.target.creds,
+            &settings.target.provider.key_vars(settings.target.format),
+        ))?;
         return Ok(ExitStatus::Success);
     }
     if printer.is_verbose() {

@@ -11,7 +11,7 @@ use crate::log;
 use crate::output::{self, Printer};
 use crate::provider::route::Values;
 use crate::provider::{PROVIDERS, Provider};
-use crate::settings::{self, Config, Env};
+use crate::settings::{self, Config, Env, RowKeys};
 use crate::wire;
 
 pub fn run(cmd: &ConfigCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
@@ -344,11 +344,9 @@ fn provider_rows(
 ) {
     let pconf = config.provider_config(p.name);
     let base_from_env = env(&p.base_url_var()).is_some_and(|v| !v.trim().is_empty());
-    let key = p
-        .uses_provider_key()
-        .then(|| settings::provider_key(p, env, config))
-        .flatten();
-    if !(is_default || pconf.is_some() || base_from_env || key.is_some()) {
+    let keys = settings::row_keys_of(p, env, config);
+    let key_found = p.uses_provider_key() && keys.first().is_some();
+    if !(is_default || pconf.is_some() || base_from_env || key_found) {
         return;
     }
     let prefix = format!("providers.{}", p.name);
@@ -378,8 +376,12 @@ fn provider_rows(
         },
     };
     rows.push(row(format!("{prefix}.model"), v, s));
-    if p.uses_provider_key() {
-        rows.push(key_row(&format!("{prefix}.api_key"), key.as_ref()));
+    for slot in p.key_slots(p.any_format()) {
+        let found = match &keys {
+            RowKeys::Found(found) => found.iter().find(|(r, _)| *r == slot.role).map(|(_, k)| k),
+            RowKeys::Missing(_) | RowKeys::Partial(_) => None,
+        };
+        rows.push(key_row(&format!("{prefix}.{}", slot.config), found));
     }
     rows.extend(params);
     if let Some(c) = pconf {

@@ -8,7 +8,7 @@ use crate::output::{Col, Printer, Table, TableFormat};
 use crate::provider::PROVIDERS;
 use crate::provider::route::Values;
 use crate::secrets::HELICONE_KEY_VAR;
-use crate::settings::{self, Env};
+use crate::settings::{self, Env, RowKeys};
 
 #[derive(Serialize)]
 struct Row {
@@ -19,11 +19,27 @@ struct Row {
     helicone_base: String,
     routing_header: Option<String>,
     key_header: String,
+    /// Every variable of every key the row takes, in lookup order.
     key_variables: Vec<&'static str>,
+    /// Where the row's keys were found (all in one place), or `none`.
     key_source: String,
+    /// The first key's fingerprint.
     key_fingerprint: Option<String>,
+    /// Each key the row's requests carry besides the Helicone key.
+    keys: Vec<KeyRow>,
     default_model: Option<&'static str>,
     about: &'static str,
+}
+
+#[derive(Serialize)]
+struct KeyRow {
+    /// The keyring entry (`hcl auth set NAME`).
+    name: &'static str,
+    header: &'static str,
+    variables: &'static [&'static str],
+    required: bool,
+    source: Option<String>,
+    fingerprint: Option<String>,
 }
 
 pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
@@ -32,6 +48,25 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
         .iter()
         .map(|p| {
             let found = settings::provider_key(p, env, &config);
+            let row_keys = settings::row_keys_of(p, env, &config);
+            let keys: Vec<KeyRow> = p
+                .key_slots(p.any_format())
+                .into_iter()
+                .map(|s| {
+                    let k = match &row_keys {
+                        RowKeys::Found(keys) => keys.iter().find(|(r, _)| *r == s.role),
+                        _ => None,
+                    };
+                    KeyRow {
+                        name: s.keyring,
+                        header: s.header,
+                        variables: s.env,
+                        required: s.required,
+                        source: k.map(|(_, k)| k.source.label()),
+                        fingerprint: k.map(|(_, k)| k.secret.fingerprint()),
+                    }
+                })
+                .collect();
             let (base, _) = settings::base_url(p, None, env, &config, &Values::default());
             let base = crate::request::redact_url(&base);
             let routing_header = p.routing_shown();
@@ -44,10 +79,13 @@ pub fn run(args: &ProvidersArgs, env: Env<'_>, printer: &Printer) -> Result<Exit
                 routing_header,
                 key_header,
                 key_variables: if p.uses_provider_key() {
-                    p.key_env.to_vec()
+                    keys.iter()
+                        .flat_map(|k| k.variables.iter().copied())
+                        .collect()
                 } else {
                     vec![HELICONE_KEY_VAR]
                 },
+                keys,
                 key_source: found
                     .as_ref()
                     .map_or("none".to_string(), |k| k.source.label()),

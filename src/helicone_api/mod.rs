@@ -255,7 +255,7 @@ impl Api {
         )?;
         let creds = Credentials {
             helicone: Some(target.key.clone()),
-            provider: None,
+            keys: Vec::new(),
         };
         Ok(Api {
             target,

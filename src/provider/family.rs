@@ -105,6 +105,12 @@ mod tests {
         assert_eq!(names("accounts/fireworks/models/x"), ["fireworks"]);
         assert_eq!(names("claude-3-5-haiku/anthropic"), ["ai-gateway"]);
         assert_eq!(names("mistral-small-latest"), ["mistral"]);
+        // Bedrock's ids, bare and as inference profiles.
+        assert_eq!(
+            names("anthropic.claude-3-5-sonnet-20240620-v1:0"),
+            ["bedrock"]
+        );
+        assert_eq!(names("us.amazon.nova-lite-v1:0"), ["bedrock"]);
         // Open-weight, versioned, slashed, unknown: nobody's.
         for none in [
             "gpt-oss-120b",
@@ -112,7 +118,6 @@ mod tests {
             "deepseek-r1-distill-llama-70b",
             "llama-4-scout-17b-16e-instruct",
             "claude-sonnet-4-5@20250929",
-            "anthropic.claude-3-5-sonnet-20240620-v1:0",
             "meta-llama/Llama-3.3-70B-Instruct-Turbo",
             "my-deployment",
             "",

@@ -23,7 +23,85 @@ pub enum KeyStyle {
     FormatDefault,
     /// The Helicone key is the bearer; there is no provider key (`ai-gateway`).
     HeliconeBearer,
+    /// Several secrets, each in a header of its own, found together in one
+    /// place (AWS Bedrock's access key, secret key and session token).
+    Slots {
+        /// What the set is called in messages: "AWS credentials".
+        what: &'static str,
+        slots: &'static [KeySlot],
+        /// A shared credentials file whose named profiles may hold the set.
+        profile: Option<&'static ProfileFile>,
+    },
 }
+
+/// One secret of a row whose requests carry several (`KeyStyle::Slots`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeySlot {
+    /// Its name: the OS keyring entry (`hcl auth set NAME`) and its role in
+    /// the log's secret slots.
+    pub name: &'static str,
+    pub header: &'static str,
+    /// What goes before the secret in the header value (`Bearer ` or none).
+    pub prefix: &'static str,
+    /// Environment variables that hold it, in lookup order.
+    pub env: &'static [&'static str],
+    /// Its key under `[providers.ROW]` in the config file.
+    pub config: &'static str,
+    /// Its key in a profile of the row's shared credentials file.
+    pub profile: Option<&'static str>,
+    /// A request cannot go without it. An optional slot's header is left out
+    /// when the place the set came from has no value for it.
+    pub required: bool,
+    /// What it is, for messages: "the AWS secret access key".
+    pub about: &'static str,
+}
+
+/// A shared credentials file in INI format whose named sections (profiles)
+/// hold a row's keys, such as `~/.aws/credentials`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ProfileFile {
+    /// What it is called in messages: "the AWS shared credentials file".
+    pub about: &'static str,
+    /// The variable that names the file; else `home_path` under the home
+    /// directory.
+    pub file_env: &'static str,
+    pub home_path: &'static str,
+    /// The variable that names the profile; else `default_profile`.
+    pub profile_env: &'static str,
+    pub default_profile: &'static str,
+    /// Keys that mark a profile whose keys come from elsewhere (a role to
+    /// assume, single sign-on, a process), which hcl does not follow.
+    pub indirect: &'static [&'static str],
+    /// How to get static keys out of such a profile, for the message.
+    pub indirect_hint: &'static str,
+}
+
+/// A key a row's requests carry, the same for every [`KeyStyle`]: a row
+/// with one provider key has one slot whose role is
+/// [`PROVIDER_KEY_ROLE`], its keyring entry the row's name and its config
+/// key `api_key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    /// The role in the log's secret slots.
+    pub role: &'static str,
+    /// The OS keyring entry.
+    pub keyring: &'static str,
+    pub header: &'static str,
+    pub prefix: &'static str,
+    pub env: &'static [&'static str],
+    /// The key under `[providers.ROW]` in the config file.
+    pub config: &'static str,
+    /// The key in a profile of the row's [`ProfileFile`].
+    pub profile: Option<&'static str>,
+    pub required: bool,
+}
+
+/// The role of a row's one provider key in the log ("provider", as every
+/// log written before rows had several keys says).
+pub const PROVIDER_KEY_ROLE: &str = "provider";
+
+/// The config key of a row's one provider key.
+pub const API_KEY_CONFIG: &str = "api_key";
 
 impl KeyStyle {
     /// Every header a provider key can travel in, for telling a secret
@@ -31,19 +109,24 @@ impl KeyStyle {
     pub const HEADER_NAMES: [&'static str; 4] =
         ["Authorization", "x-api-key", "api-key", "x-goog-api-key"];
 
-    /// Header name and value prefix.
+    /// Header name and value prefix of a row's one key; `None` for a row
+    /// whose keys are [`KeyStyle::Slots`].
     pub fn header(self, format: WireFormat) -> Option<(&'static str, &'static str)> {
-        self.fixed_header().or(Some(format.key_header()))
+        match self {
+            KeyStyle::Slots { .. } => None,
+            _ => self.fixed_header().or(format.key_header()),
+        }
     }
 
     /// Header name and value prefix, when they do not depend on the format.
+    /// `None` for [`KeyStyle::Slots`] too: each slot has its own header.
     pub fn fixed_header(self) -> Option<(&'static str, &'static str)> {
         match self {
             KeyStyle::Bearer | KeyStyle::HeliconeBearer => Some(("Authorization", "Bearer ")),
             KeyStyle::XApiKey => Some(("x-api-key", "")),
             KeyStyle::ApiKey => Some(("api-key", "")),
             KeyStyle::XGoogApiKey => Some(("x-goog-api-key", "")),
-            KeyStyle::FormatDefault => None,
+            KeyStyle::FormatDefault | KeyStyle::Slots { .. } => None,
         }
     }
 }
@@ -217,7 +300,8 @@ pub struct Provider {
     /// substituted. `None`: the wire format's default.
     pub path: Option<&'static str>,
     pub key_style: KeyStyle,
-    /// Environment variables that hold the provider key, in lookup order.
+    /// Environment variables that hold the provider key, in lookup order
+    /// (for a row of [`KeyStyle::Slots`], each slot names its own).
     pub key_env: &'static [&'static str],
     pub routing: Routing,
     /// The route parameters: see [`Param`].
@@ -259,12 +343,91 @@ impl Provider {
         }
     }
 
-    /// The name of the first key variable, for messages and `--curl`.
-    pub fn key_var(&self) -> Option<&'static str> {
+    /// Each key's role and the variable `--curl` refers to it by when it
+    /// was not found in the environment: the first of the slot's variables.
+    pub fn key_vars(&self, format: WireFormat) -> Vec<(&'static str, &'static str)> {
+        self.key_slots(format)
+            .iter()
+            .filter_map(|s| s.env.first().map(|v| (s.role, *v)))
+            .collect()
+    }
+
+    /// The row's format, or for a row that speaks any, one of them: for
+    /// what does not depend on the format.
+    pub fn any_format(&self) -> WireFormat {
+        self.format.unwrap_or(WireFormat::OpenAi)
+    }
+
+    /// The keys a request in `format` carries besides the Helicone key, in
+    /// header order; none for a row whose bearer is the Helicone key.
+    pub fn key_slots(&self, format: WireFormat) -> Vec<Slot> {
         match self.key_style {
-            KeyStyle::HeliconeBearer => None,
-            _ => self.key_env.first().copied(),
+            KeyStyle::HeliconeBearer => Vec::new(),
+            KeyStyle::Slots { slots, .. } => slots
+                .iter()
+                .map(|s| Slot {
+                    role: s.name,
+                    keyring: s.name,
+                    header: s.header,
+                    prefix: s.prefix,
+                    env: s.env,
+                    config: s.config,
+                    profile: s.profile,
+                    required: s.required,
+                })
+                .collect(),
+            style => {
+                let Some((header, prefix)) = style.header(format) else {
+                    return Vec::new();
+                };
+                vec![Slot {
+                    role: PROVIDER_KEY_ROLE,
+                    keyring: self.name,
+                    header,
+                    prefix,
+                    env: self.key_env,
+                    config: API_KEY_CONFIG,
+                    profile: None,
+                    required: true,
+                }]
+            }
         }
+    }
+
+    /// The shared credentials file whose profiles may hold this row's keys.
+    pub fn profile_file(&self) -> Option<&'static ProfileFile> {
+        match self.key_style {
+            KeyStyle::Slots { profile, .. } => profile,
+            _ => None,
+        }
+    }
+
+    /// What this row's keys are called in messages: "API key", "AWS
+    /// credentials".
+    pub fn keys_about(&self) -> &'static str {
+        match self.key_style {
+            KeyStyle::Slots { what, .. } => what,
+            _ => "API key",
+        }
+    }
+
+    /// What one of this row's keys is, by its role: "the AWS secret access
+    /// key", "the openai key".
+    pub fn slot_about(&self, role: &str) -> String {
+        match self.key_style {
+            KeyStyle::Slots { slots, .. } => slots.iter().find(|s| s.name == role).map_or_else(
+                || format!("the {} key {role}", self.name),
+                |s| s.about.to_string(),
+            ),
+            _ => format!("the {} key", self.name),
+        }
+    }
+
+    /// Whether `key` under `[providers.ROW]` is one of this row's key slots.
+    pub fn is_key_config(&self, key: &str) -> bool {
+        self.key_slots(self.any_format())
+            .iter()
+            .any(|s| s.config == key)
     }
 
     /// What this row's OpenAI-compatible host accepts.
@@ -909,6 +1072,112 @@ pub static PROVIDERS: &[Provider] = &[
         aka: &["helicone"],
         about: "Helicone AI Gateway (model/provider strings, Helicone key only)",
     },
+    Provider {
+        name: "bedrock",
+        format: Some(WireFormat::Bedrock),
+        helicone_base: "https://bedrock.helicone.ai",
+        direct: Direct::Unsupported(
+            "AWS wants every request signed (SigV4), which hcl does not do; Helicone signs Bedrock requests itself from the aws-* headers, so -P bedrock goes through Helicone",
+        ),
+        // The region is in the path, not the base, so that a base given
+        // with HCL_BASE_URL_BEDROCK or --base-url (a self-hosted worker)
+        // keeps it.
+        path: Some("/v1/{region}/model/{model}/invoke"),
+        key_style: KeyStyle::Slots {
+            what: "AWS credentials",
+            slots: &[
+                KeySlot {
+                    name: "bedrock-access-key",
+                    header: "aws-access-key",
+                    prefix: "",
+                    env: &["AWS_ACCESS_KEY_ID"],
+                    config: "aws_access_key_id",
+                    profile: Some("aws_access_key_id"),
+                    required: true,
+                    about: "the AWS access key id",
+                },
+                KeySlot {
+                    name: "bedrock-secret-key",
+                    header: "aws-secret-key",
+                    prefix: "",
+                    env: &["AWS_SECRET_ACCESS_KEY"],
+                    config: "aws_secret_access_key",
+                    profile: Some("aws_secret_access_key"),
+                    required: true,
+                    about: "the AWS secret access key",
+                },
+                KeySlot {
+                    name: "bedrock-session-token",
+                    header: "aws-session-token",
+                    prefix: "",
+                    env: &["AWS_SESSION_TOKEN"],
+                    config: "aws_session_token",
+                    profile: Some("aws_session_token"),
+                    required: false,
+                    about: "the AWS session token of temporary keys",
+                },
+            ],
+            profile: Some(&ProfileFile {
+                about: "the AWS shared credentials file",
+                file_env: "AWS_SHARED_CREDENTIALS_FILE",
+                home_path: ".aws/credentials",
+                profile_env: "AWS_PROFILE",
+                default_profile: "default",
+                indirect: &[
+                    "role_arn",
+                    "source_profile",
+                    "credential_process",
+                    "sso_session",
+                    "sso_start_url",
+                    "web_identity_token_file",
+                ],
+                indirect_hint: "export its temporary keys into the environment first, e.g. eval \"$(aws configure export-credentials --profile NAME --format env)\"",
+            }),
+        },
+        key_env: &[],
+        routing: Routing::Host,
+        params: &[Param {
+            name: "region",
+            flag: None,
+            env: &["AWS_REGION", "AWS_DEFAULT_REGION"],
+            default: None,
+            kind: ParamKind::Region,
+            about: "an AWS region such as us-east-1",
+        }],
+        default_model: Some("anthropic.claude-3-5-haiku-20241022-v1:0"),
+        stream_usage: false,
+        max_completion_tokens: false,
+        models: Models {
+            // Bedrock lists its models with ListFoundationModels, on its
+            // control plane (bedrock.REGION.amazonaws.com), which Helicone
+            // does not proxy: only the curated list.
+            list: None,
+            curated: &[
+                "anthropic.claude-3-5-haiku-20241022-v1:0",
+                "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+                "us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+                "us.anthropic.claude-sonnet-4-20250514-v1:0",
+                "amazon.nova-micro-v1:0",
+                "amazon.nova-lite-v1:0",
+                "amazon.nova-pro-v1:0",
+                "us.amazon.nova-lite-v1:0",
+            ],
+            families: &[
+                Family::Prefix("anthropic.claude-"),
+                Family::Prefix("amazon.nova-"),
+                Family::Prefix("us.anthropic.claude-"),
+                Family::Prefix("eu.anthropic.claude-"),
+                Family::Prefix("apac.anthropic.claude-"),
+                Family::Prefix("global.anthropic.claude-"),
+                Family::Prefix("us.amazon.nova-"),
+                Family::Prefix("eu.amazon.nova-"),
+                Family::Prefix("apac.amazon.nova-"),
+            ],
+            any_family: false,
+        },
+        aka: &["aws", "aws-bedrock"],
+        about: "AWS Bedrock InvokeModel: Anthropic Claude and Amazon Nova (AWS keys, signed by Helicone)",
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Provider> {
@@ -937,10 +1206,86 @@ pub fn origin_sources() -> Vec<String> {
     out
 }
 
+/// Every header a key travels in, for telling a secret header given with
+/// `-H` from a plain one: the single-key headers and every row's slots.
+pub fn secret_header_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = KeyStyle::HEADER_NAMES.to_vec();
+    for p in PROVIDERS {
+        if let KeyStyle::Slots { slots, .. } = p.key_style {
+            names.extend(slots.iter().map(|s| s.header));
+        }
+    }
+    names
+}
+
 /// Every row's name, in table order.
 pub fn names() -> Vec<&'static str> {
     PROVIDERS.iter().map(|p| p.name).collect()
 }
+
+/// A row with several keys and a profile file, for the unit tests of the
+/// generic key-slot code (the real table's rows are tested through it too).
+#[cfg(test)]
+pub static TEST_SLOTS_ROW: Provider = Provider {
+    name: "slots-test",
+    format: OPENAI_COMPAT,
+    helicone_base: "https://slots.example",
+    direct: Direct::Unsupported("a test row"),
+    path: None,
+    key_style: KeyStyle::Slots {
+        what: "test credentials",
+        slots: &[
+            KeySlot {
+                name: "slots-test-id",
+                header: "x-test-id",
+                prefix: "",
+                env: &["TEST_KEY_ID"],
+                config: "key_id",
+                profile: Some("key_id"),
+                required: true,
+                about: "the test key id",
+            },
+            KeySlot {
+                name: "slots-test-secret",
+                header: "x-test-secret",
+                prefix: "Secret ",
+                env: &["TEST_SECRET", "TEST_SECRET_OLD"],
+                config: "secret",
+                profile: Some("secret"),
+                required: true,
+                about: "the test secret",
+            },
+            KeySlot {
+                name: "slots-test-token",
+                header: "x-test-token",
+                prefix: "",
+                env: &["TEST_TOKEN"],
+                config: "token",
+                profile: Some("token"),
+                required: false,
+                about: "the test session token",
+            },
+        ],
+        profile: Some(&ProfileFile {
+            about: "the test credentials file",
+            file_env: "TEST_CREDENTIALS_FILE",
+            home_path: ".test/credentials",
+            profile_env: "TEST_PROFILE",
+            default_profile: "default",
+            indirect: &["role_arn", "sso_session"],
+            indirect_hint: "export its keys first",
+        }),
+    },
+    key_env: &[],
+    routing: Routing::Host,
+    params: &[],
+    default_model: Some("m"),
+    stream_usage: false,
+    max_completion_tokens: false,
+    models: Models::NONE,
+    aka: &[],
+    about: "a test row with several keys",
+};
 
 #[cfg(test)]
 mod tests {
@@ -970,7 +1315,8 @@ mod tests {
     #[test]
     fn every_placeholder_is_a_parameter_and_every_parameter_is_used() {
         for p in PROVIDERS {
-            let formats: Vec<WireFormat> = p.format.map_or(WireFormat::ALL.to_vec(), |f| vec![f]);
+            let formats: Vec<WireFormat> =
+                p.format.map_or(WireFormat::GENERIC.to_vec(), |f| vec![f]);
             let mut templates = vec![p.helicone_base];
             templates.extend(formats.iter().map(|f| p.path_template(*f)));
             if let Routing::Header { value, .. } = p.routing {
@@ -1020,10 +1366,90 @@ mod tests {
         for p in PROVIDERS {
             let format = p.format.unwrap_or(WireFormat::OpenAi);
             assert!(p.path_template(format).starts_with('/'), "{}", p.name);
-            assert!(p.key_style.header(format).is_some(), "{}", p.name);
             assert!(p.helicone_base.starts_with("https://"), "{}", p.name);
             if p.uses_provider_key() {
-                assert!(p.key_var().is_some(), "{} needs a key variable", p.name);
+                let slots = p.key_slots(format);
+                assert!(
+                    slots.iter().any(|s| s.required),
+                    "{} needs a required key",
+                    p.name
+                );
+                for s in &slots {
+                    assert!(
+                        !s.env.is_empty(),
+                        "{}: key {} has no variable",
+                        p.name,
+                        s.role
+                    );
+                    assert!(
+                        !s.header.is_empty(),
+                        "{}: key {} has no header",
+                        p.name,
+                        s.role
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn key_slots_have_their_own_names_headers_and_config_keys() {
+        let mut keyring_names = vec![crate::secrets::HELICONE_KEY_NAME];
+        for p in PROVIDERS {
+            let slots = p.key_slots(p.any_format());
+            for (i, s) in slots.iter().enumerate() {
+                assert!(
+                    !keyring_names.contains(&s.keyring),
+                    "{}: keyring entry {} is used twice",
+                    p.name,
+                    s.keyring
+                );
+                keyring_names.push(s.keyring);
+                assert!(
+                    slots[i + 1..]
+                        .iter()
+                        .all(|t| t.role != s.role && !t.header.eq_ignore_ascii_case(s.header)),
+                    "{}: two slots share a role or a header",
+                    p.name
+                );
+                assert!(
+                    p.param(s.config).is_none() && !["base_url", "model"].contains(&s.config),
+                    "{}: config key {} is taken",
+                    p.name,
+                    s.config
+                );
+                assert_eq!(
+                    s.profile.is_some(),
+                    p.profile_file().is_some(),
+                    "{}: key {} and the row disagree about a profile file",
+                    p.name,
+                    s.role
+                );
+                assert!(
+                    secret_header_names()
+                        .iter()
+                        .any(|h| h.eq_ignore_ascii_case(s.header)),
+                    "{}: {} is not known as a secret header",
+                    p.name,
+                    s.header
+                );
+            }
+            if p.uses_provider_key() && !matches!(p.key_style, KeyStyle::Slots { .. }) {
+                assert_eq!(slots.len(), 1, "{}", p.name);
+                assert_eq!(slots[0].role, PROVIDER_KEY_ROLE);
+                assert_eq!(slots[0].keyring, p.name);
+            }
+        }
+        for p in PROVIDERS.iter().chain([&TEST_SLOTS_ROW]) {
+            if let KeyStyle::Slots { slots, .. } = p.key_style {
+                for s in slots {
+                    assert!(
+                        find(s.name).is_none() && s.name.starts_with(p.name),
+                        "{}: key {} must be named after its row and be no row's name",
+                        p.name,
+                        s.name
+                    );
+                }
             }
         }
     }

@@ -108,6 +108,16 @@ impl Provider {
 
     /// The key header as `hcl providers` shows it.
     pub fn key_header_shown(&self) -> String {
+        if let super::KeyStyle::Slots { slots, .. } = self.key_style {
+            return slots
+                .iter()
+                .map(|s| {
+                    let optional = if s.required { "" } else { " (optional)" };
+                    format!("{}: {}…{optional}", s.header, s.prefix)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
         match (self.key_style, self.key_style.fixed_header()) {
             (super::KeyStyle::HeliconeBearer, Some((h, prefix))) => {
                 format!("{h}: {prefix}${}", crate::secrets::HELICONE_KEY_VAR)
@@ -156,7 +166,7 @@ impl Provider {
         if let Some(f) = self.format {
             return Some(f);
         }
-        WireFormat::ALL
+        WireFormat::GENERIC
             .into_iter()
             .filter_map(|f| self.api_path_start(f, url).map(|i| (i, f)))
             .min_by_key(|(i, _)| *i)
@@ -197,7 +207,7 @@ impl Param {
                 }
                 Ok(raw.to_string())
             }
-            ParamKind::Format => WireFormat::from_name(raw)
+            ParamKind::Format => WireFormat::generic_from_name(raw)
                 .map(|f| f.name().to_string())
                 .ok_or_else(|| {
                     Error::usage(format!(

@@ -38,7 +38,8 @@ pub struct Rebuilt {
 /// The key for one slot: the provider row and the slot's role, with the
 /// header and the value the log shows for it (a fingerprint), so the caller
 /// can tell whether the key changed.
-pub type KeyFor<'k> = dyn FnMut(&'static Provider, SecretRole, &str, &str) -> Result<FoundKey> + 'k;
+pub type KeyFor<'k> =
+    dyn FnMut(&'static Provider, &SecretRole, &str, &str) -> Result<FoundKey> + 'k;
 
 /// Rebuild `r` for sending again. `key` supplies a fresh key for each key
 /// slot.
@@ -130,13 +131,10 @@ fn rebuild_headers(
                         slot.prefix
                     ))
                 })?;
-                let found = key(row, slot.role, name, value)?;
-                match slot.role {
-                    SecretRole::Helicone => creds.helicone = Some(found),
-                    SecretRole::Provider => creds.provider = Some(found),
-                }
+                let found = key(row, &slot.role, name, value)?;
+                creds.set(&slot.role, found);
                 HeaderValue::Key {
-                    role: slot.role,
+                    role: slot.role.clone(),
                     prefix,
                 }
             }

@@ -6,20 +6,53 @@
 
 pub mod logged;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::helicone::HeliconeOptions;
 use crate::provider::route::Values;
-use crate::provider::{KeyStyle, Provider};
-use crate::secrets::{FoundKey, HELICONE_KEY_VAR, Secret};
-use crate::wire::{self, ChatInput, WireFormat};
+use crate::provider::{self, KeyStyle, PROVIDER_KEY_ROLE, Provider};
+use crate::secrets::{FoundKey, HELICONE_KEY_NAME, HELICONE_KEY_VAR, Secret};
+use crate::wire::{self, ChatInput, Framing, WireFormat};
 
-/// Which key fills a secret header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// Which key fills a secret header: the Helicone key, or one of the row's
+/// keys by its role (`provider` for a row's one key, a slot's name for a
+/// row with several). The log holds the word itself, so records written
+/// before rows had several keys ("provider", "helicone") read the same.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SecretRole {
     Helicone,
-    Provider,
+    Key(String),
+}
+
+impl SecretRole {
+    /// The role of a row's one provider key.
+    pub fn provider() -> SecretRole {
+        SecretRole::Key(PROVIDER_KEY_ROLE.to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            SecretRole::Helicone => HELICONE_KEY_NAME,
+            SecretRole::Key(role) => role,
+        }
+    }
+}
+
+impl Serialize for SecretRole {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretRole {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(d)?;
+        Ok(if word == HELICONE_KEY_NAME {
+            SecretRole::Helicone
+        } else {
+            SecretRole::Key(word)
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,14 +128,37 @@ fn with_hidden_userinfo(bare: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Credentials {
     pub helicone: Option<FoundKey>,
-    pub provider: Option<FoundKey>,
+    /// The row's keys by role, in slot order. An optional slot with no
+    /// value is absent.
+    pub keys: Vec<(String, FoundKey)>,
 }
 
 impl Credentials {
-    pub fn get(&self, role: SecretRole) -> Option<&FoundKey> {
+    pub fn get(&self, role: &SecretRole) -> Option<&FoundKey> {
         match role {
             SecretRole::Helicone => self.helicone.as_ref(),
-            SecretRole::Provider => self.provider.as_ref(),
+            SecretRole::Key(role) => self.key(role),
+        }
+    }
+
+    /// The row's key in the slot `role`.
+    pub fn key(&self, role: &str) -> Option<&FoundKey> {
+        self.keys.iter().find(|(r, _)| r == role).map(|(_, k)| k)
+    }
+
+    /// The row's one provider key.
+    #[cfg(test)]
+    pub fn provider(&self) -> Option<&FoundKey> {
+        self.key(PROVIDER_KEY_ROLE)
+    }
+
+    pub fn set(&mut self, role: &SecretRole, found: FoundKey) {
+        match role {
+            SecretRole::Helicone => self.helicone = Some(found),
+            SecretRole::Key(role) => match self.keys.iter_mut().find(|(r, _)| r == role) {
+                Some(slot) => slot.1 = found,
+                None => self.keys.push((role.clone(), found)),
+            },
         }
     }
 }
@@ -131,6 +187,9 @@ pub struct Spec<'a> {
     /// `None` with `--direct`.
     pub helicone: Option<&'a HeliconeOptions>,
     pub extra_headers: &'a [(String, String)],
+    /// The keys found: an optional key slot gets its header only when it
+    /// has a key.
+    pub creds: &'a Credentials,
 }
 
 /// Header names whose values are secrets when a user passes them with `-H`.
@@ -139,7 +198,7 @@ pub struct Spec<'a> {
 pub fn is_secret_header(name: &str) -> bool {
     ["helicone-auth", "proxy-authorization"]
         .into_iter()
-        .chain(KeyStyle::HEADER_NAMES)
+        .chain(provider::secret_header_names())
         .any(|n| name.eq_ignore_ascii_case(n))
 }
 
@@ -173,18 +232,29 @@ pub fn prepare(spec: &Spec<'_>) -> PreparedRequest {
     };
     plain(&mut headers, "Content-Type", "application/json");
     if spec.stream {
-        plain(&mut headers, "Accept", "text/event-stream");
+        plain(&mut headers, "Accept", spec.format.framing().accept());
     }
-    if let Some((name, prefix)) = provider.key_style.header(spec.format) {
-        let role = if provider.key_style == KeyStyle::HeliconeBearer {
-            SecretRole::Helicone
-        } else {
-            SecretRole::Provider
-        };
+    if provider.key_style == KeyStyle::HeliconeBearer
+        && let Some((name, prefix)) = provider.key_style.fixed_header()
+    {
         headers.push(Header {
             name: name.to_string(),
-            value: HeaderValue::Key { role, prefix },
+            value: HeaderValue::Key {
+                role: SecretRole::Helicone,
+                prefix,
+            },
         });
+    }
+    for slot in provider.key_slots(spec.format) {
+        if slot.required || spec.creds.key(slot.role).is_some() {
+            headers.push(Header {
+                name: slot.header.to_string(),
+                value: HeaderValue::Key {
+                    role: SecretRole::Key(slot.role.to_string()),
+                    prefix: slot.prefix,
+                },
+            });
+        }
     }
     for (name, value) in spec.format.fixed_headers() {
         plain(&mut headers, name, value);
@@ -253,14 +323,12 @@ pub fn prepare_list(
         url.push_str(&crate::provider::route::encode_segment(value));
     }
     let mut headers = Vec::new();
-    if provider.uses_provider_key()
-        && let Some((name, prefix)) = provider.key_style.header(format)
-    {
+    for slot in provider.key_slots(format) {
         headers.push(Header {
-            name: name.to_string(),
+            name: slot.header.to_string(),
             value: HeaderValue::Key {
-                role: SecretRole::Provider,
-                prefix,
+                role: SecretRole::Key(slot.role.to_string()),
+                prefix: slot.prefix,
             },
         });
     }
@@ -305,7 +373,7 @@ impl PreparedRequest {
             .map(|h| {
                 let v = match &h.value {
                     HeaderValue::Plain(v) => v.clone(),
-                    HeaderValue::Key { role, prefix } => match creds.get(*role) {
+                    HeaderValue::Key { role, prefix } => match creds.get(role) {
                         Some(k) => format!("{prefix}{}", k.secret.fingerprint()),
                         None => format!("{prefix}<missing>"),
                     },
@@ -323,7 +391,7 @@ impl PreparedRequest {
             .filter_map(|h| match &h.value {
                 HeaderValue::Key { role, prefix } => Some(SecretSlot {
                     header: h.name.clone(),
-                    role: *role,
+                    role: role.clone(),
                     prefix: (*prefix).to_string(),
                 }),
                 _ => None,
@@ -331,16 +399,25 @@ impl PreparedRequest {
             .collect()
     }
 
-    /// A curl command line in which each key is a `$ENV_VAR` reference.
-    pub fn to_curl(&self, creds: &Credentials, provider_var: Option<&str>) -> String {
-        // -N: print a streamed answer as it arrives instead of buffering it.
-        let streamed = self.headers.iter().any(|h| {
-            h.name.eq_ignore_ascii_case("accept")
-                && matches!(&h.value, HeaderValue::Plain(v) if v == "text/event-stream")
+    /// A curl command line in which each key is a `$ENV_VAR` reference: the
+    /// variable it was found in, else the one `vars` names for its role
+    /// (a key from the keyring, the config file or a profile).
+    pub fn to_curl(&self, creds: &Credentials, vars: &[(&str, &str)]) -> String {
+        // -N: print a streamed answer as it arrives instead of buffering it;
+        // `--output -`: a binary stream too, which curl otherwise refuses to
+        // write to a terminal.
+        let framing = self.headers.iter().find_map(|h| match &h.value {
+            HeaderValue::Plain(v) if h.name.eq_ignore_ascii_case("accept") => Framing::of_accept(v),
+            _ => None,
         });
         let mut out = format!(
-            "curl -sS{} -X {} {}",
-            if streamed { "N" } else { "" },
+            "curl -sS{}{} -X {} {}",
+            if framing.is_some() { "N" } else { "" },
+            if framing.is_some_and(Framing::is_binary) {
+                " --output -"
+            } else {
+                ""
+            },
             self.method,
             shell_quote(&self.url)
         );
@@ -353,11 +430,15 @@ impl PreparedRequest {
                 HeaderValue::Plain(v) => shell_quote(&format!("{}: {v}", h.name)),
                 HeaderValue::Key { role, prefix } => {
                     let var = creds
-                        .get(*role)
+                        .get(role)
                         .and_then(|k| k.source.env_var().map(str::to_string))
                         .unwrap_or_else(|| match role {
                             SecretRole::Helicone => HELICONE_KEY_VAR.to_string(),
-                            SecretRole::Provider => provider_var.unwrap_or("API_KEY").to_string(),
+                            SecretRole::Key(r) => vars
+                                .iter()
+                                .find(|(role, _)| role == r)
+                                .map_or("API_KEY", |(_, v)| v)
+                                .to_string(),
                         });
                     // Double quotes so the shell expands the variable.
                     format!("\"{}: {prefix}${var}\"", h.name)
@@ -426,6 +507,7 @@ mod tests {
             route: &route,
             helicone: Some(&opts),
             extra_headers: &[],
+            creds: &Credentials::default(),
         };
         let req = prepare(&spec);
         assert_eq!(
@@ -458,21 +540,125 @@ mod tests {
             route: &route,
             helicone: Some(&opts),
             extra_headers: &[],
+            creds: &Credentials::default(),
         };
         let req = prepare(&spec);
         assert!(!req.headers.iter().any(|h| h.name.starts_with("Helicone")));
-        let creds = Credentials {
-            helicone: None,
-            provider: Some(FoundKey {
+        let mut creds = Credentials::default();
+        creds.set(
+            &SecretRole::provider(),
+            FoundKey {
                 secret: Secret::new("sk-live-secret"),
                 source: KeySource::Env("OPENAI_API_KEY".into()),
-            }),
-        };
-        let curl = req.to_curl(&creds, Some("OPENAI_API_KEY"));
+            },
+        );
+        let curl = req.to_curl(&creds, &[]);
         assert!(curl.contains("\"Authorization: Bearer $OPENAI_API_KEY\""));
         assert!(!curl.contains("sk-live-secret"));
         let masked = req.masked_headers(&creds);
         assert!(masked.iter().all(|(_, v)| !v.contains("sk-live-secret")));
+    }
+
+    #[test]
+    fn a_row_with_several_keys_sends_each_in_its_header() {
+        let row = &provider::TEST_SLOTS_ROW;
+        let route = Route {
+            base: "https://slots.example".into(),
+            ..Default::default()
+        };
+        let opts = HeliconeOptions::default();
+        let input = input();
+        let key = |v: &str, source: KeySource| FoundKey {
+            secret: Secret::new(v),
+            source,
+        };
+        let profile = KeySource::Profile {
+            name: "dev".into(),
+            file: "/h/.test/credentials".into(),
+        };
+        let mut creds = Credentials {
+            helicone: Some(key(
+                "sk-helicone-x",
+                KeySource::Env("HELICONE_API_KEY".into()),
+            )),
+            keys: Vec::new(),
+        };
+        creds.set(
+            &SecretRole::Key("slots-test-id".into()),
+            key("ID-VALUE", KeySource::Env("TEST_KEY_ID".into())),
+        );
+        creds.set(
+            &SecretRole::Key("slots-test-secret".into()),
+            key("SECRET-VALUE", profile.clone()),
+        );
+        fn spec<'a>(
+            input: &'a ChatInput,
+            route: &'a Route,
+            opts: &'a HeliconeOptions,
+            creds: &'a Credentials,
+        ) -> Spec<'a> {
+            Spec {
+                provider: &provider::TEST_SLOTS_ROW,
+                format: WireFormat::OpenAi,
+                model: "m",
+                input,
+                stream: false,
+                route,
+                helicone: Some(opts),
+                extra_headers: &[],
+                creds,
+            }
+        }
+        // No session token: its optional header is left out.
+        let req = prepare(&spec(&input, &route, &opts, &creds));
+        let names: Vec<&str> = req.headers.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Content-Type",
+                "x-test-id",
+                "x-test-secret",
+                "Helicone-Auth",
+                "Helicone-Request-Id"
+            ]
+        );
+        let masked = req.masked_headers(&creds);
+        assert_eq!(masked[1].1, Secret::new("ID-VALUE").fingerprint());
+        assert_eq!(
+            masked[2].1,
+            format!("Secret {}", Secret::new("SECRET-VALUE").fingerprint())
+        );
+        let curl = req.to_curl(&creds, &row.key_vars(WireFormat::OpenAi));
+        assert!(curl.contains("\"x-test-id: $TEST_KEY_ID\""), "{curl}");
+        assert!(
+            curl.contains("\"x-test-secret: Secret $TEST_SECRET\""),
+            "a key from a profile is shown by its first variable: {curl}"
+        );
+        assert!(!curl.contains("VALUE"), "{curl}");
+
+        creds.set(
+            &SecretRole::Key("slots-test-token".into()),
+            key("TOKEN-VALUE", profile),
+        );
+        let req = prepare(&spec(&input, &route, &opts, &creds));
+        assert_eq!(req.headers[3].name, "x-test-token");
+        let slots = req.secret_slots();
+        let json = serde_json::to_string(&slots).unwrap();
+        assert!(
+            json.contains(r#""role":"slots-test-token""#) && json.contains(r#""role":"helicone""#),
+            "{json}"
+        );
+        let back: Vec<SecretSlot> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, slots);
+    }
+
+    #[test]
+    fn roles_in_old_logs_read_the_same() {
+        let old = r#"[{"header":"Authorization","role":"provider","prefix":"Bearer "},{"header":"Helicone-Auth","role":"helicone","prefix":"Bearer "}]"#;
+        let slots: Vec<SecretSlot> = serde_json::from_str(old).unwrap();
+        assert_eq!(slots[0].role, SecretRole::provider());
+        assert_eq!(slots[1].role, SecretRole::Helicone);
+        assert_eq!(serde_json::to_string(&slots).unwrap(), old);
     }
 
     #[test]

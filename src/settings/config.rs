@@ -175,7 +175,24 @@ impl Config {
     }
 
     pub fn holds_keys(&self) -> bool {
-        self.helicone.api_key.is_some() || self.providers.values().any(|p| p.api_key.is_some())
+        self.helicone.api_key.is_some()
+            || self.providers.iter().any(|(name, pc)| {
+                pc.api_key.is_some()
+                    || provider::find(name)
+                        .is_some_and(|row| pc.params.keys().any(|k| row.is_key_config(k)))
+            })
+    }
+}
+
+impl ProviderConfig {
+    /// The value of one of the row's keys: `api_key`, or the config key a
+    /// key slot names.
+    pub fn key(&self, config_key: &str) -> Option<&str> {
+        if config_key == provider::API_KEY_CONFIG {
+            self.api_key.as_deref()
+        } else {
+            self.param(config_key)
+        }
     }
 }
 
@@ -266,15 +283,27 @@ fn check_providers(config: &Config) -> std::result::Result<(), String> {
         if let Some((key, _)) = pc
             .params
             .iter()
-            .find(|(k, v)| row.param(k).is_some() && v.as_str().is_none())
+            .find(|(k, v)| (row.param(k).is_some() || row.is_key_config(k)) && v.as_str().is_none())
         {
             return Err(format!(
                 "has {key} under [providers.{name}] that is not a string; write it in quotes"
             ));
         }
-        if let Some(key) = pc.params.keys().find(|k| row.param(k).is_none()) {
-            let takes: Vec<&str> = ["base_url", "model", "api_key", "stream"]
+        let stray_api_key = (pc.api_key.is_some()
+            && row.uses_provider_key()
+            && !row.is_key_config(provider::API_KEY_CONFIG))
+        .then_some(provider::API_KEY_CONFIG);
+        if let Some(key) = stray_api_key.or_else(|| {
+            pc.params
+                .keys()
+                .map(String::as_str)
+                .find(|k| row.param(k).is_none() && !row.is_key_config(k))
+        }) {
+            let slots = row.key_slots(row.any_format());
+            let takes: Vec<&str> = ["base_url", "model"]
                 .into_iter()
+                .chain(slots.iter().map(|s| s.config))
+                .chain(["stream"])
                 .chain(Generation::KEYS)
                 .chain(row.params.iter().map(|p| p.name))
                 .collect();

@@ -44,8 +44,8 @@ use crate::wire::{self, ChatInput, Completion, WireFormat};
 
 pub use config::{Config, Generation, ProviderConfig, config_path, load_config, parse_config};
 pub use keys::{
-    HELICONE_KEY_NAME, HELICONE_KEY_VAR, Keys, MISSING_HELICONE_KEY, helicone_key,
-    missing_key_message, provider_key,
+    HELICONE_KEY_NAME, HELICONE_KEY_VAR, Keys, MISSING_HELICONE_KEY, RowKeys, helicone_key,
+    missing_key_message, profile_key, provider_key, row_keys_of,
 };
 pub use missing::Missing;
 pub use route::{
@@ -108,6 +108,7 @@ impl RequestSettings {
             route: &t.route,
             helicone: (!t.route.direct).then_some(&self.helicone),
             extra_headers: &self.extra_headers,
+            creds: &t.creds,
         }
     }
 
@@ -275,6 +276,14 @@ impl<'a> Resolver<'a> {
         )?;
         let provider = picked.provider;
         let model = route::model(self.config, &picked, &mut missing);
+        if let (Some(format), Some(model)) = (picked.format, &model) {
+            format.check_model(model).map_err(|why| {
+                Error::usage(format!(
+                    "-P {} cannot send to this model: {why}",
+                    provider.name
+                ))
+            })?;
+        }
         let route = route::route(
             args,
             self.env,
@@ -350,15 +359,9 @@ impl Resolver<'_> {
             &mut warnings,
             &mut missing,
         )?;
-        let provider = if row.uses_provider_key() {
-            let found = self.keys.provider(row);
-            if found.is_none() {
-                missing.add_provider_key(keys::missing_key_message(row));
-            }
-            found
-        } else {
-            None
-        };
+        let creds = self
+            .keys
+            .credentials(row, true, false, &mut warnings, &mut missing);
         missing.check(row, &mut |p| self.keys.source_of(p))?;
         let (Some(format), Some(route)) = (picked.format, route) else {
             return Err(Error::usage(format!(
@@ -370,10 +373,7 @@ impl Resolver<'_> {
             provider: row,
             format,
             route,
-            creds: Credentials {
-                helicone: None,
-                provider,
-            },
+            creds,
             proxy: ProxyConfig::from_env(self.env),
         })
     }
@@ -637,7 +637,7 @@ mod tests {
                 &MapStore(ring),
             )
             .unwrap();
-            let p = s.target.creds.provider.clone().unwrap();
+            let p = s.target.creds.provider().cloned().unwrap();
             assert_eq!(
                 (p.secret.expose(), p.source),
                 (want_openai.0, want_openai.1.clone()),

@@ -185,7 +185,7 @@ pub fn target(
                 Some((raw, source)) => {
                     let what = source_text(param, &source);
                     let checked = param.check(provider, &what, &raw, &mut Vec::new())?;
-                    Some(WireFormat::from_name(&checked).ok_or_else(|| {
+                    Some(WireFormat::generic_from_name(&checked).ok_or_else(|| {
                         Error::usage(format!("{what} '{raw}' is not a wire format"))
                     })?)
                 }

@@ -25,6 +25,16 @@ const TOOL_DESCRIPTION: &str =
 #[derive(Debug, Serialize)]
 pub struct Request<'a> {
     pub model: &'a str,
+    #[serde(flatten)]
+    pub body: Messages<'a>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stream: bool,
+}
+
+/// The Messages body without `model` and `stream`: what Bedrock's Claude
+/// models take, with their own `anthropic_version`.
+#[derive(Debug, Serialize)]
+pub struct Messages<'a> {
     pub max_tokens: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<&'a str>,
@@ -43,8 +53,6 @@ pub struct Request<'a> {
     pub tools: Vec<Tool<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<ToolChoice<'a>>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub stream: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -240,6 +248,15 @@ fn answer_tool(response: &ResponseFormat) -> (&str, std::borrow::Cow<'_, Value>,
 }
 
 pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool) -> Request<'a> {
+    Request {
+        model,
+        body: messages(model, input),
+        stream,
+    }
+}
+
+/// The Messages body for `model` (whose id says how thinking is asked for).
+pub fn messages<'a>(model: &str, input: &'a ChatInput) -> Messages<'a> {
     let thinking = input.reasoning.map(|e| thinking(model, e));
     let default_max = match thinking {
         Some(Thinking::Enabled { budget_tokens }) => budget_tokens + DEFAULT_MAX_TOKENS,
@@ -259,8 +276,7 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool) -> Reques
             )
         }
     };
-    Request {
-        model,
+    Messages {
         max_tokens: input.max_tokens.unwrap_or(default_max),
         system: input.system.as_deref(),
         messages: input
@@ -284,7 +300,6 @@ pub fn request<'a>(model: &'a str, input: &'a ChatInput, stream: bool) -> Reques
         },
         tools,
         tool_choice,
-        stream,
     }
 }
 
@@ -730,15 +745,7 @@ pub fn parse_history(body: &str) -> Result<ChatInput, HistoryError> {
     }
     for (i, m) in parsed.messages.into_iter().enumerate() {
         let what = format!("message {}", i + 1);
-        let role = match m.role.as_str() {
-            "user" => Role::User,
-            "assistant" => Role::Assistant,
-            other => {
-                return Err(HistoryError::Unsupported(format!(
-                    "{what} has the role '{other}'"
-                )));
-            }
-        };
+        let role = super::history_role(&what, &m.role)?;
         let (text, attachments) = match role {
             Role::User => m.content.read(&what)?,
             Role::Assistant => (m.content.text(&what)?, Vec::new()),

@@ -31,6 +31,11 @@ pub enum StreamEvent {
     /// Parts of the answer hcl does not show (other choices, Gemini code
     /// execution and inline data), to be named.
     Unshown(super::Unshown),
+    /// The provider reported an error inside a stream that began with 200,
+    /// with the HTTP status it stands for (an AWS event-stream exception:
+    /// `throttlingException` is 429), so it maps to the exit code that
+    /// status would.
+    Fault { status: u16, message: String },
     /// The stream's own end marker (`[DONE]`, `message_stop`).
     Done,
 }

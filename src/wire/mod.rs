@@ -3,6 +3,7 @@
 
 pub mod anthropic;
 pub mod attach;
+pub mod bedrock;
 mod event;
 mod format;
 pub mod gemini;
@@ -16,7 +17,7 @@ pub mod stream;
 use serde::{Deserialize, Serialize};
 
 pub use attach::{Attachment, Limits, MediaType};
-pub use format::{FinishReason, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
+pub use format::{FinishReason, Framing, RATE_LIMIT_HEADER_PREFIXES, WireFormat};
 pub use generation::{Effort, JsonSchema, Refused, ResponseFormat, Setting};
 pub use models::{Keep, parse_models};
 pub use options::{
@@ -229,6 +230,7 @@ fn typed_body(
         }
         WireFormat::Anthropic => serde_json::to_string(&anthropic::request(model, input, stream)),
         WireFormat::Gemini => serde_json::to_string(&gemini::request(model, input)),
+        WireFormat::Bedrock => bedrock::request_body(model, input),
     };
     // Serializing plain structs of strings, numbers and JSON values cannot
     // fail; non-finite numbers are rejected during settings resolution.
@@ -242,6 +244,7 @@ pub fn check_generation(format: WireFormat, model: &str, input: &ChatInput) -> R
         WireFormat::OpenAi => openai::check(input),
         WireFormat::Anthropic => anthropic::check(model, input),
         WireFormat::Gemini => gemini::check(input),
+        WireFormat::Bedrock => bedrock::check(model, input),
     }
 }
 
@@ -254,7 +257,9 @@ pub fn take_structured_answer(
     response: &ResponseFormat,
     completion: &mut Completion,
 ) {
-    if format == WireFormat::Anthropic {
+    if matches!(format, WireFormat::Anthropic | WireFormat::Bedrock) {
+        // Bedrock's Claude answers JSON through the same forced tool; its
+        // Nova refuses a JSON request before it is sent.
         anthropic::take_tool_answer(response, completion);
     }
 }
@@ -265,6 +270,7 @@ pub fn limits(format: WireFormat) -> Limits {
         WireFormat::OpenAi => openai::LIMITS,
         WireFormat::Anthropic => anthropic::LIMITS,
         WireFormat::Gemini => gemini::LIMITS,
+        WireFormat::Bedrock => bedrock::LIMITS,
     }
 }
 
@@ -274,6 +280,7 @@ pub fn parse_response(format: WireFormat, body: &[u8]) -> Result<Completion, Str
         WireFormat::OpenAi => openai::parse(body),
         WireFormat::Anthropic => anthropic::parse(body),
         WireFormat::Gemini => gemini::parse(body),
+        WireFormat::Bedrock => bedrock::parse(body),
     }
 }
 
@@ -387,7 +394,8 @@ pub fn last_prompt(body: &str) -> String {
         .find(|m| m.role == "user")
         .map(|m| match &m.content {
             serde_json::Value::String(s) => s.clone(),
-            // OpenAI and Anthropic content parts: their text.
+            // Content parts (`[{"text": …}]`: OpenAI's and Anthropic's
+            // blocks, Bedrock Nova's): their text.
             serde_json::Value::Array(parts) => parts
                 .iter()
                 .filter_map(|p| p.get("text").and_then(serde_json::Value::as_str))
@@ -430,6 +438,19 @@ pub fn parse_history(format: WireFormat, body: &str) -> Result<ChatInput, Histor
         WireFormat::OpenAi => openai::parse_history(body),
         WireFormat::Anthropic => anthropic::parse_history(body),
         WireFormat::Gemini => gemini::parse_history(body),
+        WireFormat::Bedrock => bedrock::parse_history(body),
+    }
+}
+
+/// The role of a logged message with the Messages API's names (`user`,
+/// `assistant`); `what` names the message for the error.
+fn history_role(what: &str, role: &str) -> Result<Role, HistoryError> {
+    match role {
+        "user" => Ok(Role::User),
+        "assistant" => Ok(Role::Assistant),
+        other => Err(HistoryError::Unsupported(format!(
+            "{what} has the role '{other}'"
+        ))),
     }
 }
 
@@ -469,6 +490,18 @@ fn push_turn(input: &mut ChatInput, role: Role, text: String, attachments: Vec<A
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn previews_of_every_body_shape() {
+        for body in [
+            r#"{"model":"m","messages":[{"role":"user","content":"hello there"}]}"#,
+            r#"{"messages":[{"role":"user","content":[{"type":"text","text":"hello there"}]}]}"#,
+            r#"{"schemaVersion":"messages-v1","messages":[{"role":"user","content":[{"text":"hello there"}]}]}"#,
+            r#"{"contents":[{"role":"user","parts":[{"text":"hello there"}]}]}"#,
+        ] {
+            assert_eq!(prompt_preview(body), "hello there", "{body}");
+        }
+    }
 
     #[test]
     fn error_shapes() {

@@ -38,6 +38,10 @@ impl WireFormat {
             WireFormat::OpenAi => "/v1/models",
             WireFormat::Anthropic => "/v1/models?limit=1000",
             WireFormat::Gemini => "/v1beta/models?pageSize=1000",
+            // ListFoundationModels is Bedrock's control plane
+            // (bedrock.REGION.amazonaws.com), which Helicone does not
+            // proxy: the bedrock row has no list, only a curated one.
+            WireFormat::Bedrock => "/foundation-models",
         }
     }
 }
@@ -88,6 +92,7 @@ impl Item {
         let raw = match format {
             WireFormat::Gemini => self.name.as_deref().or(self.id.as_deref()),
             WireFormat::OpenAi | WireFormat::Anthropic => self.id.as_deref(),
+            WireFormat::Bedrock => self.id.as_deref().or(self.name.as_deref()),
         }?;
         let id = raw.rsplit_once("models/").map_or(raw, |(_, tail)| tail);
         (!id.trim().is_empty()).then(|| id.to_string())

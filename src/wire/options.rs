@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{WireFormat, anthropic, gemini, openai};
+use super::{WireFormat, anthropic, bedrock, gemini, openai};
 
 /// One body field to set.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +106,7 @@ fn reserved(format: WireFormat) -> &'static [(&'static str, &'static str)] {
         WireFormat::OpenAi => openai::RESERVED_FIELDS,
         WireFormat::Anthropic => anthropic::RESERVED_FIELDS,
         WireFormat::Gemini => gemini::RESERVED_FIELDS,
+        WireFormat::Bedrock => bedrock::RESERVED_FIELDS,
     }
 }
 
@@ -116,6 +117,7 @@ fn owner(format: WireFormat, path: &[String]) -> &'static str {
         WireFormat::OpenAi => openai::FIELD_FLAGS,
         WireFormat::Anthropic => anthropic::FIELD_FLAGS,
         WireFormat::Gemini => gemini::FIELD_FLAGS,
+        WireFormat::Bedrock => bedrock::FIELD_FLAGS,
     };
     reserved(format)
         .iter()

@@ -27,6 +27,7 @@ pub fn response_body(
             r.text.as_str()
         });
         return match format {
+            WireFormat::Bedrock => json!({"message": message}),
             WireFormat::Anthropic => {
                 json!({"type": "error", "error": {"type": "api_error", "message": message}})
             }
@@ -39,6 +40,9 @@ pub fn response_body(
         WireFormat::OpenAi => openai(id, model, r),
         WireFormat::Anthropic => anthropic(id, model, r),
         WireFormat::Gemini => gemini(model, r),
+        // Bedrock's own answers are the model family's shape; the Messages
+        // shape carries the usage in a form Helicone's logger reads.
+        WireFormat::Bedrock => anthropic(id, model, r),
     }
 }
 

@@ -6,7 +6,7 @@
 //! folds the events into the same [`Completion`] a non-streamed answer gives.
 
 pub use super::event::{Delta, StreamEvent};
-use super::{Completion, ToolCall, WireFormat, anthropic, gemini, openai};
+use super::{Completion, ToolCall, WireFormat, anthropic, bedrock, gemini, openai};
 
 /// The per-format state machine for one stream.
 #[derive(Debug)]
@@ -14,6 +14,7 @@ pub enum Parser {
     OpenAi(openai::StreamState),
     Anthropic(anthropic::StreamState),
     Gemini(gemini::StreamState),
+    Bedrock(bedrock::StreamState),
 }
 
 impl Parser {
@@ -22,6 +23,7 @@ impl Parser {
             WireFormat::OpenAi => Parser::OpenAi(openai::StreamState),
             WireFormat::Anthropic => Parser::Anthropic(anthropic::StreamState::default()),
             WireFormat::Gemini => Parser::Gemini(gemini::StreamState::default()),
+            WireFormat::Bedrock => Parser::Bedrock(bedrock::StreamState::default()),
         }
     }
 
@@ -33,6 +35,24 @@ impl Parser {
             Parser::OpenAi(s) => s.event(data, out),
             Parser::Anthropic(s) => s.event(data, out),
             Parser::Gemini(s) => s.event(data, out),
+            Parser::Bedrock(_) => Err(
+                "Bedrock streams in AWS event-stream framing, not server-sent events".to_string(),
+            ),
+        }
+    }
+
+    /// Interpret one message of an AWS event stream (a format whose
+    /// [`Framing`](super::Framing) is `AwsEventStream`).
+    pub fn message(
+        &mut self,
+        message: &crate::eventstream::Message,
+        out: &mut Vec<StreamEvent>,
+    ) -> Result<(), String> {
+        match self {
+            Parser::Bedrock(s) => s.message(message, out),
+            Parser::OpenAi(_) | Parser::Anthropic(_) | Parser::Gemini(_) => {
+                Err("this format streams server-sent events, not an AWS event stream".to_string())
+            }
         }
     }
 
@@ -44,6 +64,7 @@ impl Parser {
             Parser::OpenAi(_) => "its end marker (data: [DONE])",
             Parser::Anthropic(_) => "its end marker (message_stop)",
             Parser::Gemini(_) => "its last chunk (the one with a finishReason)",
+            Parser::Bedrock(s) => s.end_shown(),
         }
     }
 }
@@ -55,7 +76,9 @@ pub struct Assembler {
     /// Tool calls in order of first appearance, with their stream index.
     tools: Vec<(usize, ToolCall)>,
     refusal: Option<String>,
-    error: Option<String>,
+    /// The provider's error event, with the HTTP status it stands for when
+    /// it says one.
+    error: Option<(String, Option<u16>)>,
     done: bool,
 }
 
@@ -96,7 +119,10 @@ impl Assembler {
             StreamEvent::Blocked(r) => c.blocked = Some(r),
             StreamEvent::Unshown(u) => c.unshown.merge(u),
             StreamEvent::Error(m) => {
-                self.error.get_or_insert(m);
+                self.error.get_or_insert((m, None));
+            }
+            StreamEvent::Fault { status, message } => {
+                self.error.get_or_insert((message, Some(status)));
             }
             StreamEvent::Done => self.done = true,
         }
@@ -114,7 +140,17 @@ impl Assembler {
 
     /// The provider's error event, if one arrived.
     pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+        self.error.as_ref().map(|(m, _)| m.as_str())
+    }
+
+    /// The HTTP status the provider's error event stands for, if it says.
+    pub fn error_status(&self) -> Option<u16> {
+        self.error.as_ref().and_then(|(_, s)| *s)
+    }
+
+    /// The characters of answer text so far.
+    pub fn text_len(&self) -> usize {
+        self.completion.text.chars().count()
     }
 
     /// Whether anything at all was assembled (text, tool calls, a refusal,
@@ -133,7 +169,7 @@ impl Assembler {
         c.refusal = self.refusal.clone();
         match format {
             WireFormat::OpenAi => openai::finalize(&mut c),
-            WireFormat::Anthropic => anthropic::finalize(&mut c),
+            WireFormat::Anthropic | WireFormat::Bedrock => anthropic::finalize(&mut c),
             WireFormat::Gemini => gemini::finalize(&mut c),
         }
         c
@@ -263,6 +299,25 @@ mod tests {
                 arguments: r#"{"city":"Paris"}"#.into()
             }]
         );
+    }
+
+    #[test]
+    fn a_fault_keeps_its_status_and_the_text_before_it() {
+        let a = assemble(&[
+            text("Hel"),
+            text("lo"),
+            StreamEvent::Fault {
+                status: 429,
+                message: "Too many requests".into(),
+            },
+            StreamEvent::Error("later".into()),
+        ]);
+        assert_eq!(a.error(), Some("Too many requests"));
+        assert_eq!(a.error_status(), Some(429));
+        assert_eq!(a.text_len(), 5);
+        assert_eq!(a.completion(WireFormat::OpenAi).text, "Hello");
+        let a = assemble(&[StreamEvent::Error("boom".into())]);
+        assert_eq!((a.error(), a.error_status()), (Some("boom"), None));
     }
 
     #[test]

@@ -185,6 +185,65 @@ fn keyring_set_status_chat_delete_with_a_real_secret_service() {
     assert_stderr_has(&out, "no API key for openai");
 }
 
+/// A row with several keys: each is its own keyring entry, and the set
+/// comes from the keyring when the environment holds none of it.
+#[test]
+fn bedrock_keys_in_the_keyring() {
+    let Some(bus) = sandbox_bus() else { return };
+    let gw = FakeGateway::start();
+    let hcl = with_keyring(Hcl::with_gateway(&gw), &bus)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY");
+    let keys = [
+        ("bedrock-access-key", "AKIAKEYRING000000001"),
+        ("bedrock-secret-key", "keyring-SECRET-0001/x+y"),
+    ];
+    for (name, key) in keys {
+        let out = hcl
+            .cmd()
+            .args(["auth", "set", name])
+            .write_stdin(format!("{key}\n"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "auth set {name}: {}", stderr(&out));
+        assert_stderr_lacks(&out, key);
+        assert_eq!(status_row(&hcl, name)["source"], "keyring");
+    }
+    let out = hcl
+        .cmd()
+        .args(["chat", "-P", "bedrock", "hi"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let req = gw.last_request();
+    assert_eq!(req.header("aws-access-key"), Some(keys[0].1));
+    assert_eq!(req.header("aws-secret-key"), Some(keys[1].1));
+    assert!(!hcl.log_text().contains(keys[1].1));
+    // Half the set: the message names the missing entry.
+    let out = hcl
+        .cmd()
+        .args(["auth", "delete", "bedrock-secret-key"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = hcl
+        .cmd()
+        .args(["chat", "-P", "bedrock", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_stderr_has(
+        &out,
+        "the OS keyring holds bedrock-access-key but not bedrock-secret-key",
+    );
+    let out = hcl
+        .cmd()
+        .args(["auth", "delete", "bedrock-access-key"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 /// A session bus that accepts connections and never says a word: every
 /// keyring call must give up after its bound (3 s), quietly for lookups and
 /// with the alternatives for `auth set`. The bus holds every connection open

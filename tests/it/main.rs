@@ -6,6 +6,7 @@ mod support;
 mod answers;
 mod auth;
 mod batch;
+mod bedrock;
 mod bench_replay;
 mod chat;
 mod compose;

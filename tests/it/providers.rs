@@ -24,6 +24,8 @@ enum Body {
     OpenAi(&'static str),
     Anthropic(&'static str),
     Gemini,
+    /// Bedrock InvokeModel for Claude: no model, no stream.
+    BedrockClaude,
 }
 
 fn bearer(var: &str) -> String {
@@ -239,6 +241,27 @@ fn rows() -> Vec<(Row, Vec<(&'static str, String)>)> {
             },
             vec![("authorization", format!("Bearer {HELICONE_KEY}"))],
         ),
+        (
+            Row {
+                provider: "bedrock",
+                extra: &[],
+                path: "/v1/us-east-1/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke",
+                query: None,
+                headers: &[
+                    ("aws-session-token", None),
+                    ("authorization", None),
+                    ("anthropic-version", None),
+                ],
+                body: Body::BedrockClaude,
+            },
+            vec![
+                ("aws-access-key", key_of("AWS_ACCESS_KEY_ID").to_string()),
+                (
+                    "aws-secret-key",
+                    key_of("AWS_SECRET_ACCESS_KEY").to_string(),
+                ),
+            ],
+        ),
     ]
 }
 
@@ -304,6 +327,14 @@ fn every_provider_row_routes_as_the_spec_says_and_is_logged() {
                 assert_eq!(
                     body["max_tokens"], 1024,
                     "{p}: Anthropic always gets max_tokens"
+                );
+                assert_eq!(body["messages"][0]["content"], prompt.as_str(), "{p}");
+            }
+            Body::BedrockClaude => {
+                assert_eq!(body["anthropic_version"], "bedrock-2023-05-31", "{p}");
+                assert!(
+                    body.get("model").is_none() && body.get("stream").is_none(),
+                    "{p}: Bedrock refuses model and stream in the body"
                 );
                 assert_eq!(body["messages"][0]["content"], prompt.as_str(), "{p}");
             }

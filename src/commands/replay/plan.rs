@@ -17,7 +17,7 @@ use crate::provider::{self, Provider};
 use crate::request::logged::{self, Rebuilt, Resend};
 use crate::request::{self, Credentials, Header, HeaderValue, PreparedRequest, SecretRole};
 use crate::secrets::{self, FoundKey};
-use crate::settings::{self, Config, Env, Keys, Source};
+use crate::settings::{self, Config, Env, Keys, RowKeys, Source};
 use crate::wire::WireFormat;
 
 /// The property that ties a replay to the record it replays. Properties are
@@ -106,7 +106,7 @@ impl Planner<'_> {
     fn key(
         &mut self,
         row: &'static Provider,
-        role: SecretRole,
+        role: &SecretRole,
         header: &str,
         logged: &str,
         caching: bool,
@@ -116,10 +116,22 @@ impl Planner<'_> {
                 .keys
                 .helicone()
                 .ok_or_else(|| Error::usage(settings::MISSING_HELICONE_KEY))?,
-            SecretRole::Provider => self
-                .keys
-                .provider(row)
-                .ok_or_else(|| Error::usage(settings::missing_key_message(row)))?,
+            SecretRole::Key(role) => match self.keys.row(row) {
+                RowKeys::Found(keys) => keys
+                    .into_iter()
+                    .find(|(r, _)| r == role)
+                    .map(|(_, k)| k)
+                    .ok_or_else(|| {
+                        Error::usage(format!(
+                            "the logged request carried {}, and there is none now; give it as it was first given",
+                            row.slot_about(role)
+                        ))
+                    })?,
+                RowKeys::Missing(_) => {
+                    return Err(Error::usage(settings::missing_key_message(row)));
+                }
+                RowKeys::Partial(message) => return Err(Error::usage(message)),
+            },
         };
         if caching {
             check_fingerprint(row, role, header, logged, &found, &mut self.notes);
@@ -158,6 +170,9 @@ impl Planner<'_> {
             ));
         }
         forget_derived_session_name(r, &mut rebuilt);
+        if caching && let Some(caveat) = rebuilt.format.cache_caveat() {
+            self.notes.warn(caveat.to_string());
+        }
         let id_index = self.mark_replay(r, &mut rebuilt);
         let helicone_key_ok = rebuilt
             .creds
@@ -243,7 +258,7 @@ fn plain(name: &str, value: &str) -> Header {
 /// Warn when a fresh key is not the one the record was sent with.
 fn check_fingerprint(
     row: &Provider,
-    role: SecretRole,
+    role: &SecretRole,
     header: &str,
     logged: &str,
     key: &FoundKey,
@@ -258,7 +273,7 @@ fn check_fingerprint(
     }
     let which = match role {
         SecretRole::Helicone => "the Helicone key".to_string(),
-        SecretRole::Provider => format!("the {} key", row.name),
+        SecretRole::Key(role) => row.slot_about(role),
     };
     let keyed = header.eq_ignore_ascii_case("authorization")
         || header.eq_ignore_ascii_case("helicone-auth");

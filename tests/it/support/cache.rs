@@ -43,6 +43,11 @@ impl Cache {
 
     /// Store into the first free (missing or expired) slot of `keys`.
     /// Returns the slot used, or None when every slot is taken.
+    ///
+    /// Like the worker, the body is kept as text: decoded as UTF-8 with
+    /// invalid sequences replaced by U+FFFD, and encoded again when served
+    /// (docs/helicone.md §4.1). Text answers survive; a binary event stream
+    /// comes back damaged.
     pub fn store_first_free(
         &mut self,
         keys: &[String],
@@ -52,6 +57,8 @@ impl Cache {
         ttl: Duration,
     ) -> Option<usize> {
         let idx = keys.iter().position(|k| self.get(k).is_none())?;
+        let text = String::from_utf8_lossy(&body.concat()).into_owned();
+        let body = vec![Bytes::from(text)];
         self.entries.insert(
             keys[idx].clone(),
             Entry {

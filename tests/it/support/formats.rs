@@ -13,11 +13,16 @@ pub enum Format {
     OpenAi,
     Anthropic,
     Gemini,
+    /// Helicone's Bedrock route, `/v1/<region>/model/<id>/invoke` (or
+    /// `invoke-with-response-stream`).
+    Bedrock,
 }
 
 /// Recognise the wire format from a (prefix-stripped) path.
 pub fn detect(path: &str) -> Option<Format> {
-    if path.ends_with("/chat/completions") {
+    if super::bedrock::route(path).is_some() {
+        Some(Format::Bedrock)
+    } else if path.ends_with("/chat/completions") {
         Some(Format::OpenAi)
     } else if path.ends_with("/v1/messages") {
         Some(Format::Anthropic)
@@ -39,7 +44,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    fn json(status: u16, body: &Value) -> Answer {
+    pub fn json(status: u16, body: &Value) -> Answer {
         Answer {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
@@ -158,6 +163,9 @@ pub struct Options<'a> {
     /// Model name to echo instead of the body's `model` (AI gateway: the model
     /// part of `model/provider`).
     pub model_override: Option<String>,
+    /// The request headers (lower-case names), for a provider that reads
+    /// more than the body (Bedrock's `aws-*` keys).
+    pub headers: &'a [(String, String)],
 }
 
 /// Answer a request in `format` the way the default provider does.
@@ -170,6 +178,7 @@ pub fn answer(format: Format, path: &str, body: &[u8], opts: &Options<'_>) -> An
         Format::OpenAi => openai(&parsed, opts),
         Format::Anthropic => anthropic(&parsed, opts),
         Format::Gemini => gemini(&parsed, path, opts),
+        Format::Bedrock => super::bedrock::answer(path, &parsed, opts.headers),
     }
 }
 
@@ -190,6 +199,7 @@ fn invalid_json(format: Format, detail: &str) -> Answer {
             "message": format!("Invalid JSON payload received. {detail}"),
             "status": "INVALID_ARGUMENT"
         }}),
+        Format::Bedrock => json!({"message": format!("Malformed input request: {detail}")}),
     };
     Answer::json(400, &body)
 }
@@ -230,7 +240,7 @@ pub fn pieces(text: &str) -> Vec<String> {
 /// provider's 400 message.
 pub fn attachments(format: Format, message: &Value) -> Result<Vec<String>, String> {
     let parts: Vec<&Value> = match format {
-        Format::OpenAi | Format::Anthropic => match message.get("content") {
+        Format::OpenAi | Format::Anthropic | Format::Bedrock => match message.get("content") {
             Some(Value::Array(parts)) => parts.iter().collect(),
             _ => return Ok(Vec::new()),
         },
@@ -243,7 +253,7 @@ pub fn attachments(format: Format, message: &Value) -> Result<Vec<String>, Strin
     let mut out = Vec::new();
     for part in parts {
         let (mime, data) = match (format, part.get("type").and_then(Value::as_str)) {
-            (Format::OpenAi, Some("text")) | (Format::Anthropic, Some("text")) => {
+            (Format::OpenAi | Format::Anthropic | Format::Bedrock, Some("text")) => {
                 if part.get("text").and_then(Value::as_str) == Some("") {
                     return Err("text content blocks must be non-empty".into());
                 }
@@ -264,7 +274,19 @@ pub fn attachments(format: Format, message: &Value) -> Result<Vec<String>, Strin
                 let uri = part.pointer("/file/file_data").and_then(Value::as_str);
                 split_data_uri(uri.unwrap_or_default())?
             }
-            (Format::Anthropic, Some(kind @ ("image" | "document"))) => {
+            // Bedrock's Nova: `{"text"}` and `{"image": {"format", "source": {"bytes"}}}`.
+            (Format::Bedrock, None) if part.get("text").is_some() => continue,
+            (Format::Bedrock, None) if part.get("image").is_some() => {
+                let format = part.pointer("/image/format").and_then(Value::as_str);
+                let bytes = part.pointer("/image/source/bytes").and_then(Value::as_str);
+                match (format, bytes) {
+                    (Some(f @ ("png" | "jpeg" | "gif" | "webp")), Some(b)) => {
+                        (format!("image/{f}"), b.to_string())
+                    }
+                    _ => return Err(format!("Malformed input request: image {part}")),
+                }
+            }
+            (Format::Anthropic | Format::Bedrock, Some(kind @ ("image" | "document"))) => {
                 let field = |f: &str| {
                     part.pointer(&format!("/source/{f}"))
                         .and_then(Value::as_str)
@@ -339,7 +361,7 @@ fn check_bytes(mime: &str, data: &str) -> Result<String, String> {
 }
 
 /// The reply, noting any attachments the last user message carried.
-fn reply_for(format: Format, user: Option<&Value>, text: String) -> Result<String, String> {
+pub fn reply_for(format: Format, user: Option<&Value>, text: String) -> Result<String, String> {
     let seen = match user {
         Some(m) => attachments(format, m)?,
         None => Vec::new(),
@@ -363,13 +385,14 @@ fn bad_request(format: Format, message: &str) -> Answer {
         Format::Gemini => {
             json!({"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}})
         }
+        Format::Bedrock => json!({"message": message}),
     };
     Answer::json(400, &body)
 }
 
 /// Text of an OpenAI/Anthropic `content`: a string, or the `text` of its parts
 /// joined with "\n".
-fn content_text(v: Option<&Value>) -> String {
+pub fn content_text(v: Option<&Value>) -> String {
     match v {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Array(parts)) => parts
@@ -392,7 +415,7 @@ fn parts_text(v: Option<&Value>) -> String {
     }
 }
 
-fn last_user<'a>(list: Option<&'a Value>, role: &str) -> Option<&'a Value> {
+pub fn last_user<'a>(list: Option<&'a Value>, role: &str) -> Option<&'a Value> {
     list.and_then(Value::as_array)?
         .iter()
         .rev()
@@ -406,7 +429,7 @@ fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-fn simple_id() -> String {
+pub fn simple_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 

@@ -34,7 +34,12 @@ pub const TEST_KEYS: &[(&str, &str)] = &[
     ("DEEPINFRA_API_KEY", "test-deepinfra-KEY-0014"),
     ("CEREBRAS_API_KEY", "test-cerebras-KEY-0015"),
     ("HCL_GATEWAY_API_KEY", "test-gateway-KEY-0016"),
+    ("AWS_ACCESS_KEY_ID", "AKIATESTACCESS0000017"),
+    ("AWS_SECRET_ACCESS_KEY", "test-aws-SECRET-0018/abc+def"),
 ];
+
+/// A session token for the tests that give one (temporary AWS keys).
+pub const AWS_SESSION_TOKEN: &str = "test-aws-SESSION-TOKEN-0019";
 
 pub const PROVIDER_NAMES: &[&str] = &[
     "openai",
@@ -54,6 +59,7 @@ pub const PROVIDER_NAMES: &[&str] = &[
     "cerebras",
     "gateway",
     "ai-gateway",
+    "bedrock",
 ];
 
 pub fn key_of(var: &str) -> &'static str {
@@ -96,6 +102,7 @@ impl Hcl {
             ),
             ("VERTEX_PROJECT".into(), "hcl-test".into()),
             ("VERTEX_LOCATION".into(), "us-central1".into()),
+            ("AWS_REGION".into(), "us-east-1".into()),
         ];
         for (k, v) in TEST_KEYS {
             envs.push(((*k).into(), (*v).into()));
@@ -227,6 +234,10 @@ impl Hcl {
         for (var, key) in TEST_KEYS {
             assert!(!text.contains(key), "the log contains the value of {var}");
         }
+        assert!(
+            !text.contains(AWS_SESSION_TOKEN),
+            "the log contains the AWS session token"
+        );
     }
 }
 

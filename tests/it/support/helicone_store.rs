@@ -228,6 +228,8 @@ pub fn provider_of(format: Option<Format>) -> &'static str {
         Some(Format::OpenAi) | None => "OPENAI",
         Some(Format::Anthropic) => "ANTHROPIC",
         Some(Format::Gemini) => "GOOGLE",
+        // packages/cost/providers/mappings.ts lists bedrock-runtime as "AWS".
+        Some(Format::Bedrock) => "AWS",
     }
 }
 

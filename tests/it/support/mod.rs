@@ -24,7 +24,9 @@ pub fn skip(why: &str) {
     let _ = writeln!(std::io::stderr().lock(), "skipped: {why}");
 }
 
+pub mod bedrock;
 pub mod cache;
+pub mod eventstream;
 pub mod formats;
 pub mod hcl;
 pub mod helicone_store;
@@ -1095,6 +1097,7 @@ fn default_answer(
                     query: rec.query.as_deref(),
                     force_include_usage: mode == Mode::AiGateway,
                     model_override: ai_model,
+                    headers: &rec.headers,
                 },
             ),
             None => formats::unknown_path(&rec.method, inner),

@@ -16,9 +16,17 @@ use super::{FakeGateway, Script};
 
 pub const ALL: &[Format] = &[Format::OpenAi, Format::Anthropic, Format::Gemini];
 
+/// The matrix stages faults in the three server-sent-event formats;
+/// Bedrock's binary event stream has its own fault tests
+/// (`tests/it/bedrock.rs`: bad CRCs, exceptions, splits).
+fn bedrock_is_not_in_the_matrix() -> ! {
+    panic!("the fault matrix covers the SSE formats; Bedrock's faults are tested in bedrock.rs")
+}
+
 /// The provider row that speaks `format`.
 pub fn provider(format: Format) -> &'static str {
     match format {
+        Format::Bedrock => bedrock_is_not_in_the_matrix(),
         Format::OpenAi => "openai",
         Format::Anthropic => "anthropic",
         Format::Gemini => "gemini",
@@ -48,6 +56,7 @@ fn anthropic_event(v: &Value) -> Vec<u8> {
 /// The events a stream opens with, before any text.
 pub fn head(f: Format) -> Vec<u8> {
     match f {
+        Format::Bedrock => bedrock_is_not_in_the_matrix(),
         Format::OpenAi => data(
             &json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
             "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": null}]}),
@@ -70,6 +79,7 @@ pub fn head(f: Format) -> Vec<u8> {
 /// One piece of answer text.
 pub fn text(f: Format, t: &str) -> Vec<u8> {
     match f {
+        Format::Bedrock => bedrock_is_not_in_the_matrix(),
         Format::OpenAi => data(
             &json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
             "choices": [{"index": 0, "delta": {"content": t}, "finish_reason": null}]}),
@@ -84,6 +94,7 @@ pub fn text(f: Format, t: &str) -> Vec<u8> {
 /// The finish reason (and usage), without the end marker.
 pub fn finish(f: Format) -> Vec<u8> {
     match f {
+        Format::Bedrock => bedrock_is_not_in_the_matrix(),
         Format::OpenAi => data(
             &json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
             "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}),
@@ -104,6 +115,7 @@ pub fn finish(f: Format) -> Vec<u8> {
 /// The stream's own end marker (Gemini has none).
 pub fn end(f: Format) -> Vec<u8> {
     match f {
+        Format::Bedrock => bedrock_is_not_in_the_matrix(),
         Format::OpenAi => b"data: [DONE]\n\n".to_vec(),
         Format::Anthropic => anthropic_event(&json!({"type": "message_stop"})),
         Format::Gemini => Vec::new(),
@@ -113,6 +125,7 @@ pub fn end(f: Format) -> Vec<u8> {
 /// An error reported inside a stream that began with 200.
 pub fn error_event(f: Format, message: &str) -> Vec<u8> {
     match f {
+        Format::Bedrock => bedrock_is_not_in_the_matrix(),
         Format::OpenAi => data(&json!({"error": {"message": message, "type": "server_error"}})),
         Format::Anthropic => anthropic_event(
             &json!({"type": "error", "error": {"type": "overloaded_error", "message": message}}),
@@ -125,6 +138,7 @@ pub fn error_event(f: Format, message: &str) -> Vec<u8> {
 /// The provider's own JSON error body.
 pub fn error_body(f: Format, message: &str) -> String {
     match f {
+        Format::Bedrock => bedrock_is_not_in_the_matrix(),
         Format::OpenAi => json!({"error": {"message": message, "type": "server_error"}}),
         Format::Anthropic => {
             json!({"type": "error", "error": {"type": "api_error", "message": message}})
@@ -137,6 +151,7 @@ pub fn error_body(f: Format, message: &str) -> String {
 /// A whole non-streamed answer.
 pub fn answer_body(f: Format, t: &str) -> String {
     match f {
+        Format::Bedrock => bedrock_is_not_in_the_matrix(),
         Format::OpenAi => json!({"id": "chatcmpl-1", "object": "chat.completion",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": t},
             "finish_reason": "stop"}],
