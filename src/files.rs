@@ -38,3 +38,30 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     make_private(&file);
     file.write_all(bytes)
 }
+
+/// Create `dir` and its parents, each new one private to its owner (0700).
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+/// Replace `path` whole with `bytes`, atomically: a reader sees the old
+/// file or the new one, never half of one. The new file is 0600; a missing
+/// directory is created 0700.
+pub fn replace_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    write_private(&tmp, bytes)?;
+    let file = File::open(&tmp)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp, path)
+}

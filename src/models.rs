@@ -4,7 +4,7 @@
 //! shell) reads only the cache and the built-in lists: no network.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -112,7 +112,7 @@ impl Cache {
         };
         let text = serde_json::to_vec(self)
             .map_err(|e| Error::Protocol(format!("cannot serialize the model cache: {e}")))?;
-        write_private(path, &text).map_err(|e| {
+        crate::files::replace_private(path, &text).map_err(|e| {
             Error::io(
                 format!("cannot write the model cache {}", path.display()),
                 e,
@@ -121,26 +121,6 @@ impl Cache {
     }
 }
 
-/// Write `bytes` to `path` readable by its owner only, replacing it whole.
-pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, path)
-}
 
 /// The ids a row's list endpoint gives, every page, through Helicone.
 pub async fn fetch(

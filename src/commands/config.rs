@@ -41,7 +41,7 @@ fn init(args: &ConfigInitArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
         .filter_map(|p| keys.provider(p).map(|k| (p, k.source.label())))
         .collect();
     let text = init_text(env, helicone.map(|k| k.source.label()), &found);
-    crate::models::write_private(&path, text.as_bytes())
+    crate::files::replace_private(&path, text.as_bytes())
         .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
     printer.line(&path.display().to_string())?;
     printer.note(&format!(

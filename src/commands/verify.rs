@@ -629,7 +629,7 @@ fn write_junit(file: &Path, verdicts: &[Verdict]) -> Result<()> {
     let text = report
         .to_string()
         .map_err(|e| Error::Protocol(format!("cannot write the JUnit report: {e}")))?;
-    std::fs::write(file, text).map_err(|e| {
+    crate::files::write_private(file, text.as_bytes()).map_err(|e| {
         Error::io(
             format!("cannot write the JUnit report {}", file.display()),
             e,

@@ -369,35 +369,11 @@ fn insert(table: &mut Map<String, Value>, path: &[String], value: Value) {
 
 /// Write `text` to `path` as a private file (0600, its directory 0700).
 pub fn write_private(path: &Path, text: &str) -> Result<()> {
-    use std::io::Write;
     let fail = |e: std::io::Error| Error::io(format!("cannot write {}", path.display()), e);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let mut b = std::fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(dir).map_err(fail)?;
+        crate::files::create_private_dir(dir).map_err(fail)?;
     }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        opts.mode(0o600);
-        let mut f = opts.open(path).map_err(fail)?;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(fail)?;
-        f.write_all(text.as_bytes()).map_err(fail)?;
-    }
-    #[cfg(not(unix))]
-    {
-        let mut f = opts.open(path).map_err(fail)?;
-        f.write_all(text.as_bytes()).map_err(fail)?;
-    }
-    Ok(())
+    crate::files::write_private(path, text.as_bytes()).map_err(fail)
 }
 
 #[cfg(test)]
