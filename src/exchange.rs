@@ -273,61 +273,29 @@ impl StreamExchange {
         peer: &str,
         on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
     ) -> Result<()> {
+        let reads = BodyReads {
+            client,
+            url: &req.url,
+            idle: client.idle_timeout(),
+        };
         // A stream's headers come at once; a server that takes the request
         // and says nothing is a silence like any other.
-        let idle = client.idle_timeout();
-        let started = match tokio::time::timeout(idle, client.send(req, creds)).await {
+        let started = match tokio::time::timeout(reads.idle, client.send(req, creds)).await {
             Ok(started) => started?,
-            Err(_) => {
-                return Err(Error::Network {
-                    layer: NetLayer::Timeout,
-                    url: req.url.clone(),
-                    detail: format!(
-                        "no response headers within {} of sending the request (raise --idle-timeout SECS to wait longer)",
-                        secs_text(idle)
-                    ),
-                });
-            }
+            Err(_) => return Err(reads.no_headers()),
         };
         let t0 = started.started;
         self.started = Some(t0);
         self.status = Some(started.status);
         self.meta = HeliconeMeta::from_headers(&started.headers);
         self.headers = logged_headers(&started.headers);
-        let mut response = started.response;
-        let body_error = |e: &reqwest::Error, chars: usize| {
-            let err = client.classify(e, &req.url);
-            match err {
-                Error::Network { layer, url, detail } if layer != NetLayer::Timeout => {
-                    Error::Network {
-                        layer,
-                        url,
-                        detail: format!(
-                            "{detail} (after {chars} characters of the answer; what arrived was kept)"
-                        ),
-                    }
-                }
-                other => other,
-            }
-        };
-        let idle_error = || Error::Network {
-            layer: NetLayer::Timeout,
-            url: req.url.clone(),
-            detail: format!(
-                "no data for {} mid-stream (raise --idle-timeout SECS to wait longer)",
-                secs_text(idle)
-            ),
-        };
+        let status = started.status;
+        let response = started.response;
 
-        if !(200..300).contains(&started.status) {
-            let body = match tokio::time::timeout(idle, response.bytes()).await {
-                Ok(Ok(b)) => b,
-                Ok(Err(e)) => return Err(body_error(&e, 0)),
-                Err(_) => return Err(idle_error()),
-            };
-            return Err(status_error(peer, started.status, &self.meta, &body));
+        if !(200..300).contains(&status) {
+            let body = reads.whole(response).await?;
+            return Err(status_error(peer, status, &self.meta, &body));
         }
-
         let content_type = started
             .headers
             .get(reqwest::header::CONTENT_TYPE)
@@ -339,72 +307,95 @@ impl StreamExchange {
         if !content_type.is_empty() && !is_json && !framing.matches(&content_type) {
             // An HTML page or plain text from something between hcl and the
             // provider: name it rather than report an empty stream.
-            let body = match tokio::time::timeout(idle, response.bytes()).await {
-                Ok(Ok(b)) => b,
-                Ok(Err(e)) => return Err(body_error(&e, 0)),
-                Err(_) => return Err(idle_error()),
-            };
+            let body = reads.whole(response).await?;
             return Err(Error::Protocol(format!(
-                "{peer} answered {} with {content_type} instead of {}: {}",
-                started.status,
+                "{peer} answered {status} with {content_type} instead of {}: {}",
                 framing.about(),
                 excerpt(&body)
             )));
         }
         if is_json {
-            // Not an event stream (a host that ignored `stream: true`): read
-            // the one JSON answer and show it whole.
-            let body = match tokio::time::timeout(idle, response.bytes()).await {
-                Ok(Ok(b)) => b,
-                Ok(Err(e)) => return Err(body_error(&e, 0)),
-                Err(_) => return Err(idle_error()),
-            };
-            let c = wire::parse_response(self.format, &body).map_err(|e| {
-                Error::Protocol(format!(
-                    "{peer} answered {} with a body hcl could not read ({e}): {}",
-                    started.status,
-                    excerpt(&body)
-                ))
-            })?;
-            self.ttft = Some(t0.elapsed());
-            let shown = if c.text.is_empty() {
-                Ok(())
-            } else {
-                on_delta(Delta::Text(&c.text)).and_then(|()| on_delta(Delta::Flush))
-            };
-            self.whole = Some(c);
-            return shown;
+            // Not an event stream (a host that ignored `stream: true`).
+            let body = reads.whole(response).await?;
+            return self.show_whole(peer, status, t0, &body, on_delta);
         }
+        if self
+            .read_stream(&reads, response, peer, t0, on_delta)
+            .await?
+        {
+            return Ok(());
+        }
+        self.check_end(peer)
+    }
 
+    /// A 200 that is one JSON answer: read it and show it whole.
+    fn show_whole(
+        &mut self,
+        peer: &str,
+        status: u16,
+        t0: Instant,
+        body: &[u8],
+        on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let c = wire::parse_response(self.format, body).map_err(|e| {
+            Error::Protocol(format!(
+                "{peer} answered {status} with a body hcl could not read ({e}): {}",
+                excerpt(body)
+            ))
+        })?;
+        self.ttft = Some(t0.elapsed());
+        let shown = if c.text.is_empty() {
+            Ok(())
+        } else {
+            on_delta(Delta::Text(&c.text)).and_then(|()| on_delta(Delta::Flush))
+        };
+        self.whole = Some(c);
+        shown
+    }
+
+    /// Decode the body chunk by chunk, handing each event on as it comes.
+    /// True when the format's end marker came.
+    async fn read_stream(
+        &mut self,
+        reads: &BodyReads<'_>,
+        mut response: reqwest::Response,
+        peer: &str,
+        t0: Instant,
+        on_delta: &mut dyn FnMut(Delta<'_>) -> Result<()>,
+    ) -> Result<bool> {
         loop {
-            let chunk = match tokio::time::timeout(idle, response.chunk()).await {
+            let chunk = match tokio::time::timeout(reads.idle, response.chunk()).await {
                 Ok(Ok(Some(chunk))) => chunk,
                 Ok(Ok(None)) => break,
                 Ok(Err(e)) => {
-                    return Err(body_error(&e, self.assembler.text().chars().count()));
+                    return Err(reads.failed(&e, self.assembler.text().chars().count()));
                 }
-                Err(_) => return Err(idle_error()),
+                Err(_) => return Err(reads.silent()),
             };
             let pushed = self.frames.push(Some(&chunk), &mut self.items);
             // Events completed before a decoding error still count.
             if self.absorb(peer, t0, on_delta)? {
-                return Ok(());
+                return Ok(true);
             }
             pushed.map_err(|e| self.framing_error(peer, &e))?;
         }
         let finished = self.frames.push(None, &mut self.items);
         if self.absorb(peer, t0, on_delta)? {
-            return Ok(());
+            return Ok(true);
         }
         finished.map_err(|e| self.framing_error(peer, &e))?;
+        Ok(false)
+    }
+
+    /// A stream that ended without its end marker: complete only with an
+    /// answer and a finish reason. The same rule for every format.
+    fn check_end(&self, peer: &str) -> Result<()> {
         if self.assembler.is_empty() {
             return Err(Error::Protocol(format!(
                 "the stream from {peer} ended without an answer ({} bytes, no text, no finish reason)",
                 self.frames.bytes_seen()
             )));
         }
-        // The same rule for every format: a stream that ended without its
-        // end marker is complete only if a finish reason came.
         if self
             .assembler
             .completion(self.format)
@@ -744,6 +735,61 @@ impl<'a> Summary<'a> {
             error: r.error.as_deref(),
             conversation: r.conversation.as_deref(),
             turn: r.turn,
+        }
+    }
+}
+
+/// Reading a response body within the idle timeout, with its failures
+/// named for the user.
+struct BodyReads<'a> {
+    client: &'a Client,
+    url: &'a str,
+    idle: Duration,
+}
+
+impl BodyReads<'_> {
+    fn timeout(&self, detail: String) -> Error {
+        Error::Network {
+            layer: NetLayer::Timeout,
+            url: self.url.to_string(),
+            detail,
+        }
+    }
+
+    fn no_headers(&self) -> Error {
+        self.timeout(format!(
+            "no response headers within {} of sending the request (raise --idle-timeout SECS to wait longer)",
+            secs_text(self.idle)
+        ))
+    }
+
+    fn silent(&self) -> Error {
+        self.timeout(format!(
+            "no data for {} mid-stream (raise --idle-timeout SECS to wait longer)",
+            secs_text(self.idle)
+        ))
+    }
+
+    /// A body that failed after `chars` characters of the answer.
+    fn failed(&self, e: &reqwest::Error, chars: usize) -> Error {
+        match self.client.classify(e, self.url) {
+            Error::Network { layer, url, detail } if layer != NetLayer::Timeout => Error::Network {
+                layer,
+                url,
+                detail: format!(
+                    "{detail} (after {chars} characters of the answer; what arrived was kept)"
+                ),
+            },
+            other => other,
+        }
+    }
+
+    /// The whole body of a response that is not a stream.
+    async fn whole(&self, response: reqwest::Response) -> Result<bytes::Bytes> {
+        match tokio::time::timeout(self.idle, response.bytes()).await {
+            Ok(Ok(b)) => Ok(b),
+            Ok(Err(e)) => Err(self.failed(&e, 0)),
+            Err(_) => Err(self.silent()),
         }
     }
 }

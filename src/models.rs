@@ -121,7 +121,6 @@ impl Cache {
     }
 }
 
-
 /// The ids a row's list endpoint gives, every page, through Helicone.
 pub async fn fetch(
     target: &ListTarget,
