@@ -432,6 +432,13 @@ fn check(args: &AuthCheckArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
         printer.json(&r)?;
         return Ok(ExitStatus::Success);
     }
+    print_abilities(&r, target, printer)?;
+    Ok(ExitStatus::Success)
+}
+
+/// What a known key can do, as a table with a note for each ability it lacks.
+fn print_abilities(r: &CheckReport, target: &Target, printer: &Printer) -> Result<()> {
+    let yes = |b: bool| if b { "yes" } else { "no" };
     printer.line(&format!("ok: {}", r.message))?;
     let mut table = output::Table::new(vec![
         output::Col::keep("ability"),
@@ -446,24 +453,24 @@ fn check(args: &AuthCheckArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSt
     ]);
     table.row(vec![
         "read".to_string(),
-        yes(read).to_string(),
+        yes(r.read).to_string(),
         "GET calls: `hcl log verify` one request at a time".to_string(),
     ]);
     table.row(vec![
         "write".to_string(),
-        yes(write).to_string(),
+        yes(r.write).to_string(),
         "POST calls: the bulk query of `hcl log verify`, `hcl feedback`, `hcl score`".to_string(),
     ]);
     printer.table(&table, output::TableFormat::Table)?;
-    if !write {
+    if !r.write {
         printer.note(
             &target.no_permission_message(Permission::Write, "POST /v1/request/query-clickhouse"),
         );
     }
-    if !read {
+    if !r.read {
         printer.note(&target.no_permission_message(Permission::Read, "GET /v1/request/{id}"));
     }
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
 #[cfg(test)]

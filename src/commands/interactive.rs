@@ -78,7 +78,7 @@ struct Session<'a> {
 /// as the settings of its first turn.
 pub fn run(
     args: &ChatArgs,
-    mut request: RequestArgs,
+    request: RequestArgs,
     earlier: Option<Conversation>,
     config: &Config,
     env: Env<'_>,
@@ -115,50 +115,22 @@ pub fn run(
         let file = super::prompt::read_file(path).map_err(Error::usage)?;
         session.attach(file);
     }
-    match earlier {
-        Some(conv) => {
-            turn::adopt_provider(&mut request, &conv, config, printer);
-            session.id = conv.id.clone();
-            session.turn = conv.last_turn;
-            session.name = session.name.or(conv.name.clone());
-            session.answered = true;
-            session.history = conv.history;
-        }
-        None => {
-            session.id = args
-                .request
-                .session
-                .clone()
-                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        }
-    }
-    session.request = request;
-    // What is missing to send (a key, a parameter) is said now, at once.
-    let target = session.resolver.target(&session.request, &mut Vec::new())?;
-    let how = if target.route.direct {
-        "directly, bypassing Helicone"
-    } else {
-        "through Helicone"
-    };
-    let what = format!("{} {} {how}", target.provider.name, target.model);
-    if session.turn > 0 {
-        printer.note(&format!(
-            "continuing conversation {} after turn {} ({} messages) with {what}; /help lists the commands, Ctrl-D leaves",
-            session.id,
-            session.turn,
-            session.history.messages.len()
-        ));
-    } else {
-        printer.note(&format!(
-            "talking to {what}, conversation {}: /help lists the commands, Tab completes them, Ctrl-D leaves",
-            session.id
-        ));
-    }
+    session.begin(request, earlier)?;
+    let history_file = history_path(env).ok();
+    let editor = open_editor(&mut session, history_file.as_deref(), printer)?;
+    session.converse(editor, history_file.as_deref())
+}
 
+/// The line editor, with Tab completion and the line history loaded when
+/// its file can be used.
+fn open_editor(
+    session: &mut Session<'_>,
+    history: Option<&Path>,
+    printer: &Printer,
+) -> Result<Editor> {
     let mut editor = new_editor()?;
     editor.set_helper(Some(session.line_helper()));
-    let history_file = history_path(env).ok();
-    if let Some(path) = &history_file {
+    if let Some(path) = history {
         match prepare_history_file(path) {
             Ok(()) => {
                 let _ = editor.load_history(path);
@@ -169,52 +141,103 @@ pub fn run(
             )),
         }
     }
+    Ok(editor)
+}
 
-    loop {
-        let prompt = session.prompt();
-        let read = match read_or_signal(&session.runtime, editor, prompt) {
-            Ok((back, read)) => {
-                editor = back;
-                read
+impl Session<'_> {
+    /// Take up an earlier conversation or start a new one, and say what is
+    /// missing to send (a key, a parameter) at once.
+    fn begin(&mut self, mut request: RequestArgs, earlier: Option<Conversation>) -> Result<()> {
+        match earlier {
+            Some(conv) => {
+                turn::adopt_provider(&mut request, &conv, self.config, self.printer);
+                self.id = conv.id.clone();
+                self.turn = conv.last_turn;
+                self.name = self.name.take().or(conv.name.clone());
+                self.answered = true;
+                self.history = conv.history;
             }
-            Err(e) => return session.end(e),
-        };
-        let input = match read {
-            Ok(Some(text)) => text,
-            Ok(None) => continue,
-            Err(ReadlineError::Eof) => break,
-            Err(e) => {
-                return Err(Error::io(
-                    "cannot read from the terminal",
-                    std::io::Error::other(e.to_string()),
-                ));
+            None => {
+                self.id = self
+                    .args
+                    .request
+                    .session
+                    .clone()
+                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
             }
-        };
-        if input.trim().is_empty() {
-            continue;
         }
-        let _ = editor.add_history_entry(input.as_str());
-        if let Some(path) = &history_file {
-            let _ = editor.append_history(path);
-        }
-        let prompt = if let Some(cmd) = input.trim_start().strip_prefix('/') {
-            let step = session.command(cmd.trim_end());
-            if let Some(h) = editor.helper_mut() {
-                *h = session.line_helper();
-            }
-            match step {
-                Step::Continue => continue,
-                Step::Exit => break,
-                Step::Send(p) => p,
-            }
+        self.request = request;
+        let target = self.resolver.target(&self.request, &mut Vec::new())?;
+        let how = if target.route.direct {
+            "directly, bypassing Helicone"
         } else {
-            session.compose(input)
+            "through Helicone"
         };
-        if let Some(signal) = session.send(prompt) {
-            return session.end(Error::Interrupted(signal));
+        let what = format!("{} {} {how}", target.provider.name, target.model);
+        if self.turn > 0 {
+            self.printer.note(&format!(
+                "continuing conversation {} after turn {} ({} messages) with {what}; /help lists the commands, Ctrl-D leaves",
+                self.id,
+                self.turn,
+                self.history.messages.len()
+            ));
+        } else {
+            self.printer.note(&format!(
+                "talking to {what}, conversation {}: /help lists the commands, Tab completes them, Ctrl-D leaves",
+                self.id
+            ));
         }
+        Ok(())
     }
-    Ok(ExitStatus::Success)
+
+    /// Read, send and show until Ctrl-D, /exit or a signal.
+    fn converse(mut self, mut editor: Editor, history: Option<&Path>) -> Result<ExitStatus> {
+        loop {
+            let prompt = self.prompt();
+            let read = match read_or_signal(&self.runtime, editor, prompt) {
+                Ok((back, read)) => {
+                    editor = back;
+                    read
+                }
+                Err(e) => return self.end(e),
+            };
+            let input = match read {
+                Ok(Some(text)) => text,
+                Ok(None) => continue,
+                Err(ReadlineError::Eof) => break,
+                Err(e) => {
+                    return Err(Error::io(
+                        "cannot read from the terminal",
+                        std::io::Error::other(e.to_string()),
+                    ));
+                }
+            };
+            if input.trim().is_empty() {
+                continue;
+            }
+            let _ = editor.add_history_entry(input.as_str());
+            if let Some(path) = history {
+                let _ = editor.append_history(path);
+            }
+            let prompt = if let Some(cmd) = input.trim_start().strip_prefix('/') {
+                let step = self.command(cmd.trim_end());
+                if let Some(h) = editor.helper_mut() {
+                    *h = self.line_helper();
+                }
+                match step {
+                    Step::Continue => continue,
+                    Step::Exit => break,
+                    Step::Send(p) => p,
+                }
+            } else {
+                self.compose(input)
+            };
+            if let Some(signal) = self.send(prompt) {
+                return self.end(Error::Interrupted(signal));
+            }
+        }
+        Ok(ExitStatus::Success)
+    }
 }
 
 /// Read one message on a blocking thread while watching for SIGTERM and
@@ -316,62 +339,9 @@ impl Session<'_> {
                 self.name.as_deref().unwrap_or(conversation::DEFAULT_NAME),
                 self.turn
             )),
-            "model" if arg.is_empty() => match self.current() {
-                Some((provider, model)) => p.report(&format!("model: {model} (provider {provider})")),
-                None => p.report(&format!(
-                    "model: {} (provider {}); it does not resolve yet",
-                    self.request.model.as_deref().unwrap_or("the default"),
-                    self.request.provider.as_deref().unwrap_or("the default")
-                )),
-            },
-            "model" => match settings::split_model(self.config, arg) {
-                Ok((Some(row), model)) => {
-                    self.request.provider = Some(row.name.to_string());
-                    self.request.model = model;
-                    p.note(&format!(
-                        "model: {} (provider {})",
-                        self.request.model.as_deref().unwrap_or("its default"),
-                        row.name
-                    ));
-                }
-                Ok((None, _)) => {
-                    // A model of another provider's family moves there.
-                    let named = settings::model_provider(self.config, arg);
-                    if let Some(first) = named.first()
-                        && !self
-                            .request
-                            .provider
-                            .as_deref()
-                            .is_some_and(|cur| named.iter().any(|n| n.eq_ignore_ascii_case(cur)))
-                    {
-                        self.request.provider = None;
-                        p.note(&format!("model: {arg} (provider {first}, from its name)"));
-                    } else {
-                        p.note(&format!("model: {arg}"));
-                    }
-                    self.request.model = Some(arg.to_string());
-                }
-                Err(e) => p.error(&e.to_string()),
-            },
-            "provider" if !arg.is_empty() => {
-                if provider::find(arg).is_none() {
-                    p.error(&format!(
-                        "unknown provider '{arg}'; known: {}",
-                        provider::PROVIDERS
-                            .iter()
-                            .map(|p| p.name)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                } else {
-                    self.request.provider = Some(arg.to_string());
-                    // The model of one provider rarely exists at another.
-                    self.request.model = None;
-                    p.note(&format!(
-                        "provider: {arg} with its default model (/model NAME to choose); the history is converted"
-                    ));
-                }
-            }
+            "model" if arg.is_empty() => self.show_model(),
+            "model" => self.set_model(arg),
+            "provider" if !arg.is_empty() => self.set_provider(arg),
             "system" => {
                 if arg.is_empty() {
                     self.request.system = None;
@@ -382,63 +352,14 @@ impl Session<'_> {
                     p.note("system prompt set");
                 }
             }
-            "property" if !arg.is_empty() => match crate::helicone::parse_property(arg) {
-                Ok((k, v)) => {
-                    self.request
-                        .properties
-                        .retain(|old| !old.split('=').next().unwrap_or("").trim().eq_ignore_ascii_case(&k));
-                    self.request.properties.push(format!("{k}={v}"));
-                    p.note(&format!("Helicone-Property-{k}: {v}"));
-                }
-                Err(e) => p.error(&e.to_string()),
-            },
+            "property" if !arg.is_empty() => self.set_property(arg),
             "cache" if arg == "on" || arg == "off" => {
                 self.request.cache = arg == "on";
                 p.note(&format!("Helicone cache {arg}"));
             }
-            "edit" => {
-                return match super::editor::edit_text(arg, self.env) {
-                    Ok(Some(text)) => Step::Send(self.compose(text)),
-                    Ok(None) => {
-                        p.note("the message is empty: cancelled, nothing was sent");
-                        Step::Continue
-                    }
-                    Err(e) => {
-                        p.error(&e.to_string());
-                        Step::Continue
-                    }
-                };
-            }
-            "retry" => {
-                let Some(prompt) = self.last_prompt.clone() else {
-                    p.error("nothing to retry yet: no prompt was sent in this conversation");
-                    return Step::Continue;
-                };
-                if self.answered {
-                    // Drop the last answer and its prompt; they are sent again.
-                    self.history.messages.pop();
-                    if self
-                        .history
-                        .messages
-                        .last()
-                        .is_some_and(|m| m.role == Role::User)
-                    {
-                        self.history.messages.pop();
-                    }
-                    self.answered = false;
-                }
-                return Step::Send(prompt);
-            }
-            "clear" => {
-                self.id = uuid::Uuid::new_v4().to_string();
-                self.turn = 0;
-                self.name = self.args.request.session_name.clone();
-                self.history = ChatInput::default();
-                self.transcript.clear();
-                self.last_prompt = None;
-                self.answered = false;
-                p.note(&format!("new conversation {}", self.id));
-            }
+            "edit" => return self.edit(arg),
+            "retry" => return self.retry(),
+            "clear" => self.clear(),
             "save" if !arg.is_empty() => self.save(Path::new(arg)),
             "file" if !arg.is_empty() => match super::prompt::read_file(Path::new(arg)) {
                 Ok(file) => self.attach(file),
@@ -453,6 +374,150 @@ impl Session<'_> {
             )),
         }
         Step::Continue
+    }
+
+    fn show_model(&mut self) {
+        let p = self.printer;
+        match self.current() {
+            Some((provider, model)) => p.report(&format!("model: {model} (provider {provider})")),
+            None => p.report(&format!(
+                "model: {} (provider {}); it does not resolve yet",
+                self.request.model.as_deref().unwrap_or("the default"),
+                self.request.provider.as_deref().unwrap_or("the default")
+            )),
+        }
+    }
+
+    /// `/model NAME`: an alias, `provider:model`, or a model whose name
+    /// names its provider.
+    fn set_model(&mut self, arg: &str) {
+        let p = self.printer;
+        match settings::split_model(self.config, arg) {
+            Ok((Some(row), model)) => {
+                self.request.provider = Some(row.name.to_string());
+                self.request.model = model;
+                p.note(&format!(
+                    "model: {} (provider {})",
+                    self.request.model.as_deref().unwrap_or("its default"),
+                    row.name
+                ));
+            }
+            Ok((None, _)) => {
+                // A model of another provider's family moves there.
+                let named = settings::model_provider(self.config, arg);
+                if let Some(first) = named.first()
+                    && !self
+                        .request
+                        .provider
+                        .as_deref()
+                        .is_some_and(|cur| named.iter().any(|n| n.eq_ignore_ascii_case(cur)))
+                {
+                    self.request.provider = None;
+                    p.note(&format!("model: {arg} (provider {first}, from its name)"));
+                } else {
+                    p.note(&format!("model: {arg}"));
+                }
+                self.request.model = Some(arg.to_string());
+            }
+            Err(e) => p.error(&e.to_string()),
+        }
+    }
+
+    fn set_provider(&mut self, arg: &str) {
+        let p = self.printer;
+        {
+            if provider::find(arg).is_none() {
+                p.error(&format!(
+                    "unknown provider '{arg}'; known: {}",
+                    provider::PROVIDERS
+                        .iter()
+                        .map(|p| p.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            } else {
+                self.request.provider = Some(arg.to_string());
+                // The model of one provider rarely exists at another.
+                self.request.model = None;
+                p.note(&format!(
+                "provider: {arg} with its default model (/model NAME to choose); the history is converted"
+            ));
+            }
+        }
+    }
+
+    fn set_property(&mut self, arg: &str) {
+        let p = self.printer;
+        match crate::helicone::parse_property(arg) {
+            Ok((k, v)) => {
+                self.request.properties.retain(|old| {
+                    !old.split('=')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .eq_ignore_ascii_case(&k)
+                });
+                self.request.properties.push(format!("{k}={v}"));
+                p.note(&format!("Helicone-Property-{k}: {v}"));
+            }
+            Err(e) => p.error(&e.to_string()),
+        }
+    }
+
+    /// `/edit [TEXT]`: write the message in $EDITOR.
+    fn edit(&mut self, arg: &str) -> Step {
+        let p = self.printer;
+        match super::editor::edit_text(arg, self.env) {
+            Ok(Some(text)) => Step::Send(self.compose(text)),
+            Ok(None) => {
+                p.note("the message is empty: cancelled, nothing was sent");
+                Step::Continue
+            }
+            Err(e) => {
+                p.error(&e.to_string());
+                Step::Continue
+            }
+        }
+    }
+
+    /// `/retry`: send the last prompt again, dropping its answer.
+    fn retry(&mut self) -> Step {
+        let p = self.printer;
+        {
+            let Some(prompt) = self.last_prompt.clone() else {
+                p.error("nothing to retry yet: no prompt was sent in this conversation");
+                return Step::Continue;
+            };
+            if self.answered {
+                // Drop the last answer and its prompt; they are sent again.
+                self.history.messages.pop();
+                if self
+                    .history
+                    .messages
+                    .last()
+                    .is_some_and(|m| m.role == Role::User)
+                {
+                    self.history.messages.pop();
+                }
+                self.answered = false;
+            }
+            Step::Send(prompt)
+        }
+    }
+
+    /// `/clear`: a new conversation with the same settings.
+    fn clear(&mut self) {
+        let p = self.printer;
+        {
+            self.id = uuid::Uuid::new_v4().to_string();
+            self.turn = 0;
+            self.name = self.args.request.session_name.clone();
+            self.history = ChatInput::default();
+            self.transcript.clear();
+            self.last_prompt = None;
+            self.answered = false;
+            p.note(&format!("new conversation {}", self.id));
+        }
     }
 
     /// End the session with `error`. A line still being read is left to
