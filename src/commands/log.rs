@@ -196,6 +196,16 @@ fn readable(r: &Record, known: Option<&Known>) -> String {
         "time",
         output::local_time(&r.ts, true).unwrap_or_else(|| r.ts.clone()),
     );
+    if r.batch.is_some() || r.shard.is_some() {
+        let mut b = r.batch.clone().unwrap_or_else(|| "-".to_string());
+        if let Some(a) = r.attempt {
+            b.push_str(&format!(" · attempt {a}"));
+        }
+        if let Some(s) = &r.shard {
+            b.push_str(&format!(" · shard {s}"));
+        }
+        line("batch", b);
+    }
     line(
         "provider",
         format!(

@@ -47,14 +47,15 @@ pub fn run(args: &LogMergeArgs, printer: &Printer) -> Result<ExitStatus> {
     printer.set_verbosity(args.quiet, false);
     let inputs = check_inputs(&args.files)?;
     check_output(&args.output, &inputs)?;
+    let logs = logs_only(&args.files, printer);
 
     let mut records = Gathered::default();
-    for path in &args.files {
+    for path in &logs {
         read_records(path, &mut records, printer)?;
     }
     let mut notes = Gathered::default();
     let mut sidecars = 0;
-    for path in &args.files {
+    for path in &logs {
         let side = annotations::path_for(path);
         if side.is_file() {
             sidecars += 1;
@@ -67,8 +68,8 @@ pub fn run(args: &LogMergeArgs, printer: &Printer) -> Result<ExitStatus> {
     let mut said = format!(
         "merged {n} record{} from {} log{} into {}",
         plural(n),
-        args.files.len(),
-        plural(args.files.len()),
+        logs.len(),
+        plural(logs.len()),
         args.output.display()
     );
     if duplicates > 0 || bad > 0 {
@@ -94,6 +95,26 @@ pub fn run(args: &LogMergeArgs, printer: &Printer) -> Result<ExitStatus> {
     }
     printer.note(&said);
     Ok(ExitStatus::Success)
+}
+
+/// The inputs without the annotation files a glob such as `shard-*.jsonl`
+/// also matches (`shard-1.helicone.jsonl`): those are merged with their
+/// logs, not read as logs.
+fn logs_only<'a>(files: &'a [PathBuf], printer: &Printer) -> Vec<&'a PathBuf> {
+    files
+        .iter()
+        .filter(|path| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let annotations = name.is_some_and(|n| n.ends_with(".helicone.jsonl"));
+            if annotations {
+                printer.note(&format!(
+                    "{} holds the Helicone annotations of a log, not records: it is merged with its log, when that log is an input",
+                    path.display()
+                ));
+            }
+            !annotations
+        })
+        .collect()
 }
 
 fn plural(n: usize) -> &'static str {

@@ -87,6 +87,19 @@ fn four_batch_shards_are_the_whole_batch_without_overlap() {
         let logged = records(&shard_log(&hcl, k));
         assert_eq!(logged.len(), mine.len());
         assert!(logged.iter().all(|r| r["shard"] == format!("{k}/4")));
+        if let Some(r) = logged.first() {
+            let out = hcl
+                .cmd()
+                .env("HCL_LOG", shard_log(&hcl, k))
+                .args(["log", "show", r["id"].as_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(
+                stdout(&out).contains(&format!("evals · attempt 1 · shard {k}/4")),
+                "{}",
+                stdout(&out)
+            );
+        }
         seen.extend(mine);
     }
     let unique: BTreeSet<u64> = seen.iter().copied().collect();
@@ -457,16 +470,21 @@ fn merge_merges_the_helicone_annotations_beside_the_logs() {
     )
     .unwrap();
     let merged = hcl.dir.path().join("merged.jsonl");
+    // As `shard-*.jsonl` would: the annotation files among the logs.
+    let side1 = hcl.dir.path().join("shard-1.helicone.jsonl");
     let out = merge(
         &hcl,
         &[
             s1.to_str().unwrap(),
+            side1.to_str().unwrap(),
             s2.to_str().unwrap(),
             "-o",
             merged.to_str().unwrap(),
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    assert_stderr_has(&out, "holds the Helicone annotations of a log, not records");
+    assert_stderr_has(&out, "merged 10 records from 2 logs");
     assert_stderr_has(&out, "shard-1.helicone.jsonl:2: skipped");
     assert_stderr_has(&out, "2 Helicone annotations into");
     let side = hcl.dir.path().join("merged.helicone.jsonl");
@@ -567,4 +585,41 @@ fn batch_junit_names_cases_by_id_or_prompt_with_failures_and_reasons() {
         "{xml}"
     );
     assert!(input.text().unwrap_or_default().contains("colour"), "{xml}");
+}
+
+#[test]
+fn batch_junit_skips_the_lines_fail_fast_never_ran() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let file = write_input(hcl.dir.path(), &mixed_lines(3));
+    gw.push_script(Script::Respond {
+        status: 400,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: r#"{"error":{"message":"no","type":"invalid_request_error"}}"#.into(),
+    });
+    let junit = hcl.dir.path().join("batch.xml");
+    let out = hcl
+        .cmd()
+        .args([
+            "chat",
+            "--batch",
+            &file,
+            "-j",
+            "1",
+            "--fail-fast",
+            "--junit",
+        ])
+        .arg(&junit)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(suite.attribute("tests"), Some("3"), "{xml}");
+    assert_eq!(suite.attribute("failures"), Some("1"), "{xml}");
+    assert_eq!(suite.attribute("skipped"), Some("2"), "{xml}");
 }

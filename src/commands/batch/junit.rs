@@ -69,7 +69,18 @@ impl BatchJunit {
         self.cases.push(case);
     }
 
-    pub(super) fn write(self, file: &Path, props: &[(&str, String)]) -> Result<()> {
+    /// Write the report. Lines launched that never finished (not run after
+    /// `--fail-fast`, or cut short by a signal) are skipped cases.
+    pub(super) fn write(mut self, file: &Path, props: &[(&str, String)]) -> Result<()> {
+        let mut unfinished: Vec<(usize, (String, String))> = self.pending.drain().collect();
+        unfinished.sort_by_key(|(line, _)| *line);
+        for (line, (name, class)) in unfinished {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message("not run: stopped by --fail-fast or a signal");
+            let mut case = junit::case(name, class, None, status);
+            case.add_property(Property::new("line", line.to_string()));
+            self.cases.push(case);
+        }
         junit::write(file, "hcl chat --batch", props, self.cases)
     }
 }
