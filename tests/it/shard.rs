@@ -171,6 +171,15 @@ fn bad_shard_specs_are_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_stderr_has(&out, "--shard applies to --batch FILE only");
+    // A report that cannot be written stops the run before anything is sent.
+    let dir = hcl.dir.path().display().to_string();
+    let out = hcl
+        .cmd()
+        .args(["chat", "--batch", &file, "--junit", &dir])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_stderr_has(&out, "cannot write the JUnit report --junit");
     assert!(gw.requests().is_empty());
 }
 

@@ -2,7 +2,7 @@
 //! the line's id or a preview of its prompt (see [`crate::commands::junit`]).
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus};
 use serde_json::Value;
@@ -10,10 +10,13 @@ use serde_json::Value;
 use super::input::LineSpec;
 use super::results::ResultLine;
 use crate::commands::junit;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::settings::Target;
+use crate::shard::Shard;
 
 /// The testcases of a run, gathered as its results come.
 pub(super) struct BatchJunit {
+    file: PathBuf,
     /// The name and class of each line in flight, by line number.
     pending: HashMap<usize, (String, String)>,
     cases: Vec<TestCase>,
@@ -22,12 +25,24 @@ pub(super) struct BatchJunit {
 }
 
 impl BatchJunit {
-    pub(super) fn new(default_class: String) -> BatchJunit {
-        BatchJunit {
+    /// With `--junit FILE`: the report to fill, once FILE is known to be
+    /// writable (a usage error now, before anything is sent and paid for).
+    pub(super) fn start(file: Option<&Path>, default: &Target) -> Result<Option<BatchJunit>> {
+        let Some(file) = file else {
+            return Ok(None);
+        };
+        crate::files::write_private(file, b"").map_err(|e| {
+            Error::usage(format!(
+                "cannot write the JUnit report --junit {}: {e}; give a writable path",
+                file.display()
+            ))
+        })?;
+        Ok(Some(BatchJunit {
+            file: file.to_path_buf(),
             pending: HashMap::new(),
             cases: Vec::new(),
-            default_class,
-        }
+            default_class: junit::classname(default.provider.name, &default.model),
+        }))
     }
 
     /// A line launched, with its name (see [`name`]) and, once resolved,
@@ -71,7 +86,12 @@ impl BatchJunit {
 
     /// Write the report. Lines launched that never finished (not run after
     /// `--fail-fast`, or cut short by a signal) are skipped cases.
-    pub(super) fn write(mut self, file: &Path, props: &[(&str, String)]) -> Result<()> {
+    pub(super) fn write(mut self, batch_id: &str, shard: Option<(Shard, u64)>) -> Result<()> {
+        let mut props = vec![("batch", batch_id.to_string())];
+        if let Some((shard, others)) = shard {
+            props.push(("shard", shard.to_string()));
+            props.push(("other_shards", others.to_string()));
+        }
         let mut unfinished: Vec<(usize, (String, String))> = self.pending.drain().collect();
         unfinished.sort_by_key(|(line, _)| *line);
         for (line, (name, class)) in unfinished {
@@ -81,7 +101,7 @@ impl BatchJunit {
             case.add_property(Property::new("line", line.to_string()));
             self.cases.push(case);
         }
-        junit::write(file, "hcl chat --batch", props, self.cases)
+        junit::write(&self.file, "hcl chat --batch", &props, self.cases)
     }
 }
 

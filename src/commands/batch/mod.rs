@@ -106,12 +106,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         stats: Stats::default(),
         progress: printer.progress(total),
         started: Instant::now(),
-        junit: b.junit.as_ref().map(|_| {
-            junit::BatchJunit::new(crate::commands::junit::classname(
-                default.provider.name,
-                &default.model,
-            ))
-        }),
+        junit: junit::BatchJunit::start(b.junit.as_deref(), &default)?,
     };
     let outcome = runtime.block_on(driver.drive(reader));
     printer.finish_progress();
@@ -127,13 +122,9 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         w.finish(printer);
     }
     let end = outcome?;
-    if let (Some(report), Some(file)) = (report, &b.junit) {
-        let mut props = vec![("batch", batch_id.clone())];
-        if let Some(shard) = b.shard {
-            props.push(("shard", shard.to_string()));
-            props.push(("other_shards", stats.other_shards.to_string()));
-        }
-        report.write(file, &props)?;
+    if let Some(report) = report {
+        let shard = b.shard.map(|s| (s, stats.other_shards));
+        report.write(&batch_id, shard)?;
     }
     if !r.quiet {
         print_summary(&batch_id, b.shard, &stats, printer);
