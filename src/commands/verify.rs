@@ -77,7 +77,7 @@ pub struct Verdict {
     pub latency_ms: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
-    /// The last prompt, whose preview names the JUnit test case.
+    /// The prompt's preview, which names the JUnit test case.
     #[serde(skip)]
     pub preview: String,
 }
@@ -351,7 +351,7 @@ fn judge(
         cost_usd: None,
         latency_ms: None,
         batch: r.batch.clone(),
-        preview: crate::wire::last_prompt(r.request.body.get()),
+        preview: junit::body_preview(r.request.body.get()),
     };
     let direct = !helicone_api::via_helicone(r);
     let age = age(r, now);
@@ -619,7 +619,7 @@ fn write_junit(file: &Path, verdicts: &[Verdict]) -> Result<()> {
             };
             // The log record has no batch line id yet: the prompt names the case.
             let mut case = junit::case(
-                junit::preview(&v.preview),
+                v.preview.clone(),
                 junit::classname(&v.provider, &v.model),
                 v.latency_ms,
                 status,

@@ -112,6 +112,37 @@ fn four_batch_shards_are_the_whole_batch_without_overlap() {
     assert_eq!(gw.requests().len(), 24);
     // Nothing went to the default log.
     assert!(!hcl.log_path().exists());
+
+    // Merged, the four shards' log holds what one run's log holds.
+    let whole = hcl.dir.path().join("whole.jsonl");
+    let out = hcl
+        .cmd()
+        .env("HCL_LOG", &whole)
+        .args(["chat", "--batch", &file, "-p", "Hcl-Batch=evals", "--cache"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let merged = hcl.dir.path().join("merged.jsonl");
+    let shards: Vec<String> = (1..=4)
+        .map(|k| shard_log(&hcl, k).display().to_string())
+        .collect();
+    let mut args: Vec<&str> = shards.iter().map(String::as_str).collect();
+    args.extend(["-o", merged.to_str().unwrap()]);
+    let out = merge(&hcl, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let requests = |path: &Path| {
+        let mut r: Vec<String> = records(path)
+            .iter()
+            .map(|r| {
+                let mut req = r["request"].clone();
+                req["headers"] = Value::Null; // the request id differs
+                req.to_string()
+            })
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(requests(&merged), requests(&whole));
 }
 
 #[test]
