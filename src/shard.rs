@@ -2,7 +2,7 @@
 //! records) into N shards, so that N CI runners each take one.
 //!
 //! The key of a batch line is its `id` when it has one (a string's text, a
-//! number as written), else the line itself without its line ending and
+//! number as serde_json writes it back: `7` is "7", `1e2` is "100.0"), else the line itself without its line ending and
 //! surrounding whitespace. The key of a logged record (`replay --shard`)
 //! is the record's id. A key's
 //! shard is the first 8 bytes of its SHA-256, read as a big-endian
