@@ -340,6 +340,20 @@ pub struct BatchArgs {
     /// Stop launching requests at the first failure.
     #[arg(long, help_heading = "Batch")]
     pub fail_fast: bool,
+
+    /// Run only shard K of N (K from 1 to N): a stable partition by each line's id, else a digest of the line.
+    ///
+    /// Every line lands in exactly one shard, the same one on every machine and in every run
+    /// (SHA-256 of the id, or of the line without its surrounding whitespace, modulo N). Lines of
+    /// other shards are not sent and get no result line; the summary counts them. Give each shard
+    /// run its own request log (HCL_LOG=shard-K.jsonl) and results file, then combine the logs
+    /// with `hcl log merge`.
+    #[arg(long, value_name = "K/N", help_heading = "Batch")]
+    pub shard: Option<crate::shard::Shard>,
+
+    /// Write a JUnit XML report to FILE: one testcase per line, named by its id or a prompt preview.
+    #[arg(long, value_name = "FILE", help_heading = "Batch")]
+    pub junit: Option<std::path::PathBuf>,
 }
 
 /// Flags shared by every command that sends a request.
@@ -680,6 +694,25 @@ cost where Helicone's figure is known (from `hcl log verify`), and latency p50 a
         after_help = examples_help("log stats")
     )]
     Stats(LogStatsArgs),
+    /// Merge request logs (of shard runs) into one: no duplicates, in time order, mode 0600.
+    #[command(
+        long_about = "Merge request logs, such as those of `hcl chat --batch --shard K/N` runs on several CI runners, into one log at OUT: every valid record once (by record id; the first copy is kept), in time order (records with the same time keep the order of the inputs). Every line is read as `hcl log list` reads it; a corrupt or torn line, or a record of a newer hcl, is skipped with a warning naming its file and line. What `hcl log verify` and `hcl log push` remembered beside each input (NAME.helicone.jsonl) is merged beside OUT too. OUT is written whole or not at all (a new 0600 file renamed into place) after every input is read, so OUT may be one of the inputs: `hcl log merge \"$HCL_LOG\" shard-*.jsonl -o \"$HCL_LOG\"` adds the shards to the current log. An existing OUT that is not an input is refused, so no log is lost by mistake. Do not merge into a log that hcl is writing at the same time: records appended during the merge are lost. The records are held in memory while they are sorted. Then `HCL_LOG=OUT hcl log list`, `hcl replay` and the other readers work on the result. Exit status: 0 merged (bad lines are warnings); 2 an input cannot be read or OUT is refused.",
+        after_help = examples_help("log merge")
+    )]
+    Merge(LogMergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogMergeArgs {
+    /// The logs to merge (each a request log, e.g. one per shard).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The merged log to write (mode 0600); it may be one of the inputs.
+    #[arg(short = 'o', long = "output", value_name = "OUT", required = true)]
+    pub output: PathBuf,
+    /// No notes or warnings; only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// The shape of a table: `--format table|tsv|json`, or `--json`. Any
@@ -932,6 +965,14 @@ pub struct ReplayArgs {
     /// Send each request N times, one after another (a bucket of size N needs N sends to hit).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub repeat: u32,
+
+    /// Replay only shard K of N (K from 1 to N) of the selected requests: a stable partition by record id.
+    ///
+    /// Every selected request lands in exactly one shard (SHA-256 of the record id, modulo N), so
+    /// N runners replaying the same log with --shard 1/N to N/N replay each request once. Give each
+    /// shard its own request log (HCL_LOG) and --junit file.
+    #[arg(long, value_name = "K/N", help_heading = "Selection")]
+    pub shard: Option<crate::shard::Shard>,
 
     /// Requests in flight at once.
     #[arg(short = 'j', long = "concurrency", value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]

@@ -63,6 +63,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "Run a JSON Lines file concurrently; one result line per input line.",
             ),
             (
+                "HCL_LOG=shard-2.jsonl hcl chat --batch evals.jsonl --shard 2/4 --junit batch-2.xml > results-2.jsonl",
+                "One CI runner's quarter of a batch, with its own log, results and JUnit report.",
+            ),
+            (
                 "hcl chat --schema person.json \"Invent a person\" | jq .name",
                 "Structured output, validated against a JSON Schema (exit 1 if it does not match).",
             ),
@@ -213,6 +217,19 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "log merge",
+        &[
+            (
+                "hcl log merge shard-*.jsonl -o merged.jsonl",
+                "One log from the shard logs of a CI matrix: no duplicates, in time order.",
+            ),
+            (
+                "hcl log merge \"$HCL_LOG\" shard-*.jsonl -o \"$HCL_LOG\"",
+                "Add the shard logs to the current log.",
+            ),
+        ],
+    ),
+    (
         "log push",
         &[
             (
@@ -270,6 +287,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             (
                 "hcl replay 3f2a --repeat 3 --json",
                 "One record, three sends, as JSON.",
+            ),
+            (
+                "HCL_LOG=merged.jsonl hcl replay --all --shard 1/2 --expect hit --junit replay-1.xml",
+                "Half of a merged log's requests, on one of two CI runners.",
             ),
         ],
     ),

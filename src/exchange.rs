@@ -672,6 +672,7 @@ pub fn build_record(
         replay_of: ctx.replay_of.clone(),
         batch: None,
         attempt: None,
+        shard: None,
         attachments: Vec::new(),
         conversation: None,
         turn: None,

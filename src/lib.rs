@@ -31,6 +31,7 @@ mod schema;
 mod secrets;
 mod select;
 mod settings;
+mod shard;
 mod sse;
 #[cfg(test)]
 mod structure_tests;

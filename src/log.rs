@@ -97,6 +97,10 @@ pub struct Record {
     /// Which attempt this was (1-based), for requests sent by a batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<u32>,
+    /// The shard (`K/N`) of the `--shard` run that sent this request, so a
+    /// merged log still tells which runner sent what.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
     /// The files this request attached (`--file`, `/file`, a batch line's
     /// `files`), so they can be listed without decoding the body; files of
     /// earlier turns are listed in their own turns' records.
@@ -633,6 +637,7 @@ mod tests {
             replay_of: None,
             batch: None,
             attempt: None,
+            shard: None,
             attachments: Vec::new(),
             conversation: None,
             turn: None,

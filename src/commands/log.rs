@@ -17,6 +17,10 @@ use crate::settings::{self, Config, Env};
 use crate::wire;
 
 pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStatus> {
+    if let LogCommand::Merge(args) = cmd {
+        // Its files are named: HCL_LOG plays no part.
+        return super::merge::run(args, printer);
+    }
     let path = log::default_path(env)?;
     match cmd {
         LogCommand::Path => {
@@ -33,6 +37,7 @@ pub fn run(cmd: &LogCommand, env: Env<'_>, printer: &Printer) -> Result<ExitStat
         LogCommand::Verify(args) => super::verify::run(args, env, printer),
         LogCommand::Push(args) => super::push::run(args, env, printer),
         LogCommand::Stats(args) => super::stats::run(args, env, printer),
+        LogCommand::Merge(args) => super::merge::run(args, printer),
     }
 }
 
@@ -191,6 +196,16 @@ fn readable(r: &Record, known: Option<&Known>) -> String {
         "time",
         output::local_time(&r.ts, true).unwrap_or_else(|| r.ts.clone()),
     );
+    if r.batch.is_some() || r.shard.is_some() {
+        let mut b = r.batch.clone().unwrap_or_else(|| "-".to_string());
+        if let Some(a) = r.attempt {
+            b.push_str(&format!(" · attempt {a}"));
+        }
+        if let Some(s) = &r.shard {
+            b.push_str(&format!(" · shard {s}"));
+        }
+        line("batch", b);
+    }
     line(
         "provider",
         format!(

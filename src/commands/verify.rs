@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 use futures_util::StreamExt;
 use serde::Serialize;
 
+use super::junit;
 use crate::annotations::{self, Event, EventKind, Known};
 use crate::cli::{LogVerifyArgs, SelectArgs, TableFormat, VerifyExpect};
 use crate::error::{Error, ExitStatus, Result};
@@ -76,7 +77,7 @@ pub struct Verdict {
     pub latency_ms: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
-    /// The prompt's first words, for the JUnit test case name.
+    /// The prompt's preview, which names the JUnit test case.
     #[serde(skip)]
     pub preview: String,
 }
@@ -350,7 +351,7 @@ fn judge(
         cost_usd: None,
         latency_ms: None,
         batch: r.batch.clone(),
-        preview: crate::wire::prompt_preview(r.request.body.get()),
+        preview: junit::body_preview(r.request.body.get()),
     };
     let direct = !helicone_api::via_helicone(r);
     let age = age(r, now);
@@ -589,52 +590,52 @@ fn gap_message(gaps: &[&Verdict], total: usize, select: &SelectArgs) -> String {
 /// A JUnit report: one test case per request, failed when missing or
 /// mismatched, skipped when pending or direct.
 fn write_junit(file: &Path, verdicts: &[Verdict]) -> Result<()> {
-    use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
-    let mut suite = TestSuite::new("hcl log verify");
-    for v in verdicts {
-        let status = match v.status {
-            Status::Logged => TestCaseStatus::success(),
-            Status::Missing | Status::Mismatch => {
-                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                s.set_message(format!("{}: {}", v.status.label(), v.detail));
-                s.set_type(v.status.label());
-                s
+    use quick_junit::{NonSuccessKind, Property, TestCaseStatus};
+    let cases = verdicts
+        .iter()
+        .map(|v| {
+            let message = format!("{}: {}", v.status.label(), v.detail);
+            let status = match v.status {
+                Status::Logged => TestCaseStatus::success(),
+                Status::Missing | Status::Mismatch => {
+                    let reason = v
+                        .mismatches
+                        .iter()
+                        .map(|m| format!("{}: local {}, Helicone {}", m.field, m.local, m.helicone))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let reason = if reason.is_empty() {
+                        message.clone()
+                    } else {
+                        reason
+                    };
+                    junit::non_success(NonSuccessKind::Failure, v.status.label(), &message, &reason)
+                }
+                Status::Pending | Status::Direct => {
+                    let mut s = TestCaseStatus::skipped();
+                    s.set_message(message);
+                    s
+                }
+            };
+            // The log record has no batch line id yet: the prompt names the case.
+            let mut case = junit::case(
+                v.preview.clone(),
+                junit::classname(&v.provider, &v.model),
+                v.latency_ms,
+                status,
+            );
+            case.add_property(Property::new("id", v.id.as_str()));
+            case.add_property(Property::new("helicone_id", v.helicone_id.as_str()));
+            if let Some(b) = &v.batch {
+                case.add_property(Property::new("batch", b.as_str()));
             }
-            Status::Pending | Status::Direct => {
-                let mut s = TestCaseStatus::skipped();
-                s.set_message(format!("{}: {}", v.status.label(), v.detail));
-                s
+            if let Some(c) = v.cost_usd {
+                case.add_property(Property::new("cost_usd", c.to_string()));
             }
-        };
-        let short: String = v.id.chars().take(8).collect();
-        let name = if v.preview.is_empty() {
-            short
-        } else {
-            format!("{short} {}", v.preview)
-        };
-        let mut case = TestCase::new(name, status);
-        case.set_classname(format!("{}/{}", v.provider, v.model));
-        if let Some(ms) = v.latency_ms {
-            case.set_time(Duration::from_millis(ms));
-        }
-        case.add_property(Property::new("id", v.id.as_str()));
-        case.add_property(Property::new("helicone_id", v.helicone_id.as_str()));
-        if let Some(c) = v.cost_usd {
-            case.add_property(Property::new("cost_usd", c.to_string()));
-        }
-        suite.add_test_case(case);
-    }
-    let mut report = Report::new("hcl");
-    report.add_test_suite(suite);
-    let text = report
-        .to_string()
-        .map_err(|e| Error::Protocol(format!("cannot write the JUnit report: {e}")))?;
-    crate::files::write_private(file, text.as_bytes()).map_err(|e| {
-        Error::io(
-            format!("cannot write the JUnit report {}", file.display()),
-            e,
-        )
-    })
+            case
+        })
+        .collect();
+    junit::write(file, "hcl log verify", &[], cases)
 }
 
 #[cfg(test)]

@@ -226,10 +226,17 @@ fn verify_reports_every_status() {
     assert_eq!(suite.attribute("tests"), Some("5"));
     assert_eq!(suite.attribute("failures"), Some("2"));
     assert_eq!(suite.attribute("skipped"), Some("2"));
+    // Each case is named by its prompt and carries the record id.
     let case = |id: &str| {
         cases
             .iter()
-            .find(|c| c.attribute("name").unwrap().starts_with(&id[..8]))
+            .find(|c| {
+                c.descendants().any(|p| {
+                    p.has_tag_name("property")
+                        && p.attribute("name") == Some("id")
+                        && p.attribute("value") == Some(id)
+                })
+            })
             .unwrap()
     };
     let failure = case(&f.missing)
@@ -241,8 +248,15 @@ fn verify_reports_every_status() {
         case(&f.missing)
             .attribute("name")
             .unwrap()
-            .contains("second")
+            .starts_with("second")
     );
+    assert!(case(&f.logged).attribute("time").is_some());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(hcl.dir.path().join("verify.xml")).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
     assert_eq!(
         case(&f.logged).attribute("classname"),
         Some("openai/gpt-4o-mini")

@@ -25,4 +25,5 @@ mod privacy;
 mod providers;
 mod replay;
 mod settings;
+mod shard;
 mod stream;

@@ -269,14 +269,22 @@ fn junit_report_parses_back_with_the_right_counts() {
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
     assert_eq!(cases.len(), 3);
-    assert_eq!(cases[0].attribute("name"), Some(hit.as_str()));
+    // Named by the prompt, classed by provider/model.
+    assert_eq!(cases[0].attribute("name"), Some("stored"));
+    assert_eq!(cases[2].attribute("name"), Some("<four> & \"more\""));
+    assert_eq!(cases[0].attribute("classname"), Some("openai/gpt-4o-mini"));
+    assert!(cases[0].attribute("time").is_some());
+    assert!(xml.contains(&hit), "the record id is a property");
     let child = |i: usize, tag: &str| cases[i].children().any(|n| n.has_tag_name(tag));
     assert!(child(0, "system-out") && child(1, "error") && child(2, "failure"));
     let failure = cases[2]
         .children()
         .find(|n| n.has_tag_name("failure"))
         .unwrap();
-    assert_eq!(failure.attribute("message"), Some("expected HIT, got MISS"));
+    let message = failure.attribute("message").unwrap();
+    assert!(message.starts_with("expected HIT, got MISS: "), "{message}");
+    // The reason in full.
+    assert!(failure.text().unwrap_or_default().contains("why:"), "{xml}");
 }
 
 #[test]

@@ -15,6 +15,7 @@ use tokio::sync::{Semaphore, mpsc, watch};
 
 use super::input::{InputMsg, Reader, parse_line, spawn_reader};
 use super::job::{Job, Lines};
+use super::junit::{self, BatchJunit};
 use super::pacing::Gate;
 use super::results::{ResultLine, Stats};
 use super::retry::{MAX_HINTED_WAIT, backoff, error_kind, retryable, server_hint};
@@ -40,6 +41,8 @@ pub(super) struct Shared {
     pub(super) batch_id: String,
     pub(super) max_retries: u32,
     pub(super) fail_fast: bool,
+    /// `--shard K/N`, written into each record.
+    pub(super) shard: Option<String>,
 }
 
 impl Shared {
@@ -116,6 +119,7 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
             Ok(mut record) => {
                 record.batch = Some(sh.batch_id.clone());
                 record.attempt = Some(attempt);
+                record.shard.clone_from(&sh.shard);
                 record.attachments.clone_from(&job.settings.files);
                 if let Some(tx) = &sh.log {
                     // A closed channel means the writer died; it reports that.
@@ -211,6 +215,8 @@ pub(super) struct Driver<'a> {
     pub(super) stats: Stats,
     pub(super) progress: Option<indicatif::ProgressBar>,
     pub(super) started: Instant,
+    /// `--junit FILE`: the testcases so far.
+    pub(super) junit: Option<BatchJunit>,
 }
 
 impl Driver<'_> {
@@ -276,9 +282,21 @@ impl Driver<'_> {
         })
     }
 
-    /// Turn one input line into a pending result, or nothing (blank, resumed).
+    /// Turn one input line into a pending result, or nothing (blank, another
+    /// shard's, resumed).
     fn launch(&mut self, n: usize, bytes: &[u8]) -> Option<Pending> {
         let (id, spec) = parse_line(bytes)?;
+        if let Some(shard) = self.opts.shard
+            && !shard.holds_line(id.as_ref(), bytes)
+        {
+            self.stats.other_shards += 1;
+            self.tick();
+            return None;
+        }
+        let case_name = self
+            .junit
+            .as_ref()
+            .map(|_| junit::name(id.as_ref(), spec.as_ref().ok(), bytes));
         let job = spec.and_then(|spec| self.lines.build(spec, self.printer));
         if let (Some(done), Some(id)) = (self.resume, &id)
             && done.contains(&id.to_string())
@@ -286,6 +304,13 @@ impl Driver<'_> {
             self.stats.resumed += 1;
             self.tick();
             return None;
+        }
+        if let (Some(report), Some(name)) = (&mut self.junit, case_name) {
+            let class = job.as_ref().ok().map(|j| {
+                let t = &j.settings.target;
+                crate::commands::junit::classname(t.provider.name, &t.model)
+            });
+            report.launch(n, name, class);
         }
         Some(match job {
             Err(e) => {
@@ -310,6 +335,9 @@ impl Driver<'_> {
         match done {
             Done::Result(r) => {
                 self.stats.add(&r);
+                if let Some(report) = &mut self.junit {
+                    report.finish(&r);
+                }
                 if !r.ok() && self.opts.fail_fast {
                     // Bad lines fail without a task; requests stop themselves.
                     self.shared.stop_launching.store(true, Ordering::SeqCst);
@@ -326,7 +354,7 @@ impl Driver<'_> {
     fn tick(&self) {
         if let Some(bar) = &self.progress {
             let s = &self.stats;
-            bar.set_position(s.results + s.resumed + s.not_run + s.interrupted);
+            bar.set_position(s.results + s.resumed + s.other_shards + s.not_run + s.interrupted);
             let secs = self.started.elapsed().as_secs_f64().max(0.001);
             bar.set_message(format!(
                 "ok {}  failed {}  hits {}  {:.1}/s",

@@ -16,6 +16,7 @@
 mod driver;
 mod input;
 mod job;
+mod junit;
 mod pacing;
 mod results;
 mod resume;
@@ -92,6 +93,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         batch_id: batch_id.clone(),
         max_retries,
         fail_fast: b.fail_fast,
+        shard: b.shard.map(|s| s.to_string()),
     });
     let mut driver = Driver {
         opts: b,
@@ -104,18 +106,28 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         stats: Stats::default(),
         progress: printer.progress(total),
         started: Instant::now(),
+        junit: junit::BatchJunit::start(b.junit.as_deref(), &default)?,
     };
     let outcome = runtime.block_on(driver.drive(reader));
     printer.finish_progress();
-    let Driver { stats, shared, .. } = driver;
+    let Driver {
+        stats,
+        shared,
+        junit: report,
+        ..
+    } = driver;
     drop(shared);
     drop(runtime);
     if let Some(w) = log_writer {
         w.finish(printer);
     }
     let end = outcome?;
+    if let Some(report) = report {
+        let shard = b.shard.map(|s| (s, stats.other_shards));
+        report.write(&batch_id, shard)?;
+    }
     if !r.quiet {
-        print_summary(&batch_id, &stats, printer);
+        print_summary(&batch_id, b.shard, &stats, printer);
     }
     Ok(match end {
         End::Interrupted(signal) => signal.exit_status(),
@@ -133,6 +145,8 @@ pub fn check_without_batch(b: &BatchArgs) -> Result<()> {
         ("--resume", b.resume.is_some()),
         ("--unordered", b.unordered),
         ("--fail-fast", b.fail_fast),
+        ("--shard", b.shard.is_some()),
+        ("--junit", b.junit.is_some()),
     ];
     match stray.iter().find(|(_, set)| *set) {
         Some((flag, _)) => Err(Error::usage(format!(

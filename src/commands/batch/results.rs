@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::output::{self, Printer};
+use crate::shard::Shard;
 use crate::wire::Usage;
 
 /// One result line on stdout.
@@ -120,6 +121,8 @@ pub(super) struct Stats {
     input_tokens: u64,
     output_tokens: u64,
     pub(super) resumed: u64,
+    /// Lines of other shards (`--shard`), not run here.
+    pub(super) other_shards: u64,
     pub(super) not_run: u64,
     pub(super) interrupted: u64,
     pub(super) input_error: bool,
@@ -152,8 +155,11 @@ impl Stats {
     }
 }
 
-pub(super) fn print_summary(batch_id: &str, s: &Stats, printer: &Printer) {
+pub(super) fn print_summary(batch_id: &str, shard: Option<Shard>, s: &Stats, printer: &Printer) {
     let mut rows: Vec<(&str, String)> = vec![("batch", batch_id.to_string())];
+    if let Some(shard) = shard {
+        rows.push(("shard", shard.to_string()));
+    }
     rows.push(("results", s.results.to_string()));
     rows.push(("ok", s.ok.to_string()));
     let failed = if s.failed.is_empty() {
@@ -163,6 +169,9 @@ pub(super) fn print_summary(batch_id: &str, s: &Stats, printer: &Printer) {
         format!("{} ({})", s.failed(), kinds.join(", "))
     };
     rows.push(("failed", failed));
+    if shard.is_some() {
+        rows.push(("skipped (other shards)", s.other_shards.to_string()));
+    }
     if s.resumed > 0 {
         rows.push(("skipped (--resume)", s.resumed.to_string()));
     }

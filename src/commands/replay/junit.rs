@@ -1,118 +1,93 @@
-//! `--junit FILE`: the report as JUnit XML, one testcase per replay.
+//! `--junit FILE`: the report as JUnit XML, one testcase per replay, named
+//! by the logged request's prompt (see [`crate::commands::junit`]).
 
-use std::fmt::Write as _;
+use std::collections::HashMap;
 use std::path::Path;
 
-use super::report::{Cache, Row, Totals};
-use crate::error::{Error, Result};
-use crate::exchange;
+use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus};
 
-/// Text safe inside XML attributes and elements.
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
-            c => out.push(c),
+use super::report::{Row, Totals};
+use crate::commands::junit;
+use crate::error::Result;
+use crate::log::Record;
+
+/// What a replay's row says, for the case's text.
+fn detail(r: &Row) -> String {
+    format!(
+        "model {}, status {}, cache {}{}, replay id {}, original id {}{}",
+        r.model,
+        r.status.map_or("-".into(), |s| s.to_string()),
+        r.cache.label(),
+        r.bucket_idx
+            .map(|b| format!(" (bucket {b})"))
+            .unwrap_or_default(),
+        r.id,
+        r.original_id,
+        if r.why.is_empty() {
+            String::new()
+        } else {
+            format!("; why: {}", r.why.join("; "))
         }
-    }
-    out
+    )
 }
 
-/// JUnit XML: one testcase per replay; a missed expectation is a failure,
-/// a replay that got no usable answer an error.
-fn junit_xml(rows: &[Row], t: &Totals) -> String {
-    let secs = |ms: Option<u64>| ms.unwrap_or(0) as f64 / 1000.0;
-    let time: f64 = rows.iter().map(|r| secs(r.latency_ms)).sum();
-    let failures = t.expectation_failures
-        - rows
-            .iter()
-            .filter(|r| r.met_expectation == Some(false) && r.cache == Cache::Error)
-            .count();
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        x,
-        "<testsuites name=\"hcl replay\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\" time=\"{time:.3}\">",
-        rows.len(),
-        t.error
+/// One testcase: a replay with no usable answer is an error, one that
+/// missed `--expect` a failure.
+fn case(r: &Row, original: Option<&Record>, repeated: bool, t: &Totals) -> TestCase {
+    // The log record has no batch line id yet: the prompt names the case.
+    let mut name = original.map_or_else(
+        || r.original_id.clone(),
+        |o| junit::body_preview(o.request.body.get()),
     );
-    let _ = writeln!(
-        x,
-        "  <testsuite name=\"hcl replay\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\" skipped=\"0\" time=\"{time:.3}\" timestamp=\"{}\">",
-        rows.len(),
-        t.error,
-        xml_escape(&exchange::now_rfc3339())
-    );
-    let repeated = rows.iter().any(|r| r.attempt > 1);
-    for r in rows {
-        let name = if repeated {
-            format!("{} #{}", r.original_id, r.attempt)
-        } else {
-            r.original_id.clone()
-        };
-        let _ = write!(
-            x,
-            "    <testcase classname=\"hcl.replay.{}\" name=\"{}\" time=\"{:.3}\">",
-            xml_escape(&r.provider),
-            xml_escape(&name),
-            secs(r.latency_ms)
-        );
-        let detail = format!(
-            "model {}, status {}, cache {}{}, replay id {}{}",
-            r.model,
-            r.status.map_or("-".into(), |s| s.to_string()),
+    if repeated {
+        name = format!("{name} #{}", r.attempt);
+    }
+    let status = if let Some(e) = &r.error {
+        junit::non_success(NonSuccessKind::Error, "replay", e, &detail(r))
+    } else if r.met_expectation == Some(false) {
+        let message = format!(
+            "expected {}, got {}{}",
+            t.expect.unwrap_or("?"),
             r.cache.label(),
-            r.bucket_idx
-                .map(|b| format!(" (bucket {b})"))
-                .unwrap_or_default(),
-            r.id,
-            if r.why.is_empty() {
-                String::new()
-            } else {
-                format!("; why: {}", r.why.join("; "))
-            }
+            r.why.first().map(|w| format!(": {w}")).unwrap_or_default()
         );
-        if let Some(e) = &r.error {
-            let _ = write!(
-                x,
-                "\n      <error type=\"replay\" message=\"{}\">{}</error>\n    ",
-                xml_escape(e),
-                xml_escape(&detail)
-            );
-        } else if r.met_expectation == Some(false) {
-            let _ = write!(
-                x,
-                "\n      <failure type=\"expectation\" message=\"expected {}, got {}\">{}</failure>\n    ",
-                t.expect.unwrap_or("?"),
-                r.cache.label(),
-                xml_escape(&detail)
-            );
-        } else {
-            let _ = write!(
-                x,
-                "\n      <system-out>{}</system-out>\n    ",
-                xml_escape(&detail)
-            );
-        }
-        x.push_str("</testcase>\n");
+        junit::non_success(NonSuccessKind::Failure, "expectation", &message, &detail(r))
+    } else {
+        TestCaseStatus::success()
+    };
+    let mut c = junit::case(
+        name,
+        junit::classname(&r.provider, &r.model),
+        r.latency_ms,
+        status,
+    );
+    if r.error.is_none() && r.met_expectation != Some(false) {
+        c.set_system_out(detail(r));
     }
-    x.push_str("  </testsuite>\n</testsuites>\n");
-    x
+    c.add_property(Property::new("cache", r.cache.label()));
+    c.add_property(Property::new("original_id", r.original_id.as_str()));
+    c.add_property(Property::new("replay_id", r.id.as_str()));
+    if let Some(batch) = original.and_then(|o| o.batch.as_deref()) {
+        c.add_property(Property::new("batch", batch));
+    }
+    c
 }
 
-pub(super) fn write_junit(file: &Path, rows: &[Row], t: &Totals) -> Result<()> {
-    crate::files::write_private(file, junit_xml(rows, t).as_bytes()).map_err(|e| {
-        Error::io(
-            format!("cannot write the JUnit report {}", file.display()),
-            e,
-        )
-    })
+pub(super) fn write_junit(file: &Path, rows: &[Row], t: &Totals, records: &[Record]) -> Result<()> {
+    let by_id: HashMap<&str, &Record> = records.iter().map(|r| (r.id.as_str(), r)).collect();
+    let repeated = rows.iter().any(|r| r.attempt > 1);
+    let cases = rows
+        .iter()
+        .map(|r| case(r, by_id.get(r.original_id.as_str()).copied(), repeated, t))
+        .collect();
+    let mut props = Vec::new();
+    if let Some(e) = t.expect {
+        props.push(("expect", e.to_string()));
+    }
+    if let Some(n) = t.other_shards {
+        props.push(("other_shards", n.to_string()));
+    }
+    junit::write(file, "hcl replay", &props, cases)
 }
 
 #[cfg(test)]
@@ -120,18 +95,29 @@ mod tests {
     use super::*;
     use crate::cli::ExpectArg;
     use crate::commands::replay::report::tests::row;
-    use crate::commands::replay::report::{judge, totals};
+    use crate::commands::replay::report::{Cache, judge, totals};
 
     #[test]
-    fn junit_escapes() {
+    fn a_missed_expectation_is_a_failure_with_its_reason() {
         let mut rows = vec![row(Cache::Miss, 1)];
         rows[0].why = vec!["the body <differs> & \"so\"".into()];
         judge(&mut rows, Some(ExpectArg::Hit), 1);
         let t = totals(&rows, Some(ExpectArg::Hit));
-        let x = junit_xml(&rows, &t);
-        assert!(x.contains("m&lt;&amp;&gt;"), "{x}");
-        assert!(x.contains("&lt;differs&gt; &amp; &quot;so&quot;"), "{x}");
-        assert!(x.contains("failures=\"1\""), "{x}");
-        assert_eq!(xml_escape("a\u{1}b"), "ab");
+        let c = case(&rows[0], None, false, &t);
+        match &c.status {
+            TestCaseStatus::NonSuccess {
+                kind,
+                message,
+                description,
+                ..
+            } => {
+                assert_eq!(*kind, NonSuccessKind::Failure);
+                let m = message.as_ref().map(|m| m.as_str()).unwrap_or_default();
+                assert!(m.starts_with("expected HIT, got MISS"), "{m}");
+                let d = description.as_ref().map(|d| d.as_str()).unwrap_or_default();
+                assert!(d.contains("<differs>"), "{d}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

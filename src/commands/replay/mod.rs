@@ -18,6 +18,7 @@ use crate::log::{self, Record};
 use crate::output::{Printer, TableFormat};
 use crate::select::{self, Selection};
 use crate::settings::{self, Env, Keys};
+use crate::shard::{self, Shard};
 use crate::transport::{Client, NetOptions, ProxyConfig};
 
 use junit::write_junit;
@@ -40,7 +41,10 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         .map(|b| settings::check_base_url("--base-url", b))
         .transpose()?;
 
-    let (path, records) = select_records(args, &config, env, printer)?;
+    let (path, mut records) = select_records(args, &config, env, printer)?;
+    let other_shards = args
+        .shard
+        .map(|shard| keep_shard(&mut records, shard, printer));
 
     // Plan everything before sending anything: a missing key or an
     // unreplayable record stops the run with nothing sent.
@@ -80,6 +84,7 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         misses: Cell::new(0),
         printer,
         interrupted,
+        shard: args.shard.map(|s| s.to_string()),
     };
     let mut rows = runtime.block_on(async {
         let watch_signals = async {
@@ -95,9 +100,10 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
     printer.finish_progress();
     let was_interrupted = *run.interrupted.borrow();
     judge(&mut rows, args.expect, args.repeat);
-    let totals = totals(&rows, args.expect);
+    let mut totals = totals(&rows, args.expect);
+    totals.other_shards = other_shards;
 
-    write_report(args, &rows, &totals, printer)?;
+    write_report(args, &rows, &totals, &records, printer)?;
     exit_status(&rows, &totals, was_interrupted, printer)
 }
 
@@ -128,10 +134,29 @@ fn select_records(
     Ok((path, records))
 }
 
+/// `--shard K/N`: keep the records of shard K; how many were another's.
+fn keep_shard(records: &mut Vec<Record>, shard: Shard, printer: &Printer) -> usize {
+    let before = records.len();
+    records.retain(|r| shard.holds(shard::record_key(r)));
+    let others = before - records.len();
+    if records.is_empty() {
+        printer.note(&format!(
+            "shard {shard} holds none of the {before} selected requests; nothing to replay"
+        ));
+    }
+    others
+}
+
 /// The report: `--junit`, then JSON or the table and summary line.
-fn write_report(args: &ReplayArgs, rows: &[Row], totals: &Totals, printer: &Printer) -> Result<()> {
+fn write_report(
+    args: &ReplayArgs,
+    rows: &[Row],
+    totals: &Totals,
+    records: &[Record],
+    printer: &Printer,
+) -> Result<()> {
     if let Some(file) = &args.junit {
-        write_junit(file, rows, totals)?;
+        write_junit(file, rows, totals, records)?;
     }
     let format = args.format.resolve();
     if format == TableFormat::Json {

@@ -75,6 +75,9 @@ pub(super) struct Totals {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) expect: Option<&'static str>,
     pub(super) expectation_failures: usize,
+    /// With `--shard`: the selected requests left to other shards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) other_shards: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -120,6 +123,7 @@ pub(super) fn totals(rows: &[Row], expect: Option<ExpectArg>) -> Totals {
             .iter()
             .filter(|r| r.met_expectation == Some(false))
             .count(),
+        other_shards: None,
     }
 }
 
@@ -146,6 +150,9 @@ pub(super) fn summary_line(t: &Totals) -> String {
         t.hit_rate * 100.0,
         duration_text(t.saved_ms)
     );
+    if let Some(n) = t.other_shards {
+        let _ = write!(s, "; {n} skipped (other shards)");
+    }
     s
 }
 

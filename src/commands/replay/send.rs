@@ -75,6 +75,8 @@ pub(super) struct Run<'a> {
     pub(super) printer: &'a Printer,
     /// Set at Ctrl-C: no new replay starts, those in flight stop.
     pub(super) interrupted: tokio::sync::watch::Receiver<Option<Signal>>,
+    /// `--shard K/N`, written into each replay's record.
+    pub(super) shard: Option<String>,
 }
 
 impl Run<'_> {
@@ -149,6 +151,7 @@ impl Run<'_> {
             Ok(mut record) => {
                 // The same body: the same files.
                 record.attachments.clone_from(&o.attachments);
+                record.shard.clone_from(&self.shard);
                 if let Some(path) = self.log_path {
                     match log::append(path, &record) {
                         Ok(warning) => self.printer.warn_all(warning.as_slice()),
