@@ -941,6 +941,16 @@ pub struct ReplayArgs {
     #[arg(long, value_enum, value_name = "hit|miss")]
     pub expect: Option<ExpectArg>,
 
+    /// Re-send each MISS until it HITs or DURATION (e.g. 90s, 2m) after the replay started has passed.
+    ///
+    /// Helicone's cache store can take up to a minute to show a new entry, so a replay sent soon
+    /// after the original may MISS although a later one would HIT. With --settle, each MISS is
+    /// sent again after 1 s, 2 s, 4 s … (at most 16 s apart, the last try at the deadline); every
+    /// try is logged, the report shows how many each took, and --expect judges the last one.
+    /// With --repeat, the last send of each request settles.
+    #[arg(long, value_name = "DURATION")]
+    pub settle: Option<String>,
+
     /// Add `Helicone-Cache-Enabled: true` to requests first sent without caching.
     #[arg(long)]
     pub cache: bool,

@@ -64,13 +64,18 @@ fn junit_xml(rows: &[Row], t: &Totals) -> String {
             secs(r.latency_ms)
         );
         let detail = format!(
-            "model {}, status {}, cache {}{}, replay id {}{}",
+            "model {}, status {}, cache {}{}{}, replay id {}{}",
             r.model,
             r.status.map_or("-".into(), |s| s.to_string()),
             r.cache.label(),
             r.bucket_idx
                 .map(|b| format!(" (bucket {b})"))
                 .unwrap_or_default(),
+            if r.attempts > 1 {
+                format!(" after {} tries", r.attempts)
+            } else {
+                String::new()
+            },
             r.id,
             if r.why.is_empty() {
                 String::new()

@@ -9,7 +9,7 @@ mod send;
 
 use std::cell::Cell;
 use std::path::PathBuf;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::cli::ReplayArgs;
 use crate::error::{Error, ExitStatus, Result, Signal};
@@ -39,6 +39,8 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         .as_deref()
         .map(|b| settings::check_base_url("--base-url", b))
         .transpose()?;
+
+    let settle = args.settle.as_deref().map(parse_settle).transpose()?;
 
     let (path, records) = select_records(args, &config, env, printer)?;
 
@@ -80,6 +82,7 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         misses: Cell::new(0),
         printer,
         interrupted,
+        settle_until: settle.map(|d| std::time::Instant::now() + d),
     };
     let mut rows = runtime.block_on(async {
         let watch_signals = async {
@@ -99,6 +102,21 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
 
     write_report(args, &rows, &totals, printer)?;
     exit_status(&rows, &totals, was_interrupted, printer)
+}
+
+/// `--settle`: a humantime duration, at most a day.
+fn parse_settle(raw: &str) -> Result<Duration> {
+    let d = humantime::parse_duration(raw.trim()).map_err(|_| {
+        Error::usage(format!(
+            "--settle '{raw}' is not a duration; write it as 90s or 2m (Helicone's cache can take up to a minute to show a new entry)"
+        ))
+    })?;
+    if d > Duration::from_secs(86_400) {
+        return Err(Error::usage(format!(
+            "--settle {raw} is over a day; give at most 24h (90s is usually enough)"
+        )));
+    }
+    Ok(d)
 }
 
 /// The logged requests to replay, and the log they came from.
@@ -140,7 +158,13 @@ fn write_report(args: &ReplayArgs, rows: &[Row], totals: &Totals, printer: &Prin
             summary: totals,
         })?;
     } else {
-        print_table(rows, args.repeat > 1, format, printer)?;
+        print_table(
+            rows,
+            args.repeat > 1,
+            args.settle.is_some(),
+            format,
+            printer,
+        )?;
         printer.line(&summary_line(totals))?;
     }
     Ok(())

@@ -361,6 +361,17 @@ impl FakeGateway {
         });
     }
 
+    /// Cache entries written from now on are seen by reads only after `d`
+    /// (Cloudflare KV propagation, docs/helicone.md §4.1).
+    pub fn set_cache_propagation(&self, d: Duration) {
+        lock(&self.state.cache).set_propagation(d);
+    }
+
+    /// Every cache entry written so far becomes visible to reads now.
+    pub fn show_cache(&self) {
+        lock(&self.state.cache).show_all();
+    }
+
     /// Requests logged from now on become visible to the REST API only
     /// after `lag` (Helicone's asynchronous ingestion).
     pub fn set_ingest_lag(&self, lag: Duration) {
