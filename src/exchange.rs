@@ -681,6 +681,8 @@ pub fn build_record(
         replay_of: ctx.replay_of.clone(),
         batch: None,
         attempt: None,
+        line: None,
+        batch_input: None,
         attachments: Vec::new(),
         conversation: None,
         turn: None,

@@ -97,11 +97,47 @@ pub struct Record {
     /// Which attempt this was (1-based), for requests sent by a batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<u32>,
+    /// The batch input line this exchange answers, so `--resume` knows
+    /// from the log alone what is done (records written by hcl before this
+    /// field have none, and read as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<BatchLine>,
+    /// The batch's input: the absolute path of the `--batch` file, or `-`
+    /// for stdin. `--resume` finds the batch to continue by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_input: Option<String>,
     /// The files this request attached (`--file`, `/file`, a batch line's
     /// `files`), so they can be listed without decoding the body; files of
     /// earlier turns are listed in their own turns' records.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<AttachedFile>,
+}
+
+/// Which line of a batch input a record answers: its 1-based number, and
+/// the line's `id` when it has one, else a digest of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchLine {
+    /// The line's number in the input (1-based) when it was sent.
+    pub n: u64,
+    /// The line's own `id` (a string or a number, kept as given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// Without an id: `sha256:` and the first 32 hex digits of the SHA-256
+    /// of the line's bytes (without its line ending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+impl BatchLine {
+    /// What identifies the line across runs: its id as JSON text (so `"1"`
+    /// and `1` differ), else its digest.
+    pub fn key(&self) -> Option<String> {
+        match (&self.id, &self.digest) {
+            (Some(id), _) => Some(format!("id:{id}")),
+            (None, Some(d)) => Some(format!("digest:{d}")),
+            (None, None) => None,
+        }
+    }
 }
 
 /// A file attached to a request, as its record lists it.
@@ -633,6 +669,8 @@ mod tests {
             replay_of: None,
             batch: None,
             attempt: None,
+            line: None,
+            batch_input: None,
             attachments: Vec::new(),
             conversation: None,
             turn: None,

@@ -24,5 +24,6 @@ mod log;
 mod privacy;
 mod providers;
 mod replay;
+mod resume;
 mod settings;
 mod stream;

@@ -1,7 +1,6 @@
 //! The driver: a bounded window of pending lines, each a task that waits
 //! for a permit and the pacer, sends, retries and logs every attempt.
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -10,18 +9,18 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use futures_util::stream::{FuturesOrdered, FuturesUnordered};
-use serde_json::Value;
 use tokio::sync::{Semaphore, mpsc, watch};
 
-use super::input::{InputMsg, Reader, parse_line, spawn_reader};
+use super::input::{InputMsg, Reader, line_digest, parse_line, spawn_reader};
 use super::job::{Job, Lines};
 use super::pacing::Gate;
 use super::results::{ResultLine, Stats};
+use super::resume::Resume;
 use super::retry::{MAX_HINTED_WAIT, backoff, error_kind, retryable, server_hint};
 use crate::cli::BatchArgs;
 use crate::error::{Error, Result, Signal};
 use crate::exchange::{self, Outcome, RecordContext};
-use crate::log::Record;
+use crate::log::{BatchLine, Record};
 use crate::output::Printer;
 use crate::transport::Client;
 use crate::wire::Usage;
@@ -38,6 +37,8 @@ pub(super) struct Shared {
     pub(super) stop_launching: AtomicBool,
     pub(super) log: Option<mpsc::Sender<Record>>,
     pub(super) batch_id: String,
+    /// The input as records name it (`batch_input`).
+    pub(super) batch_input: String,
     pub(super) max_retries: u32,
     pub(super) fail_fast: bool,
 }
@@ -64,9 +65,13 @@ pub(super) enum Done {
     NotRun,
     /// Cut short by Ctrl-C.
     Interrupted,
+    /// `--resume`: answered by an earlier run; its result again.
+    Resumed(Box<ResultLine>),
 }
 
-pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut job: Job) -> Done {
+pub(super) async fn run_job(sh: Arc<Shared>, batch_line: BatchLine, mut job: Job) -> Done {
+    let line = batch_line.n as usize;
+    let id = batch_line.id.clone();
     let t = Arc::clone(&job.settings.target);
     let peer = exchange::peer_label(t.provider.name, t.route.direct);
     let mut attempt = 0u32;
@@ -116,6 +121,8 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
             Ok(mut record) => {
                 record.batch = Some(sh.batch_id.clone());
                 record.attempt = Some(attempt);
+                record.line = Some(batch_line.clone());
+                record.batch_input = Some(sh.batch_input.clone());
                 record.attachments.clone_from(&job.settings.files);
                 if let Some(tx) = &sh.log {
                     // A closed channel means the writer died; it reports that.
@@ -160,6 +167,7 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
             attempts: attempt,
             error_kind: error.as_ref().map(error_kind),
             error: error.map(|e| e.to_string()),
+            resumed: false,
         }));
     }
 }
@@ -205,7 +213,7 @@ pub(super) struct Driver<'a> {
     pub(super) concurrency: usize,
     pub(super) printer: &'a Printer,
     pub(super) lines: Lines<'a>,
-    pub(super) resume: Option<&'a HashSet<String>>,
+    pub(super) resume: Option<Resume>,
     pub(super) shared: Arc<Shared>,
     pub(super) cancel: watch::Sender<Option<Signal>>,
     pub(super) stats: Stats,
@@ -276,24 +284,28 @@ impl Driver<'_> {
         })
     }
 
-    /// Turn one input line into a pending result, or nothing (blank, resumed).
+    /// Turn one input line into a pending result, or nothing (blank).
     fn launch(&mut self, n: usize, bytes: &[u8]) -> Option<Pending> {
         let (id, spec) = parse_line(bytes)?;
-        let job = spec.and_then(|spec| self.lines.build(spec, self.printer));
-        if let (Some(done), Some(id)) = (self.resume, &id)
-            && done.contains(&id.to_string())
+        let line = BatchLine {
+            n: n as u64,
+            digest: id.is_none().then(|| line_digest(bytes)),
+            id: id.clone(),
+        };
+        if let Some(resume) = &mut self.resume
+            && let Some(earlier) = resume.take(&line, id.as_ref(), self.printer)
         {
-            self.stats.resumed += 1;
-            self.tick();
-            return None;
+            let done = Done::Resumed(Box::new(earlier));
+            return Some(Box::pin(std::future::ready(done)));
         }
+        let job = spec.and_then(|spec| self.lines.build(spec, self.printer));
         Some(match job {
             Err(e) => {
                 let r = ResultLine::bad_line(n, id, e);
                 Box::pin(std::future::ready(Done::Result(Box::new(r))))
             }
             Ok(job) => {
-                let task = tokio::spawn(run_job(self.shared.clone(), n, id, job));
+                let task = tokio::spawn(run_job(self.shared.clone(), line, job));
                 Box::pin(async move {
                     task.await.unwrap_or_else(|e| {
                         Done::Result(Box::new(ResultLine {
@@ -314,6 +326,10 @@ impl Driver<'_> {
                     // Bad lines fail without a task; requests stop themselves.
                     self.shared.stop_launching.store(true, Ordering::SeqCst);
                 }
+                self.printer.json_line(&*r)?;
+            }
+            Done::Resumed(r) => {
+                self.stats.resumed += 1;
                 self.printer.json_line(&*r)?;
             }
             Done::NotRun => self.stats.not_run += 1,

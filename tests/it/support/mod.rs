@@ -325,6 +325,11 @@ impl FakeGateway {
         lock(&self.state.scripts).push_back(s);
     }
 
+    /// Drop every queued script: later requests get the default answers.
+    pub fn clear_scripts(&self) {
+        lock(&self.state.scripts).clear();
+    }
+
     /// Delay between the events of default SSE streams (default 0).
     pub fn set_stream_delay(&self, d: Duration) {
         *lock(&self.state.stream_delay) = d;
