@@ -960,7 +960,7 @@ pub struct ReplayArgs {
     ///
     /// Helicone's cache store can take up to a minute to show a new entry, so a replay sent soon
     /// after the original may MISS although a later one would HIT. With --settle, each MISS is
-    /// sent again after 1 s, 2 s, 4 s … (at most 16 s apart, the last try at the deadline); every
+    /// sent again after 1 s, 2 s, 4 s and so on (at most 16 s apart, the last try at the deadline); every
     /// try is logged, the report shows how many each took, and --expect judges the last one.
     /// With --repeat, the last send of each request settles.
     #[arg(long, value_name = "DURATION")]
