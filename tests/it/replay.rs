@@ -6,7 +6,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::support::hcl::{Hcl, assert_stderr_has, stderr, stdout};
-use crate::support::{FakeGateway, Gate, Script};
+use crate::support::{FakeGateway, Gate, Script, wait_until};
 
 /// Run `hcl chat` and return the new record's id.
 fn chat(hcl: &Hcl, args: &[&str]) -> String {
@@ -591,4 +591,32 @@ fn settle_gives_up_at_the_deadline_with_a_miss() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_stderr_has(&out, "--settle 'soon' is not a duration");
+    let out = hcl
+        .cmd()
+        .args(["replay", &id, "--settle", "5s", "--expect", "miss"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_stderr_has(&out, "cannot go with --expect miss");
+}
+
+/// Ctrl-C while a MISS waits to be sent again: hcl stops waiting, exits
+/// 130, and every try sent so far is logged.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_settling_exits_130_with_the_tries_logged() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    gw.set_cache_propagation(Duration::from_secs(3600));
+    let id = chat(&hcl, &["--cache", "interrupt me"]);
+    let before = gw.requests().len();
+    let run = hcl.spawn(&["replay", &id, "--settle", "10m", "--expect", "hit"]);
+    gw.wait_for_requests(before + 2);
+    // The second try is answered and logged before the signal.
+    wait_until("two tries logged", || replays_of(&hcl, &id) == 2);
+    run.interrupt();
+    let out = run.finish();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert_stderr_has(&out, "interrupted");
+    assert_eq!(replays_of(&hcl, &id), gw.requests().len() - before);
 }

@@ -68,23 +68,18 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
     let (mut lines, default) = Lines::new(r, env, &config, &batch_id, printer)?;
 
     let batch_input = input_name(input);
-    let resume = match &b.resume {
-        Some(results) => Some(Resume::open(
-            &ResumeFrom {
-                results: results.as_deref(),
-                log: default.log_path.as_deref(),
-                named: named.as_deref(),
-                input: &batch_input,
-            },
-            printer,
-        )?),
-        None => None,
-    };
+    let resume = open_resume(
+        b,
+        default.log_path.as_deref(),
+        named.as_deref(),
+        &batch_input,
+        printer,
+    )?;
     // A resumed run continues the earlier batch, under its id.
-    if let Some(found) = resume.as_ref().and_then(|r| r.batch.clone())
+    if let Some(found) = resume.as_ref().and_then(|r| r.batch.as_deref())
         && found != batch_id
     {
-        batch_id = found;
+        batch_id = found.to_string();
         lines.set_batch(&batch_id);
     }
     let (reader, total) = open_input(input, printer.stderr_is_tty && !r.quiet)?;
@@ -142,6 +137,26 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         End::Done if stats.failed() > 0 || stats.input_error => ExitStatus::Failure,
         End::Done => ExitStatus::Success,
     })
+}
+
+/// `--resume`: what an earlier run of the batch answered.
+fn open_resume(
+    b: &BatchArgs,
+    log: Option<&Path>,
+    named: Option<&str>,
+    input: &str,
+    printer: &Printer,
+) -> Result<Option<Resume>> {
+    let Some(results) = &b.resume else {
+        return Ok(None);
+    };
+    let from = ResumeFrom {
+        results: results.as_deref(),
+        log,
+        named,
+        input,
+    };
+    Resume::open(&from, printer).map(Some)
 }
 
 /// Batch flags without `--batch` are a mistake worth naming.

@@ -41,6 +41,11 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         .transpose()?;
 
     let settle = args.settle.as_deref().map(parse_settle).transpose()?;
+    if settle.is_some() && matches!(args.expect, Some(crate::cli::ExpectArg::Miss)) {
+        return Err(Error::usage(
+            "--settle re-sends a MISS until it HITs, so it cannot go with --expect miss; drop one of them",
+        ));
+    }
 
     let (path, records) = select_records(args, &config, env, printer)?;
 
