@@ -695,6 +695,53 @@ mod tests {
     }
 
     #[test]
+    fn batch_lines_have_a_fixed_shape_and_older_records_lack_them() {
+        let mut r = record("b1");
+        r.batch = Some("nightly".into());
+        r.line = Some(BatchLine {
+            n: 3,
+            id: Some(serde_json::json!("q3")),
+            digest: None,
+        });
+        r.batch_input = Some("/data/evals.jsonl".into());
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(
+            text.contains(r#""line":{"n":3,"id":"q3"},"batch_input":"/data/evals.jsonl""#),
+            "{text}"
+        );
+        let back = parse_line(text.as_bytes()).unwrap();
+        assert_eq!(
+            back.line.as_ref().and_then(BatchLine::key).unwrap(),
+            r#"id:"q3""#
+        );
+        let digest = BatchLine {
+            n: 4,
+            id: None,
+            digest: Some("sha256:00ff".into()),
+        };
+        assert_eq!(
+            serde_json::to_string(&digest).unwrap(),
+            r#"{"n":4,"digest":"sha256:00ff"}"#
+        );
+        assert_eq!(digest.key().unwrap(), "digest:sha256:00ff");
+        // A number id and a string id are different lines.
+        let one = |id| {
+            BatchLine {
+                n: 1,
+                id: Some(id),
+                digest: None,
+            }
+            .key()
+        };
+        assert_ne!(one(serde_json::json!(1)), one(serde_json::json!("1")));
+        // A record written before these fields reads without them.
+        let old = serde_json::to_string(&record("old")).unwrap();
+        assert!(!old.contains("\"line\"") && !old.contains("batch_input"));
+        let back = parse_line(old.as_bytes()).unwrap();
+        assert!(back.line.is_none() && back.batch_input.is_none());
+    }
+
+    #[test]
     fn schema_1_records_read_with_their_format() {
         let v1 = |provider: &str, url: &str| {
             let mut r = record("a");

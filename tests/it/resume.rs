@@ -267,6 +267,26 @@ fn resume_says_what_it_continues_and_refuses_what_it_cannot_tell() {
     assert_stderr_has(&out, "lines answered in the request log are not sent again");
     assert_eq!(gw.requests().len(), LINES.len());
     assert_eq!(stdout(&out).lines().count(), LINES.len());
+    // Other flags would send the lines elsewhere: the earlier answers are
+    // kept, and a warning says so once.
+    let out = hcl
+        .cmd()
+        .args([
+            "chat",
+            "--batch",
+            &file,
+            "--resume",
+            "-P",
+            "openai",
+            "-m",
+            "gpt-other",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_stderr_has(&out, "keeps line 1's earlier answer");
+    assert_eq!(stderr(&out).matches("earlier answer from").count(), 1);
+    assert_eq!(gw.requests().len(), LINES.len());
 
     let out = hcl
         .cmd()

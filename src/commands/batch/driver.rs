@@ -214,6 +214,8 @@ pub(super) struct Driver<'a> {
     pub(super) printer: &'a Printer,
     pub(super) lines: Lines<'a>,
     pub(super) resume: Option<Resume>,
+    /// A resumed line's earlier answer came from another provider or model.
+    pub(super) warned_target: bool,
     pub(super) shared: Arc<Shared>,
     pub(super) cancel: watch::Sender<Option<Signal>>,
     pub(super) stats: Stats,
@@ -292,13 +294,16 @@ impl Driver<'_> {
             digest: id.is_none().then(|| line_digest(bytes)),
             id: id.clone(),
         };
+        let job = spec.and_then(|spec| self.lines.build(spec, self.printer));
         if let Some(resume) = &mut self.resume
             && let Some(earlier) = resume.take(&line, id.as_ref(), self.printer)
         {
-            let done = Done::Resumed(Box::new(earlier));
+            if let (Ok(job), Some((provider, model))) = (&job, &earlier.sent_to) {
+                self.check_same_target(n, job, provider, model);
+            }
+            let done = Done::Resumed(Box::new(earlier.result));
             return Some(Box::pin(std::future::ready(done)));
         }
-        let job = spec.and_then(|spec| self.lines.build(spec, self.printer));
         Some(match job {
             Err(e) => {
                 let r = ResultLine::bad_line(n, id, e);
@@ -316,6 +321,20 @@ impl Driver<'_> {
                 })
             }
         })
+    }
+
+    /// `--resume` keeps an earlier answer even when this run would send the
+    /// line elsewhere (the flags changed); say so, once.
+    fn check_same_target(&mut self, n: usize, job: &Job, provider: &str, model: &str) {
+        let t = &job.settings.target;
+        if self.warned_target || (t.provider.name == provider && t.model == model) {
+            return;
+        }
+        self.warned_target = true;
+        self.printer.warn(&format!(
+            "--resume keeps line {n}'s earlier answer from {provider} {model}, although this run would send it to {} {}; to send such lines again, run without --resume or name a new batch with -p Hcl-Batch=ID",
+            t.provider.name, t.model
+        ));
     }
 
     fn finish(&mut self, done: Done) -> Result<()> {

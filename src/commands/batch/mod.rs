@@ -114,6 +114,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         printer,
         lines,
         resume,
+        warned_target: false,
         shared,
         cancel: cancel_tx,
         stats: Stats::default(),

@@ -68,6 +68,13 @@ impl PriorResult {
     }
 }
 
+/// A line an earlier run answered: its result again, and where the earlier
+/// request went (`provider`, `model`) when the log says.
+pub(super) struct Earlier {
+    pub(super) result: ResultLine,
+    pub(super) sent_to: Option<(String, String)>,
+}
+
 /// Where the run finds the answers of an earlier run.
 pub(super) struct Resume {
     /// The earlier batch found in the log (its id is this run's too).
@@ -156,7 +163,7 @@ impl Resume {
         line: &BatchLine,
         id: Option<&Value>,
         printer: &Printer,
-    ) -> Option<ResultLine> {
+    ) -> Option<Earlier> {
         if let Some(key) = line.key()
             && let Some(found) = self.log_done.get_mut(&key)
             && !found.is_empty()
@@ -165,13 +172,20 @@ impl Resume {
             let i = found.iter().position(|(n, _)| *n == line.n).unwrap_or(0);
             let (_, offset) = found.remove(i);
             match self.read_record(offset) {
-                Ok(record) => return Some(from_record(line.n, id, record)),
+                Ok(record) => {
+                    let sent_to = Some((record.provider.clone(), record.model.clone()));
+                    let result = from_record(line.n, id, record);
+                    return Some(Earlier { result, sent_to });
+                }
                 Err(e) => printer.warn(&format!("{e}; line {} is sent again", line.n)),
             }
         }
         let offset = *self.results_done.get(&id?.to_string())?;
         match self.read_result(offset) {
-            Ok(prior) => Some(from_prior(line.n, id, prior)),
+            Ok(prior) => Some(Earlier {
+                result: from_prior(line.n, id, prior),
+                sent_to: None,
+            }),
             Err(e) => {
                 printer.warn(&format!("{e}; line {} is sent again", line.n));
                 None
