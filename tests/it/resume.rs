@@ -296,6 +296,33 @@ fn resume_says_what_it_continues_and_refuses_what_it_cannot_tell() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_stderr_has(&out, "-p Hcl-Batch=ID");
+    // From stdin with the earlier results file: its log ids find the batch.
+    let stdin_lines = "one\ntwo\nthree\n";
+    let out = hcl
+        .cmd()
+        .args(["chat", "--batch", "-"])
+        .write_stdin(stdin_lines)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let prior = hcl.dir.path().join("stdin-results.jsonl");
+    std::fs::write(
+        &prior,
+        stdout(&out).lines().take(2).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let sent = gw.requests().len();
+    let out = hcl
+        .cmd()
+        .args(["chat", "--batch", "-", "--resume"])
+        .arg(&prior)
+        .write_stdin(stdin_lines)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_stderr_has(&out, "3 lines answered in the request log");
+    assert_eq!(gw.requests().len(), sent, "nothing sent again");
+    assert_eq!(stdout(&out).lines().count(), 3);
     let out = hcl
         .cmd()
         .args(["chat", "--batch", &file, "--resume", "--no-log"])
@@ -303,5 +330,5 @@ fn resume_says_what_it_continues_and_refuses_what_it_cannot_tell() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_stderr_has(&out, "--no-log");
-    assert_eq!(gw.requests().len(), LINES.len());
+    assert_eq!(gw.requests().len(), sent);
 }

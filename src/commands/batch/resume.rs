@@ -318,7 +318,7 @@ fn mentions(line: &[u8], needle: &str) -> bool {
 }
 
 /// The batch to continue: the batch of one of `log_ids`, else the newest
-/// batch read from `input`.
+/// batch read from the file `input`.
 fn find_batch(path: &Path, log_ids: &[String], input: &str) -> Result<Option<String>> {
     let mut found = None;
     if !log_ids.is_empty() {
@@ -336,6 +336,10 @@ fn find_batch(path: &Path, log_ids: &[String], input: &str) -> Result<Option<Str
         if found.is_some() {
             return Ok(found);
         }
+    }
+    // Every batch read from stdin is named `-`: that names none of them.
+    if input == "-" {
+        return Ok(None);
     }
     let needle = format!("\"batch_input\":{}", json_string(input));
     log::scan_back(path, |_, line, _| {
