@@ -329,9 +329,24 @@ pub struct BatchArgs {
     #[arg(long, value_name = "N", help_heading = "Batch")]
     pub max_retries: Option<u32>,
 
-    /// Skip input lines whose `id` already succeeded in an earlier results file.
-    #[arg(long, value_name = "RESULTS", help_heading = "Batch")]
-    pub resume: Option<std::path::PathBuf>,
+    /// Continue an earlier run of this batch: lines it answered are not sent again.
+    ///
+    /// What is done comes from the request log, where every answer of a batch names its batch and
+    /// its line (the line's id, else a digest of its bytes), so nothing answered is sent twice, even
+    /// after a kill -9, with or without ids, ordered or not. The earlier batch is the one named with
+    /// -p Hcl-Batch=ID, else the one the RESULTS file belongs to, else the newest batch read from
+    /// the same input file; the run keeps its batch id. Lines of an earlier RESULTS file whose id
+    /// succeeded are skipped too (for runs with --no-log). The results are complete and in input
+    /// order: an answered line's result is written again from the log, marked "resumed": true.
+    /// Write them to a new file: `> results.jsonl` empties the old one before hcl reads it.
+    #[arg(
+        long,
+        value_name = "RESULTS",
+        num_args = 0..=1,
+        require_equals = false,
+        help_heading = "Batch"
+    )]
+    pub resume: Option<Option<std::path::PathBuf>>,
 
     /// Write each result as it completes instead of in input order.
     #[arg(long, help_heading = "Batch")]
@@ -981,6 +996,16 @@ pub struct ReplayArgs {
     /// Exit 6 unless every replay was a HIT (or a MISS); with --repeat, the last send of each request counts.
     #[arg(long, value_enum, value_name = "hit|miss")]
     pub expect: Option<ExpectArg>,
+
+    /// Re-send each MISS until it HITs or DURATION (e.g. 90s, 2m) after the replay started has passed.
+    ///
+    /// Helicone's cache store can take up to a minute to show a new entry, so a replay sent soon
+    /// after the original may MISS although a later one would HIT. With --settle, each MISS is
+    /// sent again after 1 s, 2 s, 4 s and so on (at most 16 s apart, the last try at the deadline); every
+    /// try is logged, the report shows how many each took, and --expect judges the last one.
+    /// With --repeat, the last send of each request settles.
+    #[arg(long, value_name = "DURATION")]
+    pub settle: Option<String>,
 
     /// Add `Helicone-Cache-Enabled: true` to requests first sent without caching.
     #[arg(long)]

@@ -67,6 +67,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "One CI runner's quarter of a batch, with its own log, results and JUnit report.",
             ),
             (
+                "hcl chat --batch evals.jsonl -j 32 --cache --resume > results-2.jsonl",
+                "After a kill -9: what the request log shows answered is not sent again.",
+            ),
+            (
                 "hcl chat --schema person.json \"Invent a person\" | jq .name",
                 "Structured output, validated against a JSON Schema (exit 1 if it does not match).",
             ),
@@ -281,8 +285,8 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "Prove the cache: the replay must be a HIT (exit 6 otherwise).",
             ),
             (
-                "hcl replay --since 1h --property env=ci -j 8 --expect hit --junit replay.xml",
-                "A CI check with a JUnit report.",
+                "hcl replay --since 1h --property env=ci -j 8 --settle 90s --expect hit --junit replay.xml",
+                "A CI check with a JUnit report; a MISS is sent again for 90 s while the cache settles.",
             ),
             (
                 "hcl replay 3f2a --repeat 3 --json",

@@ -673,6 +673,8 @@ pub fn build_record(
         batch: None,
         attempt: None,
         shard: None,
+        line: None,
+        batch_input: None,
         attachments: Vec::new(),
         conversation: None,
         turn: None,

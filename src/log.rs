@@ -101,11 +101,47 @@ pub struct Record {
     /// merged log still tells which runner sent what.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
+    /// The batch input line this exchange answers, so `--resume` knows
+    /// from the log alone what is done (records written by hcl before this
+    /// field have none, and read as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<BatchLine>,
+    /// The batch's input: the absolute path of the `--batch` file, or `-`
+    /// for stdin. `--resume` finds the batch to continue by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_input: Option<String>,
     /// The files this request attached (`--file`, `/file`, a batch line's
     /// `files`), so they can be listed without decoding the body; files of
     /// earlier turns are listed in their own turns' records.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<AttachedFile>,
+}
+
+/// Which line of a batch input a record answers: its 1-based number, and
+/// the line's `id` when it has one, else a digest of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchLine {
+    /// The line's number in the input (1-based) when it was sent.
+    pub n: u64,
+    /// The line's own `id` (a string or a number, kept as given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// Without an id: `sha256:` and the first 32 hex digits of the SHA-256
+    /// of the line's bytes (without its line ending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+impl BatchLine {
+    /// What identifies the line across runs: its id as JSON text (so `"1"`
+    /// and `1` differ), else its digest.
+    pub fn key(&self) -> Option<String> {
+        match (&self.id, &self.digest) {
+            (Some(id), _) => Some(format!("id:{id}")),
+            (None, Some(d)) => Some(format!("digest:{d}")),
+            (None, None) => None,
+        }
+    }
 }
 
 /// A file attached to a request, as its record lists it.
@@ -638,6 +674,8 @@ mod tests {
             batch: None,
             attempt: None,
             shard: None,
+            line: None,
+            batch_input: None,
             attachments: Vec::new(),
             conversation: None,
             turn: None,
@@ -659,6 +697,53 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn batch_lines_have_a_fixed_shape_and_older_records_lack_them() {
+        let mut r = record("b1");
+        r.batch = Some("nightly".into());
+        r.line = Some(BatchLine {
+            n: 3,
+            id: Some(serde_json::json!("q3")),
+            digest: None,
+        });
+        r.batch_input = Some("/data/evals.jsonl".into());
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(
+            text.contains(r#""line":{"n":3,"id":"q3"},"batch_input":"/data/evals.jsonl""#),
+            "{text}"
+        );
+        let back = parse_line(text.as_bytes()).unwrap();
+        assert_eq!(
+            back.line.as_ref().and_then(BatchLine::key).unwrap(),
+            r#"id:"q3""#
+        );
+        let digest = BatchLine {
+            n: 4,
+            id: None,
+            digest: Some("sha256:00ff".into()),
+        };
+        assert_eq!(
+            serde_json::to_string(&digest).unwrap(),
+            r#"{"n":4,"digest":"sha256:00ff"}"#
+        );
+        assert_eq!(digest.key().unwrap(), "digest:sha256:00ff");
+        // A number id and a string id are different lines.
+        let one = |id| {
+            BatchLine {
+                n: 1,
+                id: Some(id),
+                digest: None,
+            }
+            .key()
+        };
+        assert_ne!(one(serde_json::json!(1)), one(serde_json::json!("1")));
+        // A record written before these fields reads without them.
+        let old = serde_json::to_string(&record("old")).unwrap();
+        assert!(!old.contains("\"line\"") && !old.contains("batch_input"));
+        let back = parse_line(old.as_bytes()).unwrap();
+        assert!(back.line.is_none() && back.batch_input.is_none());
     }
 
     #[test]

@@ -81,9 +81,14 @@ impl Shard {
     }
 }
 
-/// The key of a logged record for `replay --shard`: its id.
-pub fn record_key(record: &crate::log::Record) -> &[u8] {
-    record.id.as_bytes()
+/// The key of a logged record for `replay --shard`: its batch line's id
+/// when it has one, so a record replays in the shard that sent it, else
+/// the record's own id.
+pub fn record_key(record: &crate::log::Record) -> std::borrow::Cow<'_, [u8]> {
+    match record.line.as_ref().and_then(|l| l.id.as_ref()) {
+        Some(id) => std::borrow::Cow::Owned(id_key(id).into_bytes()),
+        None => std::borrow::Cow::Borrowed(record.id.as_bytes()),
+    }
 }
 
 /// The key of a line's id: a string's text, or a number as JSON writes it.

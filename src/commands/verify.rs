@@ -77,7 +77,7 @@ pub struct Verdict {
     pub latency_ms: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
-    /// The prompt's preview, which names the JUnit test case.
+    /// The batch line's id, else the prompt's preview: the JUnit case's name.
     #[serde(skip)]
     pub preview: String,
 }
@@ -351,7 +351,10 @@ fn judge(
         cost_usd: None,
         latency_ms: None,
         batch: r.batch.clone(),
-        preview: junit::body_preview(r.request.body.get()),
+        preview: match r.line.as_ref().and_then(|l| l.id.as_ref()) {
+            Some(id) => crate::shard::id_key(id),
+            None => junit::body_preview(r.request.body.get()),
+        },
     };
     let direct = !helicone_api::via_helicone(r);
     let age = age(r, now);
@@ -617,7 +620,7 @@ fn write_junit(file: &Path, verdicts: &[Verdict]) -> Result<()> {
                     s
                 }
             };
-            // The log record has no batch line id yet: the prompt names the case.
+            // The batch line's id names the case, else the prompt.
             let mut case = junit::case(
                 v.preview.clone(),
                 junit::classname(&v.provider, &v.model),

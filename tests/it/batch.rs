@@ -344,8 +344,18 @@ fn resume_skips_ids_that_already_succeeded() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
+    // The results are complete: the skipped lines' results come from the
+    // earlier file, marked resumed.
     let rs = results(&out);
-    assert_eq!(line_numbers(&rs), [2, 3, 5, 6]);
+    assert_eq!(line_numbers(&rs), [1, 2, 3, 4, 5, 6]);
+    let resumed: Vec<u64> = rs
+        .iter()
+        .filter(|r| r["resumed"] == true)
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(resumed, [1, 4]);
+    assert_eq!(rs[3]["id"], 1);
+    assert_eq!(rs[3]["status"], 200);
     let sent: Vec<String> = gw
         .requests()
         .iter()

@@ -24,6 +24,7 @@ mod log;
 mod privacy;
 mod providers;
 mod replay;
+mod resume;
 mod settings;
 mod shard;
 mod stream;

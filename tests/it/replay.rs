@@ -6,7 +6,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::support::hcl::{Hcl, assert_stderr_has, stderr, stdout};
-use crate::support::{FakeGateway, Gate, Script};
+use crate::support::{FakeGateway, Gate, Script, wait_until};
 
 /// Run `hcl chat` and return the new record's id.
 fn chat(hcl: &Hcl, args: &[&str]) -> String {
@@ -512,4 +512,119 @@ fn ctrl_c_logs_the_replays_in_flight_and_exits_130() {
     let replays: Vec<&Value> = recs.iter().filter(|r| !r["replay_of"].is_null()).collect();
     assert_eq!(replays.len(), 2, "both replays in flight are logged");
     assert!(replays.iter().all(|r| r["error"] == "interrupted"));
+}
+
+/// The replays of `original` in the log.
+fn replays_of(hcl: &Hcl, original: &str) -> usize {
+    hcl.records()
+        .iter()
+        .filter(|r| r["replay_of"] == original)
+        .count()
+}
+
+/// A cache entry Helicone's store does not show yet: a plain replay misses
+/// and fails `--expect hit`; with `--settle` the MISS is sent again until
+/// the entry shows, every try is logged, and the report counts the tries.
+#[test]
+fn settle_resends_a_miss_until_the_entry_shows() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    // Invisible until the test shows it: no timing assumption anywhere.
+    gw.set_cache_propagation(Duration::from_secs(3600));
+    let id = chat(&hcl, &["--cache", "settle me"]);
+
+    let (code, report, err) = replay(&hcl, &[&id, "--expect", "hit"]);
+    assert_eq!(code, 6, "{err}");
+    assert_eq!(caches(&report), ["MISS"]);
+    assert_eq!(report["replays"][0]["attempts"], 1);
+    assert!(why(&report, 0).contains("up to a minute"), "{report}");
+
+    let before = gw.requests().len();
+    let run = hcl.spawn(&[
+        "replay", &id, "--settle", "60s", "--expect", "hit", "--json",
+    ]);
+    // Two tries have missed (the second after a wait); now the entry shows.
+    gw.wait_for_requests(before + 2);
+    gw.show_cache();
+    let out = run.finish();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(caches(&report), ["HIT"]);
+    assert_eq!(report["replays"][0]["met_expectation"], true);
+    let attempts = report["replays"][0]["attempts"].as_u64().unwrap();
+    assert!(attempts >= 2, "{report}");
+    // Every try was sent and logged: 1 plain replay, then the settled ones.
+    assert_eq!(gw.requests().len() as u64, before as u64 + attempts);
+    assert_eq!(replays_of(&hcl, &id) as u64, 1 + attempts);
+    assert_eq!(report["summary"]["hit"], 1);
+    assert_eq!(report["summary"]["replayed"], 1);
+}
+
+/// A request that never hits gives up at the deadline with a MISS, after
+/// more than one try; the table has a tries column.
+#[test]
+fn settle_gives_up_at_the_deadline_with_a_miss() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    gw.set_cache_propagation(Duration::from_secs(3600));
+    let id = chat(&hcl, &["--cache", "never shows"]);
+    let started = std::time::Instant::now();
+    let out = hcl
+        .cmd()
+        .args(["replay", &id, "--settle", "2s", "--expect", "hit"])
+        .output()
+        .unwrap();
+    // A lower bound only: it waited for the deadline.
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("tries"), "{text}");
+    assert!(text.contains("MISS ✗"), "{text}");
+    // 1 s, then the last try at the deadline: 3 tries, each logged.
+    let tries = replays_of(&hcl, &id);
+    assert!(tries >= 2, "{tries} tries");
+    let row = text.lines().find(|l| l.contains("MISS ✗")).unwrap();
+    assert!(row.contains(&format!(" {tries} ")), "{row}");
+
+    // Without --settle nothing changes: one send, no tries column.
+    let out = hcl.cmd().args(["replay", &id]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("tries"), "{}", stdout(&out));
+    assert_eq!(replays_of(&hcl, &id), tries + 1);
+
+    let out = hcl
+        .cmd()
+        .args(["replay", &id, "--settle", "soon"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_stderr_has(&out, "--settle 'soon' is not a duration");
+    let out = hcl
+        .cmd()
+        .args(["replay", &id, "--settle", "5s", "--expect", "miss"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_stderr_has(&out, "cannot go with --expect miss");
+}
+
+/// Ctrl-C while a MISS waits to be sent again: hcl stops waiting, exits
+/// 130, and every try sent so far is logged.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_settling_exits_130_with_the_tries_logged() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    gw.set_cache_propagation(Duration::from_secs(3600));
+    let id = chat(&hcl, &["--cache", "interrupt me"]);
+    let before = gw.requests().len();
+    let run = hcl.spawn(&["replay", &id, "--settle", "10m", "--expect", "hit"]);
+    gw.wait_for_requests(before + 2);
+    // The second try is answered and logged before the signal.
+    wait_until("two tries logged", || replays_of(&hcl, &id) == 2);
+    run.interrupt();
+    let out = run.finish();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert_stderr_has(&out, "interrupted");
+    assert_eq!(replays_of(&hcl, &id), gw.requests().len() - before);
 }

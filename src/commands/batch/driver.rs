@@ -1,7 +1,6 @@
 //! The driver: a bounded window of pending lines, each a task that waits
 //! for a permit and the pacer, sends, retries and logs every attempt.
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -10,19 +9,19 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use futures_util::stream::{FuturesOrdered, FuturesUnordered};
-use serde_json::Value;
 use tokio::sync::{Semaphore, mpsc, watch};
 
-use super::input::{InputMsg, Reader, parse_line, spawn_reader};
+use super::input::{InputMsg, Reader, line_digest, parse_line, spawn_reader};
 use super::job::{Job, Lines};
 use super::junit::{self, BatchJunit};
 use super::pacing::Gate;
 use super::results::{ResultLine, Stats};
+use super::resume::Resume;
 use super::retry::{MAX_HINTED_WAIT, backoff, error_kind, retryable, server_hint};
 use crate::cli::BatchArgs;
 use crate::error::{Error, Result, Signal};
 use crate::exchange::{self, Outcome, RecordContext};
-use crate::log::Record;
+use crate::log::{BatchLine, Record};
 use crate::output::Printer;
 use crate::transport::Client;
 use crate::wire::Usage;
@@ -39,6 +38,8 @@ pub(super) struct Shared {
     pub(super) stop_launching: AtomicBool,
     pub(super) log: Option<mpsc::Sender<Record>>,
     pub(super) batch_id: String,
+    /// The input as records name it (`batch_input`).
+    pub(super) batch_input: String,
     pub(super) max_retries: u32,
     pub(super) fail_fast: bool,
     /// `--shard K/N`, written into each record.
@@ -67,9 +68,13 @@ pub(super) enum Done {
     NotRun,
     /// Cut short by Ctrl-C.
     Interrupted,
+    /// `--resume`: answered by an earlier run; its result again.
+    Resumed(Box<ResultLine>),
 }
 
-pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut job: Job) -> Done {
+pub(super) async fn run_job(sh: Arc<Shared>, batch_line: BatchLine, mut job: Job) -> Done {
+    let line = batch_line.n as usize;
+    let id = batch_line.id.clone();
     let t = Arc::clone(&job.settings.target);
     let peer = exchange::peer_label(t.provider.name, t.route.direct);
     let mut attempt = 0u32;
@@ -120,6 +125,8 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
                 record.batch = Some(sh.batch_id.clone());
                 record.attempt = Some(attempt);
                 record.shard.clone_from(&sh.shard);
+                record.line = Some(batch_line.clone());
+                record.batch_input = Some(sh.batch_input.clone());
                 record.attachments.clone_from(&job.settings.files);
                 if let Some(tx) = &sh.log {
                     // A closed channel means the writer died; it reports that.
@@ -164,6 +171,7 @@ pub(super) async fn run_job(sh: Arc<Shared>, line: usize, id: Option<Value>, mut
             attempts: attempt,
             error_kind: error.as_ref().map(error_kind),
             error: error.map(|e| e.to_string()),
+            resumed: false,
         }));
     }
 }
@@ -209,7 +217,9 @@ pub(super) struct Driver<'a> {
     pub(super) concurrency: usize,
     pub(super) printer: &'a Printer,
     pub(super) lines: Lines<'a>,
-    pub(super) resume: Option<&'a HashSet<String>>,
+    pub(super) resume: Option<Resume>,
+    /// A resumed line's earlier answer came from another provider or model.
+    pub(super) warned_target: bool,
     pub(super) shared: Arc<Shared>,
     pub(super) cancel: watch::Sender<Option<Signal>>,
     pub(super) stats: Stats,
@@ -282,8 +292,8 @@ impl Driver<'_> {
         })
     }
 
-    /// Turn one input line into a pending result, or nothing (blank, another
-    /// shard's, resumed).
+    /// Turn one input line into a pending result (a resumed line's is ready
+    /// at once), or nothing (blank, another shard's).
     fn launch(&mut self, n: usize, bytes: &[u8]) -> Option<Pending> {
         let (id, spec) = parse_line(bytes)?;
         if let Some(shard) = self.opts.shard
@@ -297,14 +307,12 @@ impl Driver<'_> {
             .junit
             .as_ref()
             .map(|_| junit::name(id.as_ref(), spec.as_ref().ok(), bytes));
+        let line = BatchLine {
+            n: n as u64,
+            digest: id.is_none().then(|| line_digest(bytes)),
+            id: id.clone(),
+        };
         let job = spec.and_then(|spec| self.lines.build(spec, self.printer));
-        if let (Some(done), Some(id)) = (self.resume, &id)
-            && done.contains(&id.to_string())
-        {
-            self.stats.resumed += 1;
-            self.tick();
-            return None;
-        }
         if let (Some(report), Some(name)) = (&mut self.junit, case_name) {
             let class = job.as_ref().ok().map(|j| {
                 let t = &j.settings.target;
@@ -312,13 +320,22 @@ impl Driver<'_> {
             });
             report.launch(n, name, class);
         }
+        if let Some(resume) = &mut self.resume
+            && let Some(earlier) = resume.take(&line, id.as_ref(), self.printer)
+        {
+            if let (Ok(job), Some((provider, model))) = (&job, &earlier.sent_to) {
+                self.check_same_target(n, job, provider, model);
+            }
+            let done = Done::Resumed(Box::new(earlier.result));
+            return Some(Box::pin(std::future::ready(done)));
+        }
         Some(match job {
             Err(e) => {
                 let r = ResultLine::bad_line(n, id, e);
                 Box::pin(std::future::ready(Done::Result(Box::new(r))))
             }
             Ok(job) => {
-                let task = tokio::spawn(run_job(self.shared.clone(), n, id, job));
+                let task = tokio::spawn(run_job(self.shared.clone(), line, job));
                 Box::pin(async move {
                     task.await.unwrap_or_else(|e| {
                         Done::Result(Box::new(ResultLine {
@@ -331,6 +348,20 @@ impl Driver<'_> {
         })
     }
 
+    /// `--resume` keeps an earlier answer even when this run would send the
+    /// line elsewhere (the flags changed); say so, once.
+    fn check_same_target(&mut self, n: usize, job: &Job, provider: &str, model: &str) {
+        let t = &job.settings.target;
+        if self.warned_target || (t.provider.name == provider && t.model == model) {
+            return;
+        }
+        self.warned_target = true;
+        self.printer.warn(&format!(
+            "--resume keeps line {n}'s earlier answer from {provider} {model}, although this run would send it to {} {}; to send such lines again, run without --resume or name a new batch with -p Hcl-Batch=ID",
+            t.provider.name, t.model
+        ));
+    }
+
     fn finish(&mut self, done: Done) -> Result<()> {
         match done {
             Done::Result(r) => {
@@ -341,6 +372,14 @@ impl Driver<'_> {
                 if !r.ok() && self.opts.fail_fast {
                     // Bad lines fail without a task; requests stop themselves.
                     self.shared.stop_launching.store(true, Ordering::SeqCst);
+                }
+                self.printer.json_line(&*r)?;
+            }
+            Done::Resumed(r) => {
+                self.stats.resumed += 1;
+                // The report of a resumed run is as complete as its results.
+                if let Some(report) = &mut self.junit {
+                    report.finish(&r);
                 }
                 self.printer.json_line(&*r)?;
             }

@@ -147,6 +147,25 @@ fn take_id(map: &mut serde_json::Map<String, Value>) -> std::result::Result<Opti
     }
 }
 
+/// A line's bytes without its line ending.
+fn line_text(bytes: &[u8]) -> &[u8] {
+    let mut end = bytes.len();
+    while end > 0 && matches!(bytes[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    &bytes[..end]
+}
+
+/// The digest that names a line without an `id` in its log records:
+/// `sha256:` and the first 32 hex digits of the SHA-256 of its bytes,
+/// without the line ending (so LF and CRLF files agree).
+pub(super) fn line_digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(line_text(bytes));
+    let hex: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
 pub(super) fn parse_line(bytes: &[u8]) -> Parsed {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Some((None, Err("the line is not UTF-8".to_string())));
@@ -202,6 +221,16 @@ pub(super) fn parse_line(bytes: &[u8]) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_digests_ignore_the_line_ending() {
+        let d = line_digest(b"{\"prompt\": \"hi\"}\n");
+        assert_eq!(d, line_digest(b"{\"prompt\": \"hi\"}\r\n"));
+        assert_eq!(d, line_digest(b"{\"prompt\": \"hi\"}"));
+        assert_ne!(d, line_digest(b"{\"prompt\": \"hi!\"}"));
+        assert_eq!(d.len(), "sha256:".len() + 32);
+        assert!(d.starts_with("sha256:"));
+    }
 
     #[test]
     fn counting_lines() {

@@ -18,8 +18,9 @@ use crate::output::Printer;
 use crate::settings::{self, Config, Env, RequestSettings, Resolver, Target};
 use crate::wire::{ChatInput, Message, Role};
 
-/// `-p Hcl-Batch=NAME` names the batch; otherwise it gets a fresh UUID.
-pub(super) fn batch_id(r: &RequestArgs) -> Result<String> {
+/// The batch named with `-p Hcl-Batch=NAME`, if any (otherwise the run
+/// gets a fresh UUID, or with `--resume` the id of the batch it continues).
+pub(super) fn named_batch(r: &RequestArgs) -> Result<Option<String>> {
     let mut id = None;
     for p in &r.properties {
         let (k, v) = helicone::parse_property(p)?;
@@ -32,7 +33,14 @@ pub(super) fn batch_id(r: &RequestArgs) -> Result<String> {
             id = Some(v);
         }
     }
-    Ok(id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()))
+    Ok(id)
+}
+
+/// The batch property is hcl's own: every request carries the batch id.
+fn set_batch_property(args: &mut RequestArgs, batch_id: &str) {
+    args.properties
+        .retain(|p| !p.split('=').next().is_some_and(is_batch_property));
+    args.properties.push(format!("{BATCH_PROPERTY}={batch_id}"));
 }
 
 fn is_batch_property(name: &str) -> bool {
@@ -82,10 +90,7 @@ impl<'a> Lines<'a> {
             }
             t.apply(name, &path, &mut args)?;
         }
-        // The batch property is hcl's own: every request carries the batch id.
-        args.properties
-            .retain(|p| !p.split('=').next().is_some_and(is_batch_property));
-        args.properties.push(format!("{BATCH_PROPERTY}={batch_id}"));
+        set_batch_property(&mut args, batch_id);
         let mut files = Vec::with_capacity(args.files.len());
         for path in &args.files {
             if path.as_os_str() == "-" {
@@ -106,6 +111,12 @@ impl<'a> Lines<'a> {
             files,
         };
         Ok((lines, flags.target))
+    }
+
+    /// Send every line as part of `batch_id` (`--resume` continues an
+    /// earlier batch, found only once the log is known).
+    pub(super) fn set_batch(&mut self, batch_id: &str) {
+        set_batch_property(&mut self.args, batch_id);
     }
 
     /// The job of one line, or why the line is bad.

@@ -39,10 +39,10 @@ use crate::transport::Client;
 
 use driver::{Driver, End, Shared};
 use input::open_input;
-use job::{Lines, batch_id};
+use job::{Lines, named_batch};
 use pacing::Gate;
 use results::{Stats, print_summary};
-use resume::read_resume;
+use resume::{Resume, ResumeFrom, input_name};
 use writer::LogWriter;
 
 /// The property that tags every request of a batch.
@@ -59,16 +59,30 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
     let max_retries = b.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
     check_flags(concurrency, b.rps, max_retries)?;
     let config = super::load_config(env, printer)?;
-    let batch_id = batch_id(r)?;
+    let named = named_batch(r)?;
+    let mut batch_id = named
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
 
     // The flags alone must resolve: a missing key or a bad flag is a usage
     // error now, before anything is sent.
-    let (lines, default) = Lines::new(r, env, &config, &batch_id, printer)?;
+    let (mut lines, default) = Lines::new(r, env, &config, &batch_id, printer)?;
 
-    let resume = match &b.resume {
-        Some(path) => Some(read_resume(path)?),
-        None => None,
-    };
+    let batch_input = input_name(input);
+    let resume = open_resume(
+        b,
+        default.log_path.as_deref(),
+        named.as_deref(),
+        &batch_input,
+        printer,
+    )?;
+    // A resumed run continues the earlier batch, under its id.
+    if let Some(found) = resume.as_ref().and_then(|r| r.batch.as_deref())
+        && found != batch_id
+    {
+        batch_id = found.to_string();
+        lines.set_batch(&batch_id);
+    }
     let (reader, total) = open_input(input, printer.stderr_is_tty && !r.quiet)?;
     if input.as_os_str() == "-" && std::io::stdin().is_terminal() {
         printer.note("reading batch lines from the terminal; end them with Ctrl-D");
@@ -91,6 +105,7 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         stop_launching: AtomicBool::new(false),
         log: log_writer.as_ref().map(|w| w.sender.clone()),
         batch_id: batch_id.clone(),
+        batch_input,
         max_retries,
         fail_fast: b.fail_fast,
         shard: b.shard.map(|s| s.to_string()),
@@ -100,7 +115,8 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         concurrency,
         printer,
         lines,
-        resume: resume.as_ref(),
+        resume,
+        warned_target: false,
         shared,
         cancel: cancel_tx,
         stats: Stats::default(),
@@ -134,6 +150,26 @@ pub fn run(args: &ChatArgs, input: &Path, env: Env<'_>, printer: &Printer) -> Re
         End::Done if stats.failed() > 0 || stats.input_error => ExitStatus::Failure,
         End::Done => ExitStatus::Success,
     })
+}
+
+/// `--resume`: what an earlier run of the batch answered.
+fn open_resume(
+    b: &BatchArgs,
+    log: Option<&Path>,
+    named: Option<&str>,
+    input: &str,
+    printer: &Printer,
+) -> Result<Option<Resume>> {
+    let Some(results) = &b.resume else {
+        return Ok(None);
+    };
+    let from = ResumeFrom {
+        results: results.as_deref(),
+        log,
+        named,
+        input,
+    };
+    Resume::open(&from, printer).map(Some)
 }
 
 /// Batch flags without `--batch` are a mistake worth naming.

@@ -26,6 +26,9 @@ pub(super) struct ResultLine {
     pub(super) attempts: u32,
     pub(super) error: Option<String>,
     pub(super) error_kind: Option<&'static str>,
+    /// `--resume`: an earlier run answered this line; the result is its.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(super) resumed: bool,
 }
 
 impl ResultLine {
@@ -44,6 +47,7 @@ impl ResultLine {
             attempts: 0,
             error: Some(error),
             error_kind: Some("input"),
+            resumed: false,
         }
     }
 

@@ -14,13 +14,18 @@ use crate::log::Record;
 /// What a replay's row says, for the case's text.
 fn detail(r: &Row) -> String {
     format!(
-        "model {}, status {}, cache {}{}, replay id {}, original id {}{}",
+        "model {}, status {}, cache {}{}{}, replay id {}, original id {}{}",
         r.model,
         r.status.map_or("-".into(), |s| s.to_string()),
         r.cache.label(),
         r.bucket_idx
             .map(|b| format!(" (bucket {b})"))
             .unwrap_or_default(),
+        if r.attempts > 1 {
+            format!(" after {} tries", r.attempts)
+        } else {
+            String::new()
+        },
         r.id,
         r.original_id,
         if r.why.is_empty() {
@@ -34,10 +39,13 @@ fn detail(r: &Row) -> String {
 /// One testcase: a replay with no usable answer is an error, one that
 /// missed `--expect` a failure.
 fn case(r: &Row, original: Option<&Record>, repeated: bool, t: &Totals) -> TestCase {
-    // The log record has no batch line id yet: the prompt names the case.
+    // The batch line's id names the case, else the prompt.
     let mut name = original.map_or_else(
         || r.original_id.clone(),
-        |o| junit::body_preview(o.request.body.get()),
+        |o| match o.line.as_ref().and_then(|l| l.id.as_ref()) {
+            Some(id) => crate::shard::id_key(id),
+            None => junit::body_preview(o.request.body.get()),
+        },
     );
     if repeated {
         name = format!("{name} #{}", r.attempt);

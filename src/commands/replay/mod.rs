@@ -9,7 +9,7 @@ mod send;
 
 use std::cell::Cell;
 use std::path::PathBuf;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::cli::ReplayArgs;
 use crate::error::{Error, ExitStatus, Result, Signal};
@@ -40,6 +40,13 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         .as_deref()
         .map(|b| settings::check_base_url("--base-url", b))
         .transpose()?;
+
+    let settle = args.settle.as_deref().map(parse_settle).transpose()?;
+    if settle.is_some() && matches!(args.expect, Some(crate::cli::ExpectArg::Miss)) {
+        return Err(Error::usage(
+            "--settle re-sends a MISS until it HITs, so it cannot go with --expect miss; drop one of them",
+        ));
+    }
 
     let (path, mut records) = select_records(args, &config, env, printer)?;
     let other_shards = args
@@ -85,6 +92,7 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
         printer,
         interrupted,
         shard: args.shard.map(|s| s.to_string()),
+        settle_until: settle.map(|d| std::time::Instant::now() + d),
     };
     let mut rows = runtime.block_on(async {
         let watch_signals = async {
@@ -105,6 +113,21 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
 
     write_report(args, &rows, &totals, &records, printer)?;
     exit_status(&rows, &totals, was_interrupted, printer)
+}
+
+/// `--settle`: a humantime duration, at most a day.
+fn parse_settle(raw: &str) -> Result<Duration> {
+    let d = humantime::parse_duration(raw.trim()).map_err(|_| {
+        Error::usage(format!(
+            "--settle '{raw}' is not a duration; write it as 90s or 2m (Helicone's cache can take up to a minute to show a new entry)"
+        ))
+    })?;
+    if d > Duration::from_secs(86_400) {
+        return Err(Error::usage(format!(
+            "--settle {raw} is over a day; give at most 24h (90s is usually enough)"
+        )));
+    }
+    Ok(d)
 }
 
 /// The logged requests to replay, and the log they came from.
@@ -137,7 +160,7 @@ fn select_records(
 /// `--shard K/N`: keep the records of shard K; how many were another's.
 fn keep_shard(records: &mut Vec<Record>, shard: Shard, printer: &Printer) -> usize {
     let before = records.len();
-    records.retain(|r| shard.holds(shard::record_key(r)));
+    records.retain(|r| shard.holds(&shard::record_key(r)));
     let others = before - records.len();
     if records.is_empty() {
         printer.note(&format!(
@@ -165,7 +188,13 @@ fn write_report(
             summary: totals,
         })?;
     } else {
-        print_table(rows, args.repeat > 1, format, printer)?;
+        print_table(
+            rows,
+            args.repeat > 1,
+            args.settle.is_some(),
+            format,
+            printer,
+        )?;
         printer.line(&summary_line(totals))?;
     }
     Ok(())

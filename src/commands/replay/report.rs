@@ -39,6 +39,9 @@ pub(super) struct Row {
     pub(super) original_id: String,
     pub(super) id: String,
     pub(super) attempt: u32,
+    /// How many times this send went out: 1, or with `--settle` the tries
+    /// until it HIT or the deadline passed; the other fields are the last try's.
+    pub(super) attempts: u32,
     pub(super) provider: String,
     pub(super) model: String,
     pub(super) stream: bool,
@@ -158,23 +161,33 @@ pub(super) fn summary_line(t: &Totals) -> String {
 
 /// The report as a table, each distinct reason (or error) said once under
 /// it with the rows it applies to, marked `[1]`, `[2]` in the table.
+///
+/// With `--settle` (`settled`), a `tries` column after `cache` says how
+/// many sends each took.
 pub(super) fn print_table(
     rows: &[Row],
     repeated: bool,
+    settled: bool,
     format: TableFormat,
     printer: &Printer,
 ) -> Result<()> {
-    let mut table = Table::new(vec![
+    let mut cols = vec![
         Col::keep("id"),
         Col::fixed("provider", 4),
         Col::text("model", 3, 10),
         Col::keep("status"),
         Col::keep("cache"),
+    ];
+    if settled {
+        cols.push(Col::keep("tries"));
+    }
+    cols.extend([
         Col::fixed("bucket", 5),
         Col::fixed("latency", 2),
         Col::fixed("text", 6),
         Col::text("why", 1, 8),
     ]);
+    let mut table = Table::new(cols);
     let mut reasons: Vec<(String, Vec<String>)> = Vec::new();
     for r in rows {
         let mut id = short(&r.original_id).to_string();
@@ -204,12 +217,17 @@ pub(super) fn print_table(
             reasons[n].1.push(id.clone());
             format!("[{}]", n + 1)
         };
-        table.row(vec![
+        let mut cells = vec![
             id,
             r.provider.clone(),
             r.model.clone(),
             r.status.map_or("-".into(), |s| s.to_string()),
             cache,
+        ];
+        if settled {
+            cells.push(r.attempts.to_string());
+        }
+        cells.extend([
             r.bucket_idx.map_or("-".into(), |b| b.to_string()),
             format!("{} → {} ms", ms(r.original_latency_ms), ms(r.latency_ms)),
             match r.same_text {
@@ -219,6 +237,7 @@ pub(super) fn print_table(
             },
             why,
         ]);
+        table.row(cells);
     }
     printer.table(&table, format)?;
     for (n, (why, ids)) in reasons.iter().enumerate() {
@@ -243,6 +262,7 @@ pub(super) mod tests {
             original_id: "0123456789".into(),
             id: "r".into(),
             attempt,
+            attempts: 1,
             provider: "openai".into(),
             model: "m<&>".into(),
             stream: false,

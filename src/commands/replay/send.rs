@@ -1,9 +1,10 @@
 //! Sending the plans: each `--repeat` times, `--concurrency` at a time,
-//! logged, and turned into report rows; Ctrl-C cuts the run short.
+//! logged, and turned into report rows; with `--settle`, a MISS is sent
+//! again until it HITs or the deadline passes; Ctrl-C cuts the run short.
 
 use std::cell::Cell;
 use std::path::Path;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
 
@@ -77,6 +78,24 @@ pub(super) struct Run<'a> {
     pub(super) interrupted: tokio::sync::watch::Receiver<Option<Signal>>,
     /// `--shard K/N`, written into each replay's record.
     pub(super) shard: Option<String>,
+    /// `--settle`: until when a MISS is sent again.
+    pub(super) settle_until: Option<Instant>,
+}
+
+/// The first wait before a MISS is sent again under `--settle`; it doubles.
+const SETTLE_FIRST_WAIT: Duration = Duration::from_secs(1);
+/// The longest wait between two tries.
+const SETTLE_MAX_WAIT: Duration = Duration::from_secs(16);
+
+/// How long to wait before try `tries + 1`: 1 s, 2 s, 4 s … up to
+/// [`SETTLE_MAX_WAIT`], and never past the deadline; `None` when the
+/// deadline has passed.
+fn settle_wait(tries: u32, until: Instant, now: Instant) -> Option<Duration> {
+    let left = until.checked_duration_since(now).filter(|d| !d.is_zero())?;
+    let wait = SETTLE_FIRST_WAIT
+        .saturating_mul(1u32 << tries.saturating_sub(1).min(8))
+        .min(SETTLE_MAX_WAIT);
+    Some(wait.min(left))
 }
 
 impl Run<'_> {
@@ -98,22 +117,23 @@ impl Run<'_> {
             if self.interrupted.borrow().is_some() {
                 break;
             }
-            let id = uuid::Uuid::new_v4().to_string();
-            let mut req = p.req.clone();
-            if let Some(i) = p.id_index {
-                req.headers[i].value = HeaderValue::Plain(id.clone());
+            let mut row = self.send(p, attempt).await;
+            // `--settle`: the judged (last) send of a request is sent again
+            // while it misses, until the deadline.
+            if let Some(until) = self.settle_until.filter(|_| attempt == self.repeat) {
+                while row.cache == Cache::Miss {
+                    let Some(wait) = settle_wait(row.attempts, until, Instant::now()) else {
+                        break;
+                    };
+                    tokio::select! {
+                        () = tokio::time::sleep(wait) => {}
+                        _ = until_interrupted(self.interrupted.clone()) => break,
+                    }
+                    let tries = row.attempts + 1;
+                    row = self.send(p, attempt).await;
+                    row.attempts = tries;
+                }
             }
-            let outcome = send_one(
-                self.client,
-                &req,
-                &p.creds,
-                p.format,
-                p.original.stream,
-                &p.peer,
-                &self.interrupted,
-            )
-            .await;
-            let row = self.finish(p, attempt, id, &req, outcome);
             match row.cache {
                 Cache::Hit => self.hits.set(self.hits.get() + 1),
                 Cache::Miss => self.misses.set(self.misses.get() + 1),
@@ -127,6 +147,26 @@ impl Run<'_> {
             rows.push(row);
         }
         rows
+    }
+
+    /// Send a plan once, log it, and make its report row.
+    async fn send(&self, p: &Plan<'_>, attempt: u32) -> Row {
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut req = p.req.clone();
+        if let Some(i) = p.id_index {
+            req.headers[i].value = HeaderValue::Plain(id.clone());
+        }
+        let outcome = send_one(
+            self.client,
+            &req,
+            &p.creds,
+            p.format,
+            p.original.stream,
+            &p.peer,
+            &self.interrupted,
+        )
+        .await;
+        self.finish(p, attempt, id, &req, outcome)
     }
 
     /// Log the replay and turn it into a report row.
@@ -193,6 +233,7 @@ impl Run<'_> {
             original_id: o.id.clone(),
             id,
             attempt,
+            attempts: 1,
             provider: o.provider.clone(),
             model: o.model.clone(),
             stream: o.stream,
@@ -208,5 +249,26 @@ impl Run<'_> {
             exit: outcome.error.as_ref().map(Error::exit_status),
             error: outcome.error.map(|e| e.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settle_waits_double_up_to_the_cap_and_stop_at_the_deadline() {
+        let now = Instant::now();
+        let far = now + Duration::from_secs(3600);
+        let waits: Vec<u64> = (1..=7)
+            .map(|t| settle_wait(t, far, now).map_or(0, |d| d.as_secs()))
+            .collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 16, 16]);
+        assert_eq!(settle_wait(40, far, now), Some(SETTLE_MAX_WAIT));
+        // Never past the deadline; none once it has passed.
+        let soon = now + Duration::from_millis(300);
+        assert_eq!(settle_wait(3, soon, now), Some(Duration::from_millis(300)));
+        assert_eq!(settle_wait(1, soon, soon), None);
+        assert_eq!(settle_wait(1, now, soon), None);
     }
 }

@@ -19,17 +19,39 @@ pub struct Entry {
     pub headers: Vec<(String, String)>,
     pub latency_ms: u128,
     pub body: Vec<Bytes>,
+    /// Reads see the entry from this instant on (KV propagation, §4.1).
+    visible: Instant,
     expires: Instant,
 }
 
 #[derive(Default)]
 pub struct Cache {
     entries: HashMap<String, Entry>,
+    /// How long a new entry stays invisible to reads (default 0): Cloudflare
+    /// KV can take up to a minute to show a write everywhere.
+    propagation: Duration,
 }
 
 impl Cache {
-    /// The live entry under `key`; an expired one is removed.
+    pub fn set_propagation(&mut self, d: Duration) {
+        self.propagation = d;
+    }
+
+    /// Every entry written so far becomes visible now.
+    pub fn show_all(&mut self) {
+        let now = Instant::now();
+        for e in self.entries.values_mut() {
+            e.visible = e.visible.min(now);
+        }
+    }
+
+    /// The live entry under `key` that reads can see yet.
     pub fn get(&mut self, key: &str) -> Option<Entry> {
+        self.live(key).filter(|e| e.visible <= Instant::now())
+    }
+
+    /// The live entry under `key`, visible or not; an expired one is removed.
+    fn live(&mut self, key: &str) -> Option<Entry> {
         let now = Instant::now();
         match self.entries.get(key) {
             Some(e) if e.expires > now => Some(e.clone()),
@@ -56,7 +78,8 @@ impl Cache {
         body: Vec<Bytes>,
         ttl: Duration,
     ) -> Option<usize> {
-        let idx = keys.iter().position(|k| self.get(k).is_none())?;
+        // A slot written but not yet visible is taken.
+        let idx = keys.iter().position(|k| self.live(k).is_none())?;
         let text = String::from_utf8_lossy(&body.concat()).into_owned();
         let body = vec![Bytes::from(text)];
         self.entries.insert(
@@ -65,6 +88,7 @@ impl Cache {
                 headers,
                 latency_ms,
                 body,
+                visible: Instant::now() + self.propagation,
                 expires: Instant::now() + ttl,
             },
         );

@@ -365,6 +365,12 @@ impl Running {
         drop(self.stdout.take());
     }
 
+    /// Send SIGKILL, as `kill -9` does: hcl gets no chance to finish anything.
+    pub fn kill9(&self) {
+        let mut c = self.child.lock().unwrap_or_else(|e| e.into_inner());
+        c.kill().unwrap();
+    }
+
     /// Send SIGINT, as Ctrl-C does.
     #[cfg(unix)]
     pub fn interrupt(&self) {

@@ -325,6 +325,11 @@ impl FakeGateway {
         lock(&self.state.scripts).push_back(s);
     }
 
+    /// Drop every queued script: later requests get the default answers.
+    pub fn clear_scripts(&self) {
+        lock(&self.state.scripts).clear();
+    }
+
     /// Delay between the events of default SSE streams (default 0).
     pub fn set_stream_delay(&self, d: Duration) {
         *lock(&self.state.stream_delay) = d;
@@ -359,6 +364,17 @@ impl FakeGateway {
         wait_until(&format!("{n} requests in flight at once"), || {
             self.in_flight() == n
         });
+    }
+
+    /// Cache entries written from now on are seen by reads only after `d`
+    /// (Cloudflare KV propagation, docs/helicone.md §4.1).
+    pub fn set_cache_propagation(&self, d: Duration) {
+        lock(&self.state.cache).set_propagation(d);
+    }
+
+    /// Every cache entry written so far becomes visible to reads now.
+    pub fn show_cache(&self) {
+        lock(&self.state.cache).show_all();
     }
 
     /// Requests logged from now on become visible to the REST API only
