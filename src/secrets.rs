@@ -390,45 +390,49 @@ pub mod tests {
         }
     }
 
+    fn wanted(config: Option<&'static str>) -> [Wanted<'static>; 3] {
+        [
+            Wanted {
+                keyring: "id",
+                env: &["ID"],
+                config,
+                required: true,
+            },
+            Wanted {
+                keyring: "secret",
+                env: &["SECRET", "SECRET2"],
+                config: None,
+                required: true,
+            },
+            Wanted {
+                keyring: "token",
+                env: &["TOKEN"],
+                config: None,
+                required: false,
+            },
+        ]
+    }
+
+    /// Each key of a found set as (value, kind of source).
+    fn values(found: &SetLookup) -> Vec<Option<(String, String)>> {
+        let SetLookup::Found(v) = found else {
+            panic!("not found: {found:?}")
+        };
+        v.iter()
+            .map(|k| {
+                k.as_ref()
+                    .map(|k| (k.secret.expose().to_string(), k.source.kind().to_string()))
+            })
+            .collect()
+    }
+
+    fn pair(a: &str, b: &str) -> Option<(String, String)> {
+        Some((a.to_string(), b.to_string()))
+    }
+
     #[test]
     fn a_set_comes_whole_from_the_first_place_that_holds_it() {
-        let wanted = |config: Option<&'static str>| {
-            [
-                Wanted {
-                    keyring: "id",
-                    env: &["ID"],
-                    config,
-                    required: true,
-                },
-                Wanted {
-                    keyring: "secret",
-                    env: &["SECRET", "SECRET2"],
-                    config: None,
-                    required: true,
-                },
-                Wanted {
-                    keyring: "token",
-                    env: &["TOKEN"],
-                    config: None,
-                    required: false,
-                },
-            ]
-        };
-        let none = MapStore(&[]);
         let no_profile = &mut |_: usize| None;
-        let values = |found: &SetLookup| -> Vec<Option<(String, String)>> {
-            let SetLookup::Found(v) = found else {
-                panic!("not found: {found:?}")
-            };
-            v.iter()
-                .map(|k| {
-                    k.as_ref()
-                        .map(|k| (k.secret.expose().to_string(), k.source.kind().to_string()))
-                })
-                .collect()
-        };
-        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
-
         // The environment, with the optional token from the same place.
         let env = |k: &str| match k {
             "ID" => Some("env-id".to_string()),
@@ -472,8 +476,11 @@ pub mod tests {
             panic!("{got:?}")
         };
         assert_eq!((place, have.len(), missing), (Place::Env, 1, vec![1]));
+    }
 
-        // The profile is asked last, and only then.
+    #[test]
+    fn the_profile_is_asked_last_and_only_then() {
+        let none = MapStore(&[]);
         let nothing = |_: &str| None;
         let mut asked = 0;
         let mut profile = |i: usize| {
@@ -492,6 +499,7 @@ pub mod tests {
             [pair("p0", "profile"), pair("p1", "profile"), None]
         );
         assert_eq!(asked, 3);
+        let env = |k: &str| (k == "ID" || k == "SECRET").then(|| "v".to_string());
         let mut asked = 0;
         let mut counting = |_: usize| {
             asked += 1;
@@ -499,8 +507,13 @@ pub mod tests {
         };
         lookup_set(&wanted(None), &env, &none, &mut counting);
         assert_eq!(asked, 0, "the environment held the set");
+    }
 
-        // A config value for one key and nothing for the other: partial.
+    #[test]
+    fn a_config_value_for_one_key_alone_is_partial() {
+        let none = MapStore(&[]);
+        let nothing = |_: &str| None;
+        let no_profile = &mut |_: usize| None;
         let got = lookup_set(&wanted(Some("cfg-id")), &nothing, &none, no_profile);
         assert!(matches!(
             got,
