@@ -215,24 +215,7 @@ fn readable(r: &Record, known: Option<&Known>) -> String {
             if r.stream { " · streamed" } else { "" }
         ),
     );
-    let mut status = match r.response.status {
-        Some(s) => s.to_string(),
-        None => "no response".to_string(),
-    };
-    if let Some(f) = &r.response.finish_reason {
-        status.push_str(&format!(" · finish {f}"));
-    }
-    status.push_str(&format!(
-        " · cache {}",
-        r.helicone.cache.as_deref().unwrap_or("off")
-    ));
-    if let Some(ms) = r.latency_ms {
-        status.push_str(&format!(" · {ms} ms"));
-    }
-    if let Some(ms) = r.ttft_ms {
-        status.push_str(&format!(" (first token {ms} ms)"));
-    }
-    line("status", status);
+    line("status", status_line(r));
     let u = &r.response.usage;
     if u.input.is_some() || u.output.is_some() {
         line(
@@ -283,6 +266,28 @@ fn readable(r: &Record, known: Option<&Known>) -> String {
         (None, true) => "(empty answer)".to_string(),
     });
     out.join("\n")
+}
+
+/// How an exchange went, on one line: status, finish, cache, timing.
+fn status_line(r: &Record) -> String {
+    let mut status = match r.response.status {
+        Some(s) => s.to_string(),
+        None => "no response".to_string(),
+    };
+    if let Some(f) = &r.response.finish_reason {
+        status.push_str(&format!(" · finish {f}"));
+    }
+    status.push_str(&format!(
+        " · cache {}",
+        r.helicone.cache.as_deref().unwrap_or("off")
+    ));
+    if let Some(ms) = r.latency_ms {
+        status.push_str(&format!(" · {ms} ms"));
+    }
+    if let Some(ms) = r.ttft_ms {
+        status.push_str(&format!(" (first token {ms} ms)"));
+    }
+    status
 }
 
 /// What `hcl log verify` and `hcl log push` remembered about these records.
