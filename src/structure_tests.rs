@@ -290,3 +290,54 @@ fn only_the_table_and_the_wire_modules_know_providers() {
         found.join("\n")
     );
 }
+
+/// Every file of the repository's code, tests, benchmarks and CI scripts.
+fn repository_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "target") {
+                    continue;
+                }
+                walk(&p, out);
+            } else if p
+                .extension()
+                .is_none_or(|x| ["rs", "sh", "py", "toml"].iter().any(|e| x == *e))
+            {
+                out.push(p);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "bench", "fuzz/src", ".ci", "examples"] {
+        walk(&root.join(dir), &mut files);
+    }
+    files
+}
+
+#[test]
+fn nothing_reads_outside_the_repository() {
+    // Spelled in two pieces so that this file does not match itself.
+    let needles = [format!("../{}", "shared"), format!("{}/fixtures", "shared")];
+    let mut found = Vec::new();
+    for path in repository_files() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            if needles.iter().any(|needle| line.contains(needle.as_str())) {
+                found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the repository must stand alone; these lines refer to files outside it:\n{}",
+        found.join("\n")
+    );
+}
