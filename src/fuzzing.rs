@@ -12,6 +12,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::conversation;
+use crate::eventstream::{EventStreamDecoder, EventStreamError, Message};
 use crate::helicone;
 use crate::log::{self, LogFile};
 use crate::request;
@@ -35,6 +36,7 @@ pub const TARGETS: &[&str] = &[
     "log_scan",
     "rate_limit",
     "config",
+    "eventstream",
 ];
 
 /// Run target `name` on `data`; `false` when there is no such target.
@@ -51,6 +53,7 @@ pub fn run(name: &str, data: &[u8]) -> bool {
         "log_scan" => log_scan(data),
         "rate_limit" => rate_limit(data),
         "config" => config(data),
+        "eventstream" => eventstream(data),
         _ => return false,
     }
     true
@@ -436,5 +439,93 @@ fn config(data: &[u8]) {
     }
     for (k, v) in &config.properties {
         let _ = helicone::parse_property(&format!("{k}={v}"));
+    }
+}
+
+// --------------------------------------------------------- event stream
+
+/// The messages and the error of an event-stream body arriving in `chunks`.
+fn decode_aws(limit: usize, chunks: &[&[u8]]) -> (Vec<Message>, Option<EventStreamError>) {
+    let mut decoder = EventStreamDecoder::with_max_message_bytes(limit);
+    let mut out = Vec::new();
+    for chunk in chunks {
+        if let Err(e) = decoder.push(chunk, &mut out) {
+            return (out, Some(e));
+        }
+    }
+    let end = decoder.finish().err();
+    (out, end)
+}
+
+/// Frame `headers` and `payload` as one message with both CRCs right, so
+/// the fuzzer reaches the header reader and the payload, which random
+/// bytes almost never do past the checksums.
+fn frame(headers: &[u8], payload: &[u8]) -> Vec<u8> {
+    let total = (16 + headers.len() + payload.len()) as u32;
+    let mut out = Vec::with_capacity(total as usize);
+    out.extend_from_slice(&total.to_be_bytes());
+    out.extend_from_slice(&(headers.len() as u32).to_be_bytes());
+    let prelude = crc32fast::hash(&out);
+    out.extend_from_slice(&prelude.to_be_bytes());
+    out.extend_from_slice(headers);
+    out.extend_from_slice(payload);
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_be_bytes());
+    out
+}
+
+/// The AWS event-stream decoder (Bedrock's streams). The first byte picks
+/// the body: odd, the rest as raw bytes; even, the rest cut at 0xFF bytes
+/// into header-block/payload pairs, each framed with correct checksums.
+/// Any split of the body gives the same messages and error, with the
+/// default bound and a small one; a framed body whose header blocks read
+/// gives exactly its payloads, in order; a message is never over the bound.
+fn eventstream(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let (body, framed): (Vec<u8>, Vec<Vec<u8>>) = if mode % 2 == 1 {
+        (rest.to_vec(), Vec::new())
+    } else {
+        let parts: Vec<&[u8]> = rest.split(|&b| b == 0xFF).collect();
+        let mut body = Vec::new();
+        let mut payloads = Vec::new();
+        for pair in parts.chunks(2) {
+            let headers = pair[0];
+            let payload = pair.get(1).copied().unwrap_or_default();
+            body.extend_from_slice(&frame(headers, payload));
+            payloads.push(payload.to_vec());
+        }
+        (body, payloads)
+    };
+    let (a, b) = split_points(&body);
+    let small = 16 + (hash(data) >> 20) as usize % 256;
+    for limit in [crate::eventstream::DEFAULT_MAX_MESSAGE_BYTES, small] {
+        let whole = decode_aws(limit, &[&body]);
+        let two = decode_aws(limit, &[&body[..a], &body[a..]]);
+        assert_eq!(whole, two, "split at {a} (limit {limit})");
+        let three = decode_aws(limit, &[&body[..a], &body[a..b], &body[b..]]);
+        assert_eq!(whole, three, "split at {a} and {b} (limit {limit})");
+        if body.len() <= 2048 {
+            let bytes: Vec<&[u8]> = body.chunks(1).collect();
+            assert_eq!(whole, decode_aws(limit, &bytes), "byte at a time");
+        }
+        for m in &whole.0 {
+            assert!(m.payload.len() + 16 <= limit, "a message over the bound");
+        }
+        if limit == crate::eventstream::DEFAULT_MAX_MESSAGE_BYTES && mode % 2 == 0 {
+            let got: Vec<&[u8]> = whole.0.iter().map(|m| m.payload.as_slice()).collect();
+            let want: Vec<&[u8]> = framed.iter().map(Vec::as_slice).collect();
+            match &whole.1 {
+                None => assert_eq!(got, want, "the framed payloads"),
+                Some(e) => {
+                    assert!(
+                        matches!(e, EventStreamError::Header { .. }),
+                        "correct framing failed with {e}"
+                    );
+                    assert_eq!(got, want[..got.len()], "the payloads before the fault");
+                }
+            }
+        }
     }
 }
