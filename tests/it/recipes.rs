@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::FakeGateway;
 use crate::support::hcl::Hcl;
+use crate::support::{FakeGateway, wait_until};
 
 /// The batch every recipe runs: lines with ids (a string and a number) and
 /// without (an object and a plain prompt).
@@ -172,13 +172,21 @@ fn glob(pattern: &str, name: &str) -> bool {
     }
 }
 
-/// Run one job's commands as a CI runner would (`bash -e`) in `dir`.
-fn run_job(hcl: &Hcl, job: &Job, script: &str, dir: &Path, vars: &[(&str, String)]) {
+/// Run one job's commands as a CI runner would (`bash -e`) in `dir`;
+/// `during` runs while the job does.
+fn run_job(hcl: &Hcl, job: &Job, run: (&str, &Path), vars: &[(&str, String)], during: &dyn Fn()) {
+    let (script, dir) = run;
     let mut cmd = hcl.bash(script, dir);
     for (k, v) in vars {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
+    let child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    during();
+    let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "job {} failed ({:?}):\n{script}\n{}",
@@ -207,8 +215,9 @@ fn checkout(root: &Path, name: &str) -> PathBuf {
 }
 
 /// Run a matrix recipe: every shard job on its own runner, then the merge
-/// job with every shard's artifacts. Returns the merge job's directory and N.
-fn run_matrix(hcl: &Hcl, name: &str) -> (PathBuf, u32) {
+/// job with every shard's artifacts (`during_merge` runs while it does).
+/// Returns the merge job's directory and N.
+fn run_matrix(hcl: &Hcl, name: &str, during_merge: &dyn Fn()) -> (PathBuf, u32) {
     let github = name == "github";
     let lines = recipe(name);
     let jobs = jobs(&lines, github);
@@ -237,7 +246,7 @@ fn run_matrix(hcl: &Hcl, name: &str) -> (PathBuf, u32) {
             ];
             (shard.commands.join("\n"), shard.artifacts.clone(), vars)
         };
-        run_job(hcl, shard, &script, &dir, &vars);
+        run_job(hcl, shard, (&script, &dir), &vars, &|| {});
         keep_artifacts(&artifacts, &dir, &merge_dir);
     }
     let (script, vars) = if github {
@@ -246,7 +255,7 @@ fn run_matrix(hcl: &Hcl, name: &str) -> (PathBuf, u32) {
         let vars = vec![("CI_PIPELINE_ID", RUN_ID.to_string())];
         (merge.commands.join("\n"), vars)
     };
-    run_job(hcl, merge, &script, &merge_dir, &vars);
+    run_job(hcl, merge, (&script, &merge_dir), &vars, during_merge);
     for kept in &merge.artifacts {
         assert!(
             merge_dir.join(kept).exists(),
@@ -382,25 +391,41 @@ fn slow_cache_gateway() -> FakeGateway {
 
 #[test]
 fn the_github_actions_recipe_runs_as_written() {
-    let gw = slow_cache_gateway();
+    let gw = FakeGateway::start();
     let hcl = Hcl::with_gateway(&gw);
-    let (dir, n) = run_matrix(&hcl, "github");
+    // The cache shows nothing until the replay's first tries have missed:
+    // the recipe passes only because it settles.
+    gw.set_cache_propagation(Duration::from_secs(3600));
+    let sent = evals().len();
+    let merged = hcl.dir.path().join("merge-runner").join("merged.jsonl");
+    let (dir, n) = run_matrix(&hcl, "github", &|| {
+        wait_until("a logged replay that missed", || {
+            std::fs::read_to_string(&merged)
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                .any(|r| !r["replay_of"].is_null() && r["helicone"]["cache"] == "MISS")
+        });
+        gw.show_cache();
+    });
     check_matrix(&dir, n);
-    // Each line was sent once by the shards, and once more by the replay.
-    assert_eq!(
-        gw.requests()
-            .iter()
-            .filter(|r| r.header("helicone-property-hcl-replay-of").is_none())
-            .count(),
-        evals().len()
-    );
+    // Each line was sent once by the shards; a replay missed, then hit.
+    let requests = gw.requests();
+    let replays = requests
+        .iter()
+        .filter(|r| r.header("helicone-property-hcl-replay-of").is_some())
+        .count();
+    assert_eq!(requests.len() - replays, sent);
+    assert!(replays > sent, "{replays} replays of {sent} requests");
+    let (.., cases) = junit(&dir.join("replay.xml"));
+    assert_eq!(cases.len(), sent);
 }
 
 #[test]
 fn the_gitlab_recipe_runs_as_written() {
     let gw = slow_cache_gateway();
     let hcl = Hcl::with_gateway(&gw);
-    let (dir, n) = run_matrix(&hcl, "gitlab");
+    let (dir, n) = run_matrix(&hcl, "gitlab", &|| {});
     check_matrix(&dir, n);
 }
 
@@ -410,7 +435,7 @@ fn the_gitlab_recipe_runs_as_written() {
 fn four_shards_merged_give_what_one_run_gives() {
     let gw = slow_cache_gateway();
     let hcl = Hcl::with_gateway(&gw);
-    let (dir, n) = run_matrix(&hcl, "github");
+    let (dir, n) = run_matrix(&hcl, "github", &|| {});
     assert_eq!(n, 4);
     let sharded = check_matrix(&dir, n);
 
