@@ -335,7 +335,8 @@ pub struct BatchArgs {
     /// its line (the line's id, else a digest of its bytes), so nothing answered is sent twice, even
     /// after a kill -9, with or without ids, ordered or not. The earlier batch is the one named with
     /// -p Hcl-Batch=ID, else the one the RESULTS file belongs to, else the newest batch read from
-    /// the same input file; the run keeps its batch id. Lines of an earlier RESULTS file whose id
+    /// the same input file by the same --shard K/N (a sharded run falls back to an unsharded
+    /// batch, never to another shard's); the run keeps its batch id. Lines of an earlier RESULTS file whose id
     /// succeeded are skipped too (for runs with --no-log). The results are complete and in input
     /// order: an answered line's result is written again from the log, marked "resumed": true.
     /// Write them to a new file: `> results.jsonl` empties the old one before hcl reads it.
@@ -981,11 +982,13 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub repeat: u32,
 
-    /// Replay only shard K of N (K from 1 to N) of the selected requests: a stable partition by record id.
+    /// Replay only shard K of N (K from 1 to N) of the selected requests: a stable partition by line id, else record id.
     ///
-    /// Every selected request lands in exactly one shard (SHA-256 of the record id, modulo N), so
-    /// N runners replaying the same log with --shard 1/N to N/N replay each request once. Give each
-    /// shard its own request log (HCL_LOG) and --junit file.
+    /// Every selected request lands in exactly one shard (SHA-256 of its key, modulo N), so N
+    /// runners replaying the same log with --shard 1/N to N/N replay each request once. The key of
+    /// a record of a batch line with an id is that id, so the record goes to the shard `chat --batch
+    /// --shard K/N` puts its line in, whether the batch ran sharded or not; any other record's key
+    /// is its record id. Give each shard its own request log (HCL_LOG) and --junit file.
     #[arg(long, value_name = "K/N", help_heading = "Selection")]
     pub shard: Option<crate::shard::Shard>,
 

@@ -23,6 +23,7 @@ mod keyring;
 mod log;
 mod privacy;
 mod providers;
+mod recipes;
 mod replay;
 mod resume;
 mod settings;

@@ -664,3 +664,190 @@ fn batch_junit_skips_the_lines_fail_fast_never_ran() {
     assert_eq!(suite.attribute("failures"), Some("1"), "{xml}");
     assert_eq!(suite.attribute("skipped"), Some("2"), "{xml}");
 }
+
+fn ok_answer() -> Script {
+    Script::Respond {
+        status: 200,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: serde_json::json!({
+            "id": "chatcmpl-test",
+            "object": "chat.completion",
+            "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
+        })
+        .to_string(),
+    }
+}
+
+/// The line numbers of the batch records logged after the first `skip`.
+fn logged_lines_after(hcl: &Hcl, skip: usize) -> BTreeSet<u64> {
+    hcl.records()[skip..]
+        .iter()
+        .map(|r| r["line"]["n"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn resuming_a_shard_continues_that_shards_batch_in_a_shared_log() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let file = write_input(hcl.dir.path(), &mixed_lines(16));
+    let shard = |k: u32, extra: &[&str]| {
+        hcl.cmd()
+            .args(["chat", "--batch", &file, "-j", "1", "--max-retries", "0"])
+            .args(["--shard", &format!("{k}/2")])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Shard 2, cut short: its first two lines answered, the others failed.
+    gw.push_script(ok_answer());
+    gw.push_script(ok_answer());
+    for _ in 0..16 {
+        gw.push_script(Script::Respond {
+            status: 500,
+            headers: vec![],
+            body: "down".into(),
+        });
+    }
+    let out = shard(2, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    gw.clear_scripts();
+    let first = results(&out);
+    let failed: BTreeSet<u64> = first
+        .iter()
+        .filter(|r| r["status"] != 200)
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert!(failed.len() >= 2, "{first:?}");
+    let batch2 = hcl.records()[0]["batch"].as_str().unwrap().to_string();
+    // Then shard 1, whole, into the same log: the newest batch of the input.
+    let out = shard(1, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let logged = hcl.records().len();
+
+    // Resuming shard 2 continues shard 2's batch: only its failed lines go out.
+    let sent = gw.requests().len();
+    let out = shard(2, &["--resume"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_stderr_has(&out, &format!("resuming batch {batch2}: 2 lines answered"));
+    assert_eq!(gw.requests().len() - sent, failed.len());
+    assert_eq!(logged_lines_after(&hcl, logged), failed);
+    for r in &hcl.records()[logged..] {
+        assert_eq!(r["batch"], batch2.as_str());
+        assert_eq!(r["shard"], "2/2");
+    }
+    // Its results are shard 2's lines, complete and in order.
+    let again = results(&out);
+    assert_eq!(lines_of(&again), lines_of(&first));
+    assert_eq!(again.iter().filter(|r| r["resumed"] == true).count(), 2);
+    assert!(again.iter().all(|r| r["status"] == 200), "{again:?}");
+
+    // A shard that never ran here finds no batch of its own and sends all.
+    let out = shard(1, &["--resume", "--no-log"]);
+    assert_eq!(out.status.code(), Some(2), "--no-log without RESULTS");
+    let out = hcl
+        .cmd()
+        .args(["chat", "--batch", &file, "--shard", "3/3", "--resume"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_stderr_has(
+        &out,
+        "as shard 3/3 or unsharded is in the request log: every line is sent",
+    );
+}
+
+#[test]
+fn a_sharded_resume_continues_an_unsharded_batch_of_the_input() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let file = write_input(hcl.dir.path(), &mixed_lines(8));
+    let out = hcl.cmd().args(["chat", "--batch", &file]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let whole = hcl.records()[0]["batch"].as_str().unwrap().to_string();
+    let sent = gw.requests().len();
+    let out = hcl
+        .cmd()
+        .args(["chat", "--batch", &file, "--shard", "1/2", "--resume"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_stderr_has(&out, &format!("resuming batch {whole}"));
+    assert_eq!(gw.requests().len(), sent, "every line was answered");
+    assert!(results(&out).iter().all(|r| r["resumed"] == true));
+}
+
+#[test]
+fn replay_shards_of_a_whole_batch_follow_the_batch_shards_of_lines_with_ids() {
+    let gw = FakeGateway::start();
+    let hcl = Hcl::with_gateway(&gw);
+    let lines = mixed_lines(24);
+    let file = write_input(hcl.dir.path(), &lines);
+    // One unsharded run logs the whole batch.
+    let out = hcl
+        .cmd()
+        .args(["chat", "--batch", &file, "--cache", "-p", "Hcl-Batch=whole"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line_of: std::collections::HashMap<String, (u64, bool)> = hcl
+        .records()
+        .iter()
+        .map(|r| {
+            let line = &r["line"];
+            let has_id = !line["id"].is_null();
+            (
+                r["id"].as_str().unwrap().to_string(),
+                (line["n"].as_u64().unwrap(), has_id),
+            )
+        })
+        .collect();
+    let mut replayed = BTreeSet::new();
+    for k in 1..=4 {
+        // Where chat --batch --shard puts each line.
+        let out = hcl
+            .cmd()
+            .args(["chat", "--batch", &file, "--no-log", "--shard"])
+            .arg(format!("{k}/4"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let batch_shard: BTreeSet<u64> = lines_of(&results(&out)).into_iter().collect();
+        // Where replay --shard puts each record of the unsharded run.
+        let out = hcl
+            .cmd()
+            .args([
+                "replay", "--batch", "whole", "--json", "--no-log", "--shard",
+            ])
+            .arg(format!("{k}/4"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let replay_shard: BTreeSet<u64> = report["replays"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| line_of[r["original_id"].as_str().unwrap()].0)
+            .collect();
+        let with_ids = |s: &BTreeSet<u64>| -> BTreeSet<u64> {
+            s.iter()
+                .copied()
+                .filter(|n| line_of.values().any(|(m, id)| m == n && *id))
+                .collect()
+        };
+        assert_eq!(
+            with_ids(&replay_shard),
+            with_ids(&batch_shard),
+            "shard {k}/4"
+        );
+        for n in replay_shard {
+            assert!(replayed.insert(n), "line {n} replayed in two shards");
+        }
+    }
+    assert_eq!(replayed, (1..=24).collect::<BTreeSet<u64>>());
+    // Lines with ids are a third of the batch: the check compared some.
+    assert_eq!(line_of.values().filter(|(_, id)| *id).count(), 8);
+}

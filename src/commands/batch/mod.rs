@@ -163,11 +163,13 @@ fn open_resume(
     let Some(results) = &b.resume else {
         return Ok(None);
     };
+    let shard = b.shard.map(|s| s.to_string());
     let from = ResumeFrom {
         results: results.as_deref(),
         log,
         named,
         input,
+        shard: shard.as_deref(),
     };
     Resume::open(&from, printer).map(Some)
 }

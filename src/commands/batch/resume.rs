@@ -13,7 +13,8 @@
 //!
 //! Which earlier batch is continued, in this order: the one named with
 //! `-p Hcl-Batch=NAME`; the one the results file's `log_id`s belong to; the
-//! newest batch in the log read from the same input file.
+//! newest batch in the log read from the same input file by the same shard
+//! (`--shard K/N`), else, for a sharded run, by an unsharded run.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -95,6 +96,8 @@ pub(super) struct ResumeFrom<'a> {
     pub(super) named: Option<&'a str>,
     /// The batch input as records name it (`batch_input`).
     pub(super) input: &'a str,
+    /// This run's `--shard K/N`, as records name it (`shard`).
+    pub(super) shard: Option<&'a str>,
 }
 
 impl Resume {
@@ -125,7 +128,7 @@ impl Resume {
         if let Some(log_path) = from.log {
             resume.batch = match from.named {
                 Some(name) => Some(name.to_string()),
-                None => find_batch(log_path, &log_ids, from.input)?,
+                None => find_batch(log_path, &log_ids, from.input, from.shard)?,
             };
             if let Some(batch) = &resume.batch {
                 resume.log_done = answered_lines(log_path, batch)?;
@@ -143,8 +146,11 @@ impl Resume {
                 "resuming batch {batch}: {answered} lines answered in the request log are not sent again"
             )),
             None if from.log.is_some() && from.named.is_none() => printer.note(&format!(
-                "no earlier batch read from {} is in the request log{}",
+                "no earlier batch read from {}{} is in the request log{}",
                 from.input,
+                from.shard
+                    .map(|s| format!(" as shard {s} or unsharded"))
+                    .unwrap_or_default(),
                 if from.results.is_some() {
                     "; only the results file says what is done"
                 } else {
@@ -318,8 +324,17 @@ fn mentions(line: &[u8], needle: &str) -> bool {
 }
 
 /// The batch to continue: the batch of one of `log_ids`, else the newest
-/// batch read from the file `input`.
-fn find_batch(path: &Path, log_ids: &[String], input: &str) -> Result<Option<String>> {
+/// batch read from the file `input` by the same shard (`shard`: this run's
+/// `--shard K/N`, `None` unsharded), else, for a sharded run, the newest
+/// unsharded batch of `input` (it answered every shard's lines). A batch of
+/// another shard is never taken: its lines are not this run's, and its id
+/// would make two runners' batches one.
+fn find_batch(
+    path: &Path,
+    log_ids: &[String],
+    input: &str,
+    shard: Option<&str>,
+) -> Result<Option<String>> {
     let mut found = None;
     if !log_ids.is_empty() {
         log::scan_back(path, |_, line, _| {
@@ -342,18 +357,26 @@ fn find_batch(path: &Path, log_ids: &[String], input: &str) -> Result<Option<Str
         return Ok(None);
     }
     let needle = format!("\"batch_input\":{}", json_string(input));
+    // The newest unsharded batch, kept while a sharded run looks further
+    // back for its own shard's.
+    let mut unsharded = None;
     log::scan_back(path, |_, line, _| {
         if mentions(line, &needle)
             && let Ok(r) = log::parse_line(line)
             && r.batch_input.as_deref() == Some(input)
             && r.batch.is_some()
         {
-            found = r.batch;
-            return ControlFlow::Break(());
+            if r.shard.as_deref() == shard {
+                found = r.batch;
+                return ControlFlow::Break(());
+            }
+            if r.shard.is_none() && unsharded.is_none() {
+                unsharded = r.batch;
+            }
         }
         ControlFlow::Continue(())
     })?;
-    Ok(found)
+    Ok(found.or(unsharded))
 }
 
 fn json_string(s: &str) -> String {

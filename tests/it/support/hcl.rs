@@ -175,6 +175,23 @@ impl Hcl {
         c
     }
 
+    /// `bash -e -c SCRIPT` in `dir` with the same environment and the hcl
+    /// under test first on `PATH`: for README recipes run as written.
+    pub fn bash(&self, script: &str, dir: &std::path::Path) -> std::process::Command {
+        let bin = assert_cmd::cargo::cargo_bin("hcl");
+        let bin_dir = bin.parent().unwrap().display().to_string();
+        let mut c = std::process::Command::new("bash");
+        c.env_clear();
+        for (k, v) in &self.envs {
+            c.env(k, v);
+        }
+        let path = std::env::var("PATH").unwrap_or_default();
+        c.env("PATH", format!("{bin_dir}:{path}"));
+        c.args(["-e", "-o", "pipefail", "-c", script])
+            .current_dir(dir);
+        c
+    }
+
     pub fn log_path(&self) -> PathBuf {
         self.dir.path().join("requests.jsonl")
     }
