@@ -47,11 +47,23 @@ use crate::error::{Error, ExitStatus};
 use crate::output::Printer;
 
 /// Parse the command line, run the command, map the result to an exit code.
+/// `hcl --version` or `hcl -V` and nothing else.
+fn version_only() -> bool {
+    let mut args = std::env::args_os().skip(1);
+    matches!((args.next(), args.next()), (Some(a), None) if a == "--version" || a == "-V")
+}
+
 pub fn main() -> ExitCode {
     // A shell asking for completions at Tab: answer and exit.
     commands::shell_complete::answer_if_asked();
     let env = commands::process_env;
     let printer = Printer::new(&env);
+    if version_only() {
+        // Before the command line parser is built, which is most of the
+        // start-up time (bench/RESULTS.md); the text is clap's.
+        let _ = printer.line(&format!("hcl {}", env!("CARGO_PKG_VERSION")));
+        return ExitCode::from(0);
+    }
     if std::env::args_os()
         .nth(1)
         .is_some_and(|a| a == "generate-docs")
@@ -117,4 +129,13 @@ fn finish(result: error::Result<ExitStatus>, printer: &Printer) -> ExitCode {
         }
     };
     ExitCode::from(status.code())
+}
+
+#[cfg(test)]
+mod version_tests {
+    #[test]
+    fn the_short_cut_prints_what_the_parser_would() {
+        let parser = <crate::cli::Cli as clap::CommandFactory>::command().render_version();
+        assert_eq!(parser, format!("hcl {}\n", env!("CARGO_PKG_VERSION")));
+    }
 }

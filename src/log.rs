@@ -285,8 +285,18 @@ pub(crate) fn append_line(file: &mut impl LogFile, line: &[u8]) -> std::io::Resu
 fn record_line(out: &mut Vec<u8>, record: &Record) -> Result<()> {
     out.clear();
     out.push(b'\n');
-    serde_json::to_writer(&mut *out, record)
-        .map_err(|e| Error::Protocol(format!("could not serialize the log record: {e}")))?;
+    push_record(out, record)
+}
+
+/// Add `record` and its newline to `out`; on failure `out` is as it was.
+fn push_record(out: &mut Vec<u8>, record: &Record) -> Result<()> {
+    let len = out.len();
+    if let Err(e) = serde_json::to_writer(&mut *out, record) {
+        out.truncate(len);
+        return Err(Error::Protocol(format!(
+            "could not serialize the log record: {e}"
+        )));
+    }
     out.push(b'\n');
     Ok(())
 }
@@ -330,6 +340,36 @@ impl Writer {
 
     pub fn append(&mut self, record: &Record) -> Result<()> {
         record_line(&mut self.line, record)?;
+        self.write_lines()
+    }
+
+    /// Append `records` as one `write` of their lines under one lock (a
+    /// batch writes the records that are waiting together). Each line is
+    /// whole, and a write cut short is cut back as for one record. Returns
+    /// how many records were not written, and the first reason.
+    pub fn append_all(&mut self, records: &[Record]) -> (u64, Option<Error>) {
+        let mut failed = 0;
+        let mut first = None;
+        self.line.clear();
+        self.line.push(b'\n');
+        for record in records {
+            if let Err(e) = push_record(&mut self.line, record) {
+                failed += 1;
+                first.get_or_insert(e);
+            }
+        }
+        let written = records.len() as u64 - failed;
+        if written > 0
+            && let Err(e) = self.write_lines()
+        {
+            failed += written;
+            first.get_or_insert(e);
+        }
+        (failed, first)
+    }
+
+    /// Write the buffered lines (after their leading newline) under the lock.
+    fn write_lines(&mut self) -> Result<()> {
         let ctx = || format!("cannot write the request log {}", self.path.display());
         self.file.lock().map_err(|e| Error::io(ctx(), e))?;
         let written = append_line(&mut self.file, &self.line);
@@ -441,8 +481,8 @@ pub fn scan_back(
 
 /// [`scan_back`] over the first `len` bytes of any seekable source, in
 /// blocks of `block` bytes. Each block is searched once; a line that spans
-/// blocks is kept as the pieces read so far and joined once, when its start
-/// is found, so the work stays linear in the line's length.
+/// blocks is only searched for its start (nothing of it is kept), then read
+/// once, whole, so the work stays linear in the line's length.
 pub(crate) fn scan_back_in<R: Read + Seek>(
     src: &mut R,
     len: u64,
@@ -451,10 +491,9 @@ pub(crate) fn scan_back_in<R: Read + Seek>(
 ) -> std::io::Result<()> {
     let block = block.max(1);
     let mut pos = len;
-    // The end of a line whose start is not read yet: its pieces, the
-    // rightmost first.
-    let mut pieces: Vec<Vec<u8>> = Vec::new();
-    let mut joined = Vec::new();
+    // Where the line whose start is not read yet ends.
+    let mut open_end: Option<u64> = None;
+    let mut long = Vec::new();
     let mut buf = Vec::new();
     // Only the first piece of text met (the file's end) can be a torn line.
     let mut first = true;
@@ -468,8 +507,11 @@ pub(crate) fn scan_back_in<R: Read + Seek>(
             torn_end = buf.last() != Some(&b'\n');
         }
         let mut end = buf.len();
-        while let Some(nl) = buf[..end].iter().rposition(|&b| b == b'\n') {
-            let text = join(&buf[nl + 1..end], &mut pieces, &mut joined);
+        while let Some(nl) = memchr::memrchr(b'\n', &buf[..end]) {
+            let text = match open_end.take() {
+                Some(line_end) => read_span(src, start + nl as u64 + 1, line_end, &mut long)?,
+                None => &buf[nl + 1..end],
+            };
             let torn = first && torn_end;
             first = false;
             let line = trim_line(text);
@@ -478,31 +520,32 @@ pub(crate) fn scan_back_in<R: Read + Seek>(
             }
             end = nl;
         }
-        if end > 0 {
-            pieces.push(buf[..end].to_vec());
+        if end > 0 && open_end.is_none() {
+            open_end = Some(start + end as u64);
         }
         pos = start;
     }
-    let text = join(&[], &mut pieces, &mut joined);
-    let line = trim_line(text);
-    if !line.is_empty() {
-        let _ = visit(0, line, first && torn_end);
+    if let Some(line_end) = open_end {
+        let line = trim_line(read_span(src, 0, line_end, &mut long)?);
+        if !line.is_empty() {
+            let _ = visit(0, line, first && torn_end);
+        }
     }
     Ok(())
 }
 
-/// `head` followed by the pieces (stored rightmost first), as one slice.
-fn join<'a>(head: &'a [u8], pieces: &mut Vec<Vec<u8>>, joined: &'a mut Vec<u8>) -> &'a [u8] {
-    if pieces.is_empty() {
-        return head;
-    }
-    joined.clear();
-    joined.reserve(head.len() + pieces.iter().map(Vec::len).sum::<usize>());
-    joined.extend_from_slice(head);
-    for p in pieces.drain(..).rev() {
-        joined.extend_from_slice(&p);
-    }
-    joined
+/// Bytes `from..to` of `src`, read into `into`.
+fn read_span<'a, R: Read + Seek>(
+    src: &mut R,
+    from: u64,
+    to: u64,
+    into: &'a mut Vec<u8>,
+) -> std::io::Result<&'a [u8]> {
+    into.clear();
+    into.resize((to - from) as usize, 0);
+    src.seek(SeekFrom::Start(from))?;
+    src.read_exact(into)?;
+    Ok(into)
 }
 
 /// The 1-based line numbers of byte offsets that start lines, in one pass.
@@ -870,6 +913,25 @@ mod tests {
 
     /// A line left without its newline (a write cut short) must not swallow
     /// the next record: the next append starts on a fresh line.
+    #[test]
+    fn records_written_together_are_whole_lines_after_a_torn_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        append(&path, &record("aaaa1111")).unwrap();
+        append_raw(&path, br#"{"v":1,"id":"torn","ts":"2026"#).unwrap();
+        let (mut w, _) = Writer::open(&path).unwrap();
+        let (failed, first) = w.append_all(&[record("bbbb2222"), record("cccc3333")]);
+        assert_eq!((failed, first.is_none()), (0, true));
+        w.append(&record("dddd4444")).unwrap();
+        let (recs, skipped) = read_all(&path).unwrap();
+        assert_eq!(
+            recs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["aaaa1111", "bbbb2222", "cccc3333", "dddd4444"]
+        );
+        assert_eq!(skipped.len(), 1, "{skipped:?}");
+        assert!(std::fs::read(&path).unwrap().ends_with(b"}\n"));
+    }
+
     #[test]
     fn a_record_after_a_torn_last_line_is_readable() {
         let dir = tempfile::tempdir().unwrap();

@@ -108,10 +108,27 @@ impl Printer {
     fn out(&self, bytes: &[u8], flush: bool) -> Result<()> {
         // The spinner's line goes before anything takes its place.
         self.stop_spinner();
-        let mut out = std::io::stdout().lock();
-        out.write_all(bytes)
-            .and_then(|_| if flush { out.flush() } else { Ok(()) })
-            .map_err(|e| Error::io("cannot write to stdout", e))
+        // On one terminal with the progress bar, the bar is erased first and
+        // drawn again after the whole line is out, so no piece of it is left
+        // in (or between) the lines on stdout.
+        let bar = self.bar.borrow();
+        let bar = bar.as_ref().filter(|_| self.stdout_is_tty);
+        let write = || {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|_| {
+                    if flush || bar.is_some() {
+                        out.flush()
+                    } else {
+                        Ok(())
+                    }
+                })
+                .map_err(|e| Error::io("cannot write to stdout", e))
+        };
+        match bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
     }
 
     /// Text on stdout, ending with exactly one newline.
@@ -485,7 +502,9 @@ impl Table {
     /// The text, and the headers of the columns dropped to fit `width`.
     fn render(&self, mode: Mode, width: Option<usize>) -> (String, Vec<String>) {
         let n = self.cols.len();
-        let cell = |r: &Vec<String>, i: usize| clean(r.get(i).map_or("", String::as_str));
+        // TSV never cuts anything.
+        let cap = (mode != Mode::Tsv).then_some(MAX_CELL);
+        let cell = |r: &Vec<String>, i: usize| clean(r.get(i).map_or("", String::as_str), cap);
         let rows: Vec<Vec<String>> = self
             .rows
             .iter()
@@ -633,14 +652,41 @@ fn plain(header: &[String], body: &[Vec<String>]) -> String {
         .join("\n")
 }
 
+/// The most characters of a cell a table shows, even where nothing is cut
+/// to fit (a pipe): a cell is a preview, and a 50 MB answer is neither
+/// drawn nor measured whole (`log show`, `--json` and TSV give all of it).
+const MAX_CELL: usize = 10_000;
+
+/// The start of `s` that a table cell can show in `format`: [`MAX_CELL`]
+/// characters and one more, so that the cell is still marked as cut (all
+/// of it in TSV). For callers that would otherwise copy a long text whole
+/// into a cell.
+pub fn cell_prefix(s: &str, format: TableFormat) -> &str {
+    if format == TableFormat::Tsv {
+        return s;
+    }
+    match s.char_indices().nth(MAX_CELL + 1) {
+        Some((end, _)) => &s[..end],
+        None => s,
+    }
+}
+
 /// A cell on one line: whitespace runs (newlines, tabs) become one space,
-/// control characters go.
-fn clean(s: &str) -> String {
+/// control characters go; at most `cap` characters, then `…`.
+fn clean(s: &str, cap: Option<usize>) -> String {
+    let (s, more) = match cap.and_then(|cap| s.char_indices().nth(cap)) {
+        Some((end, _)) => (&s[..end], true),
+        None => (s, false),
+    };
     let s: String = s
         .chars()
         .filter(|c| !c.is_control() || c.is_whitespace())
         .collect();
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if more {
+        out.push('…');
+    }
+    out
 }
 
 /// The columns `s` takes on a terminal.

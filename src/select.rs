@@ -198,7 +198,8 @@ impl Selection {
         line: &[u8],
         torn: bool,
     ) -> Option<std::result::Result<Record, String>> {
-        if let Ok(p) = serde_json::from_slice::<Probe<'_>>(line)
+        if self.has_filters()
+            && let Ok(p) = serde_json::from_slice::<Probe<'_>>(line)
             && p.v <= log::SCHEMA_VERSION
         {
             let view = View {
@@ -219,6 +220,64 @@ impl Selection {
             other => Some(other),
         }
     }
+}
+
+/// Texts that a matching line must hold as written, found by a raw byte
+/// search before any JSON is parsed: a filter that matches few records reads
+/// most lines at memory speed. Only exact-match filters give one (model,
+/// batch, property values: their JSON string as serde_json writes it); a
+/// line with an escape that could spell them otherwise (`\u`, `\/`) is
+/// always parsed, and so is a line that does not start like a record hcl
+/// can read, so a newer schema's record or a torn line is still reported.
+/// A corrupt line that cannot match is passed over without a warning.
+pub(crate) struct Prefilter {
+    needles: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl Prefilter {
+    pub(crate) fn new(sel: &Selection) -> Prefilter {
+        let exact = [sel.model.as_deref(), sel.batch.as_deref()];
+        let texts = exact
+            .into_iter()
+            .flatten()
+            .chain(sel.properties.iter().map(|(_, v)| v.as_str()));
+        let needles = texts
+            .filter_map(|t| {
+                let quoted = serde_json::to_string(t).ok()?;
+                // A text with quotes, backslashes or control characters may
+                // be escaped in more than one way: no shortcut for it.
+                (!quoted[1..quoted.len() - 1].contains('\\'))
+                    .then(|| memchr::memmem::Finder::new(quoted.as_bytes()).into_owned())
+            })
+            .collect();
+        Prefilter { needles }
+    }
+
+    /// Whether `line` surely does not match, without parsing it.
+    pub(crate) fn rules_out(&self, line: &[u8], torn: bool) -> bool {
+        if self.needles.is_empty() || torn || !readable_version(line) {
+            return false;
+        }
+        self.needles.iter().any(|n| n.find(line).is_none())
+            && memchr::memmem::find(line, b"\\u").is_none()
+            && memchr::memmem::find(line, b"\\/").is_none()
+    }
+}
+
+/// Whether a line starts as hcl writes a record of a schema it reads
+/// (`{"v":N,` with N up to [`log::SCHEMA_VERSION`]) and ends as an object.
+fn readable_version(line: &[u8]) -> bool {
+    let Some(rest) = line.strip_prefix(b"{\"v\":") else {
+        return false;
+    };
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 3 || rest.get(digits) != Some(&b',') || line.last() != Some(&b'}') {
+        return false;
+    }
+    std::str::from_utf8(&rest[..digits])
+        .ok()
+        .and_then(|d| d.parse::<u32>().ok())
+        .is_some_and(|v| v <= log::SCHEMA_VERSION)
 }
 
 /// The fields the filters look at.
@@ -284,12 +343,20 @@ pub fn select(path: &Path, sel: &Selection) -> Result<(Vec<Record>, Vec<Skipped>
         return select_ids(path, sel);
     }
     let mut skipped = Vec::new();
+    let pre = Prefilter::new(sel);
+    let read = |line: &[u8], torn: bool| {
+        if pre.rules_out(line, torn) {
+            None
+        } else {
+            sel.read(line, torn)
+        }
+    };
     let records = match sel.limit {
         Some(n) => {
             let mut newest = Vec::with_capacity(n.min(1024));
             let mut bad: Vec<(u64, String)> = Vec::new();
             log::scan_back(path, |offset, line, torn| {
-                match sel.read(line, torn) {
+                match read(line, torn) {
                     Some(Ok(r)) => newest.push(r),
                     Some(Err(reason)) => bad.push((offset, reason)),
                     None => {}
@@ -311,7 +378,7 @@ pub fn select(path: &Path, sel: &Selection) -> Result<(Vec<Record>, Vec<Skipped>
         None => {
             let mut all = Vec::new();
             log::scan(path, |n, line, torn| {
-                match sel.read(line, torn) {
+                match read(line, torn) {
                     Some(Ok(r)) => all.push(r),
                     Some(Err(reason)) => skipped.push(Skipped { line: n, reason }),
                     None => {}
@@ -384,5 +451,58 @@ mod tests {
         );
         let e = parse_since("yesterday", now).unwrap_err().to_string();
         assert!(e.contains("--since") && e.contains("2h"), "{e}");
+    }
+
+    const LINE: &str = r#"{"v":2,"id":"a","ts":"2026-01-01T00:00:00.000Z","provider":"openai","model":"gpt-4o","stream":false,"request":{"method":"POST","url":"u","headers":{"Helicone-Property-env":"prod"},"body":{}},"latency_ms":1,"ttft_ms":null,"error":null,"replay_of":null}"#;
+
+    fn model(m: &str) -> Selection {
+        Selection {
+            model: Some(m.into()),
+            ..Selection::default()
+        }
+    }
+
+    #[test]
+    fn the_prefilter_rules_out_only_lines_that_cannot_match() {
+        let line = LINE.as_bytes();
+        assert!(Prefilter::new(&model("no-such-model")).rules_out(line, false));
+        assert!(!Prefilter::new(&model("gpt-4o")).rules_out(line, false));
+        // The model's whole JSON string, not a part of another one.
+        assert!(Prefilter::new(&model("gpt-4")).rules_out(line, false));
+        let prop = |v: &str| Selection {
+            properties: vec![("env".into(), v.into())],
+            ..Selection::default()
+        };
+        assert!(!Prefilter::new(&prop("prod")).rules_out(line, false));
+        assert!(Prefilter::new(&prop("dev")).rules_out(line, false));
+        // No exact filter, nothing ruled out; nor a text that escapes.
+        assert!(!Prefilter::new(&Selection::default()).rules_out(line, false));
+        assert!(!Prefilter::new(&model("a\"b")).rules_out(line, false));
+        // What could spell the text otherwise, or must be reported, is parsed.
+        let pre = Prefilter::new(&model("no-such-model"));
+        let escaped = LINE.replace("gpt-4o", "gpt\\u002d4o");
+        assert!(!pre.rules_out(escaped.as_bytes(), false));
+        assert!(!pre.rules_out(LINE.replace("\"u\"", "\"\\/u\"").as_bytes(), false));
+        assert!(!pre.rules_out(line, true), "a torn line is reported");
+        let newer = LINE.replace("{\"v\":2,", "{\"v\":3,");
+        assert!(
+            !pre.rules_out(newer.as_bytes(), false),
+            "a newer schema is reported"
+        );
+        assert!(
+            !pre.rules_out(b"{\"v\":1, nope", false),
+            "a corrupt line is reported"
+        );
+        assert!(pre.rules_out(LINE.replace("{\"v\":2,", "{\"v\":1,").as_bytes(), false));
+    }
+
+    #[test]
+    fn the_prefilter_agrees_with_the_filters() {
+        for m in ["gpt-4o", "gpt-4", "no-such-model", "o"] {
+            let sel = model(m);
+            let ruled_out = Prefilter::new(&sel).rules_out(LINE.as_bytes(), false);
+            let matches = sel.read(LINE.as_bytes(), false).is_some();
+            assert!(!(ruled_out && matches), "{m}: ruled out a matching line");
+        }
     }
 }

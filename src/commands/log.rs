@@ -110,7 +110,7 @@ fn list(args: &LogListArgs, config: &Config, path: &Path, printer: &Printer) -> 
             row.push(cost(r).map_or_else(|| "-".to_string(), output::usd));
         }
         row.push(wire::last_prompt(r.request.body.get()));
-        row.push(answer_cell(r));
+        row.push(answer_cell(r, format));
         table.row(row);
     }
     printer.table(&table, format)?;
@@ -122,9 +122,9 @@ fn count(n: Option<u64>) -> String {
 }
 
 /// The answer, or what happened instead.
-fn answer_cell(r: &Record) -> String {
+fn answer_cell(r: &Record, format: TableFormat) -> String {
     match (&r.error, r.response.text.is_empty()) {
-        (_, false) => r.response.text.clone(),
+        (_, false) => output::cell_prefix(&r.response.text, format).to_string(),
         (Some(e), true) => format!("({e})"),
         (None, true) if !r.response.tool_calls.is_empty() => "(tool call)".into(),
         (None, true) => String::new(),

@@ -48,9 +48,17 @@ fn help_golden_files() {
 
 #[test]
 fn version_prints_the_version() {
-    let out = Hcl::new().cmd().arg("--version").output().unwrap();
-    assert!(out.status.success());
-    assert_eq!(stdout(&out), format!("hcl {}\n", env!("CARGO_PKG_VERSION")));
+    // `--version` and `-V` alone take a short cut past the parser (a unit
+    // test in src/lib.rs checks that the parser says the same).
+    for args in [&["--version"][..], &["-V"]] {
+        let out = Hcl::new().cmd().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert_eq!(
+            stdout(&out),
+            format!("hcl {}\n", env!("CARGO_PKG_VERSION")),
+            "{args:?}"
+        );
+    }
 }
 
 #[test]

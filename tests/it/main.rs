@@ -22,6 +22,7 @@ mod inputs;
 mod keyring;
 mod log;
 mod privacy;
+mod progress;
 mod providers;
 mod recipes;
 mod replay;

@@ -1,4 +1,5 @@
-//! The log writer: one thread, one open file, one record per write.
+//! The log writer: one thread, one open file, and one write for all the
+//! records that are waiting when it is free.
 
 use std::path::Path;
 
@@ -7,6 +8,9 @@ use tokio::sync::mpsc;
 use crate::error::{Error, Result};
 use crate::log::{self, Record};
 use crate::output::Printer;
+
+/// The most records joined in one write.
+const WRITE_AT_ONCE: usize = 256;
 
 pub(super) struct LogWriter {
     pub(super) sender: mpsc::Sender<Record>,
@@ -24,9 +28,14 @@ impl LogWriter {
             .spawn(move || {
                 let mut failed = 0u64;
                 let mut first = None;
-                while let Some(record) = rx.blocking_recv() {
-                    if let Err(e) = writer.append(&record) {
-                        failed += 1;
+                let mut waiting = Vec::with_capacity(WRITE_AT_ONCE);
+                // Every record that is waiting goes out in one write, as soon
+                // as the writer is free: nothing waits for more to come.
+                while rx.blocking_recv_many(&mut waiting, WRITE_AT_ONCE) > 0 {
+                    let (n, e) = writer.append_all(&waiting);
+                    waiting.clear();
+                    failed += n;
+                    if let Some(e) = e {
                         first.get_or_insert_with(|| e.to_string());
                     }
                 }

@@ -7,7 +7,7 @@ mod plan;
 mod report;
 mod send;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
@@ -85,6 +85,7 @@ pub fn run(args: &ReplayArgs, env: Env<'_>, printer: &Printer) -> Result<ExitSta
     let run = Run {
         client: &client,
         log_path,
+        log: RefCell::new(None),
         repeat: args.repeat,
         progress: &progress,
         hits: Cell::new(0),

@@ -2,7 +2,7 @@
 //! logged, and turned into report rows; with `--settle`, a MISS is sent
 //! again until it HITs or the deadline passes; Ctrl-C cuts the run short.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -69,6 +69,8 @@ async fn until_interrupted(mut rx: tokio::sync::watch::Receiver<Option<Signal>>)
 pub(super) struct Run<'a> {
     pub(super) client: &'a Client,
     pub(super) log_path: Option<&'a Path>,
+    /// The log, opened at the first replay and kept open for the rest.
+    pub(super) log: RefCell<Option<log::Writer>>,
     pub(super) repeat: u32,
     pub(super) progress: &'a Progress,
     pub(super) hits: Cell<usize>,
@@ -169,6 +171,24 @@ impl Run<'_> {
         self.finish(p, attempt, id, &req, outcome)
     }
 
+    /// Append a replay's record to the log (unless `--no-log`): each record
+    /// is one write under the lock, through a file opened once.
+    fn append(&self, record: &log::Record) -> crate::error::Result<()> {
+        let Some(path) = self.log_path else {
+            return Ok(());
+        };
+        let mut log = self.log.borrow_mut();
+        let writer = match &mut *log {
+            Some(w) => w,
+            None => {
+                let (w, warning) = log::Writer::open(path)?;
+                self.printer.warn_all(warning.as_slice());
+                log.insert(w)
+            }
+        };
+        writer.append(record)
+    }
+
     /// Log the replay and turn it into a report row.
     fn finish(
         &self,
@@ -192,13 +212,9 @@ impl Run<'_> {
                 // The same body: the same files.
                 record.attachments.clone_from(&o.attachments);
                 record.shard.clone_from(&self.shard);
-                if let Some(path) = self.log_path {
-                    match log::append(path, &record) {
-                        Ok(warning) => self.printer.warn_all(warning.as_slice()),
-                        Err(e) => self
-                            .printer
-                            .warn(&format!("{e}; the replay {} was not logged", short(&id))),
-                    }
+                if let Err(e) = self.append(&record) {
+                    self.printer
+                        .warn(&format!("{e}; the replay {} was not logged", short(&id)));
                 }
                 (record.cache_key, record.response.text)
             }
