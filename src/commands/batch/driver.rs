@@ -152,27 +152,39 @@ pub(super) async fn run_job(sh: Arc<Shared>, batch_line: BatchLine, mut job: Job
             }
             continue;
         }
-        let error = outcome.error.take();
-        let (text, usage, finish_reason) = match outcome.completion.take() {
-            Some(c) => (Some(c.text), c.usage, c.finish_reason),
-            None => (None, Usage::default(), None),
-        };
-        return Done::Result(Box::new(ResultLine {
-            line,
-            id,
-            log_id: (logged && t.log_path.is_some()).then_some(record_id),
-            status: outcome.status,
-            text,
-            usage,
-            finish_reason,
-            cache: outcome.meta.cache,
-            helicone_id: outcome.meta.id,
-            latency_ms: outcome.latency.map(|d| d.as_millis() as u64),
-            attempts: attempt,
-            error_kind: error.as_ref().map(error_kind),
-            error: error.map(|e| e.to_string()),
-            resumed: false,
-        }));
+        let log_id = (logged && t.log_path.is_some()).then_some(record_id);
+        return Done::Result(Box::new(result_line(line, id, log_id, attempt, outcome)));
+    }
+}
+
+/// The result line of a request's last attempt.
+fn result_line(
+    line: usize,
+    id: Option<serde_json::Value>,
+    log_id: Option<String>,
+    attempts: u32,
+    mut outcome: Outcome,
+) -> ResultLine {
+    let error = outcome.error.take();
+    let (text, usage, finish_reason) = match outcome.completion.take() {
+        Some(c) => (Some(c.text), c.usage, c.finish_reason),
+        None => (None, Usage::default(), None),
+    };
+    ResultLine {
+        line,
+        id,
+        log_id,
+        status: outcome.status,
+        text,
+        usage,
+        finish_reason,
+        cache: outcome.meta.cache,
+        helicone_id: outcome.meta.id,
+        latency_ms: outcome.latency.map(|d| d.as_millis() as u64),
+        attempts,
+        error_kind: error.as_ref().map(error_kind),
+        error: error.map(|e| e.to_string()),
+        resumed: false,
     }
 }
 
