@@ -110,13 +110,16 @@ impl Selection {
 
     /// Whether any criterion beyond the count narrows the records.
     pub fn has_filters(&self) -> bool {
+        self.originals_only || self.has_filters_besides_originals()
+    }
+
+    fn has_filters_besides_originals(&self) -> bool {
         self.since.is_some()
             || self.provider.is_some()
             || self.model.is_some()
             || !self.properties.is_empty()
             || self.status.is_some()
             || self.batch.is_some()
-            || self.originals_only
             || self.grep.is_some()
     }
 
@@ -191,6 +194,16 @@ impl Selection {
         })
     }
 
+    /// Whether the probe surely lets `line` through, so parsing it twice
+    /// (a long answer's line most of all) gains nothing: with no filter but
+    /// "not a replay" (`replay --last N`), a line without a string
+    /// `replay_of` as hcl writes it. The full parse checks again either way.
+    fn probe_would_pass(&self, line: &[u8]) -> bool {
+        self.originals_only
+            && !self.has_filters_besides_originals()
+            && memchr::memmem::find(line, b"\"replay_of\":\"").is_none()
+    }
+
     /// Parse a log line only as far as the filters need, and in full only
     /// when it matches: `None` for a readable line that does not match.
     pub(crate) fn read(
@@ -199,6 +212,7 @@ impl Selection {
         torn: bool,
     ) -> Option<std::result::Result<Record, String>> {
         if self.has_filters()
+            && !self.probe_would_pass(line)
             && let Ok(p) = serde_json::from_slice::<Probe<'_>>(line)
             && p.v <= log::SCHEMA_VERSION
         {
@@ -494,6 +508,29 @@ mod tests {
             "a corrupt line is reported"
         );
         assert!(pre.rules_out(LINE.replace("{\"v\":2,", "{\"v\":1,").as_bytes(), false));
+    }
+
+    #[test]
+    fn originals_only_skips_the_probe_but_never_a_replay() {
+        let sel = Selection {
+            originals_only: true,
+            ..Selection::default()
+        };
+        assert!(sel.probe_would_pass(LINE.as_bytes()));
+        assert!(sel.read(LINE.as_bytes(), false).is_some());
+        let replay = LINE.replace("\"replay_of\":null", "\"replay_of\":\"b\"");
+        assert!(!sel.probe_would_pass(replay.as_bytes()));
+        assert!(sel.read(replay.as_bytes(), false).is_none());
+        // Spelt otherwise, the probe is skipped and the full reading decides.
+        let spaced = LINE.replace("\"replay_of\":null", "\"replay_of\": \"b\"");
+        assert!(sel.probe_would_pass(spaced.as_bytes()));
+        assert!(sel.read(spaced.as_bytes(), false).is_none());
+        // With another filter the probe runs.
+        let both = Selection {
+            model: Some("gpt-4o".into()),
+            ..sel.clone()
+        };
+        assert!(!both.probe_would_pass(LINE.as_bytes()));
     }
 
     #[test]
