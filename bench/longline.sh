@@ -16,21 +16,7 @@ bins=("$@")
 [ ${#bins[@]} -gt 0 ] || bins=(target/release/hcl)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-python3 - "$dir/log.jsonl" "$size" <<'PY'
-import json, sys
-path, size = sys.argv[1], int(sys.argv[2])
-rec = {"v": 1, "ts": "2026-01-01T00:00:00.000Z", "provider": "openai", "model": "gpt-4o-mini",
-       "stream": False, "request": {"method": "POST", "url": "https://oai.helicone.ai/v1/chat/completions",
-       "headers": {}, "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}},
-       "response": {"status": 200, "headers": {}, "text": "Hello"}, "latency_ms": 5, "ttft_ms": None,
-       "error": None, "replay_of": None}
-with open(path, "w") as f:
-    for i in range(5):
-        r = dict(rec, id=f"{i:08x}-0000-4000-8000-000000000000")
-        if i == 3:
-            r["response"] = dict(rec["response"], text="x" * (size << 20))
-        f.write(json.dumps(r) + "\n")
-PY
+python3 bench/longlog.py "$dir/log.jsonl" "$size" 5 3
 export HCL_LOG="$dir/log.jsonl" HCL_NO_KEYRING=1 HCL_CONFIG="$dir/none.toml"
 echo "log: $(du -h "$HCL_LOG" | cut -f1), one line of $size MB"
 for bin in "${bins[@]}"; do

@@ -145,21 +145,7 @@ section_scan() {
 
 section_longline() {
   echo "## longline"
-  python3 - "$work/long.log" 50 <<'PY'
-import json, sys
-path, size = sys.argv[1], int(sys.argv[2])
-rec = {"v": 1, "ts": "2026-01-01T00:00:00.000Z", "provider": "openai", "model": "gpt-4o-mini",
-       "stream": False, "request": {"method": "POST", "url": "https://oai.helicone.ai/v1/chat/completions",
-       "headers": {}, "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}},
-       "response": {"status": 200, "headers": {}, "text": "Hello"}, "latency_ms": 5, "ttft_ms": None,
-       "error": None, "replay_of": None}
-with open(path, "w") as f:
-    for i in range(30):
-        r = dict(rec, id=f"{i:08x}-0000-4000-8000-000000000000")
-        if i == 29:
-            r["response"] = dict(rec["response"], text="x" * (size << 20))
-        f.write(json.dumps(r) + "\n")
-PY
+  python3 bench/longlog.py "$work/long.log" 50 30
   chmod 600 "$work/long.log"
   local args t0 t1
   for args in "log list -n 20" "replay --last 3 --no-log --base-url $NGINX_URL"; do
