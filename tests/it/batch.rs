@@ -5,27 +5,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::support::hcl::{Hcl, assert_stderr_has, stderr, stdout};
-use crate::support::{FakeGateway, Gate, Script, wait_until};
-
-/// An OpenAI chat completion whose answer is `text`.
-fn openai_answer(text: &str) -> String {
-    serde_json::json!({
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "model": "gpt-4o-mini",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
-    })
-    .to_string()
-}
-
-fn ok_script(text: &str) -> Script {
-    Script::Respond {
-        status: 200,
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: openai_answer(text),
-    }
-}
+use crate::support::{FakeGateway, Gate, Script, ok_script, wait_until};
 
 /// Answers `text` once the test opens `gate`.
 fn held(gate: &Gate, text: &str) -> Script {

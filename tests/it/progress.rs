@@ -10,7 +10,7 @@ use rexpect::session::spawn_command;
 use serde_json::Value;
 
 use crate::support::hcl::Hcl;
-use crate::support::{FakeGateway, Script};
+use crate::support::{FakeGateway, Script, ok_script};
 
 /// What a terminal shows after `raw`: printable text placed at the cursor,
 /// `\r`, `\n`, cursor up (`ESC [ n A`), erase line (`ESC [ 2K`, `ESC [ K`);
@@ -93,17 +93,7 @@ fn the_batch_progress_bar_leaves_nothing_between_results() {
         // Slow answers: the bar (10 redraws a second) draws between results.
         gw.push_script(Script::DelayThen(
             Duration::from_millis(250),
-            Box::new(Script::Respond {
-                status: 200,
-                headers: vec![("content-type".into(), "application/json".into())],
-                body: serde_json::json!({
-                    "id": "chatcmpl-test", "object": "chat.completion", "model": "gpt-4o-mini",
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": format!("answer {i}")},
-                        "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
-                })
-                .to_string(),
-            }),
+            Box::new(ok_script(&format!("answer {i}"))),
         ));
     }
     let input = hcl.dir.path().join("in.jsonl");

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::support::hcl::{Hcl, assert_stderr_has, stderr, stdout};
-use crate::support::{FakeGateway, Gate, Script, wait_until};
+use crate::support::{FakeGateway, Gate, Script, ok_script, wait_until};
 
 /// Lines with and without ids, one plain line given twice.
 const LINES: &[&str] = &[
@@ -35,21 +35,6 @@ fn write_input(hcl: &Hcl) -> String {
     let path = hcl.dir.path().join("evals.jsonl");
     std::fs::write(&path, LINES.join("\n") + "\n").unwrap();
     path.display().to_string()
-}
-
-fn answer(text: &str) -> Script {
-    Script::Respond {
-        status: 200,
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: serde_json::json!({
-            "id": "chatcmpl-test",
-            "object": "chat.completion",
-            "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
-        })
-        .to_string(),
-    }
 }
 
 /// The prompt each request to the fake sent, in arrival order.
@@ -88,11 +73,11 @@ fn killed_run(hcl: &Hcl, gw: &FakeGateway, args: &[&str], answered: usize) -> St
     let before = answered_records(hcl).len();
     let sent_before = gw.requests().len();
     for i in 0..answered {
-        gw.push_script(answer(&format!("answer {i}")));
+        gw.push_script(ok_script(&format!("answer {i}")));
     }
     let gate = Gate::new();
     for _ in 0..LINES.len() {
-        gw.push_script(Script::Await(gate.waiter(), Box::new(answer("late"))));
+        gw.push_script(Script::Await(gate.waiter(), Box::new(ok_script("late"))));
     }
     let run = hcl.spawn(args);
     wait_until(&format!("{answered} answers in the log"), || {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::support::hcl::{Hcl, assert_stderr_has, stderr, stdout};
-use crate::support::{FakeGateway, Script};
+use crate::support::{FakeGateway, Script, ok_script};
 
 /// A batch of `n` lines: every third without an id (a plain prompt or an
 /// object), the rest with ids.
@@ -665,21 +665,6 @@ fn batch_junit_skips_the_lines_fail_fast_never_ran() {
     assert_eq!(suite.attribute("skipped"), Some("2"), "{xml}");
 }
 
-fn ok_answer() -> Script {
-    Script::Respond {
-        status: 200,
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: serde_json::json!({
-            "id": "chatcmpl-test",
-            "object": "chat.completion",
-            "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
-        })
-        .to_string(),
-    }
-}
-
 /// The line numbers of the batch records logged after the first `skip`.
 fn logged_lines_after(hcl: &Hcl, skip: usize) -> BTreeSet<u64> {
     hcl.records()[skip..]
@@ -702,8 +687,8 @@ fn resuming_a_shard_continues_that_shards_batch_in_a_shared_log() {
             .unwrap()
     };
     // Shard 2, cut short: its first two lines answered, the others failed.
-    gw.push_script(ok_answer());
-    gw.push_script(ok_answer());
+    gw.push_script(ok_script("ok"));
+    gw.push_script(ok_script("ok"));
     for _ in 0..16 {
         gw.push_script(Script::Respond {
             status: 500,

@@ -1133,3 +1133,25 @@ fn default_answer(
         on_end: None,
     }
 }
+
+/// An OpenAI chat completion whose answer is `text` (3 prompt tokens, 2
+/// completion tokens).
+pub fn openai_answer(text: &str) -> String {
+    serde_json::json!({
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+    })
+    .to_string()
+}
+
+/// A 200 with [`openai_answer`].
+pub fn ok_script(text: &str) -> Script {
+    Script::Respond {
+        status: 200,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: openai_answer(text),
+    }
+}
