@@ -32,8 +32,16 @@ pub fn preview(text: &str) -> String {
 }
 
 /// The preview of the last user message of a logged request body.
-pub fn body_preview(body: &str) -> String {
+fn body_preview(body: &str) -> String {
     preview(&crate::wire::last_prompt(body))
+}
+
+/// A logged request's case name: its batch line's id, else its prompt.
+pub fn record_name(r: &crate::log::Record) -> String {
+    match r.line.as_ref().and_then(|l| l.id.as_ref()) {
+        Some(id) => crate::shard::id_key(id),
+        None => body_preview(r.request.body.get()),
+    }
 }
 
 /// `provider/model`: every report's class name.

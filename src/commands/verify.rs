@@ -351,10 +351,7 @@ fn judge(
         cost_usd: None,
         latency_ms: None,
         batch: r.batch.clone(),
-        preview: match r.line.as_ref().and_then(|l| l.id.as_ref()) {
-            Some(id) => crate::shard::id_key(id),
-            None => junit::body_preview(r.request.body.get()),
-        },
+        preview: junit::record_name(r),
     };
     let direct = !helicone_api::via_helicone(r);
     let age = age(r, now);

@@ -40,13 +40,7 @@ fn detail(r: &Row) -> String {
 /// missed `--expect` a failure.
 fn case(r: &Row, original: Option<&Record>, repeated: bool, t: &Totals) -> TestCase {
     // The batch line's id names the case, else the prompt.
-    let mut name = original.map_or_else(
-        || r.original_id.clone(),
-        |o| match o.line.as_ref().and_then(|l| l.id.as_ref()) {
-            Some(id) => crate::shard::id_key(id),
-            None => junit::body_preview(o.request.body.get()),
-        },
-    );
+    let mut name = original.map_or_else(|| r.original_id.clone(), junit::record_name);
     if repeated {
         name = format!("{name} #{}", r.attempt);
     }
